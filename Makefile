@@ -1,0 +1,95 @@
+# GDL - build, test, demo, install. `make help` lists the targets.
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    := build
+BIN      := bin/gdl
+
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Ivm -Icompiler -I$(BUILD)
+ifeq ($(WERROR),1)
+ALL_CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+BUILD    := build-san
+BIN      := bin/gdl-san
+endif
+
+VM_SRC   := $(wildcard vm/*.c)
+COMP_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+GEN_SRC  := $(BUILD)/gdl.tab.c $(BUILD)/gdl.lex.c
+VM_OBJ   := $(VM_SRC:%.c=$(BUILD)/%.o)
+COMP_OBJ := $(COMP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gdl.tab.o $(BUILD)/gdl.lex.o
+MAIN_OBJ := $(BUILD)/compiler/main.o
+LIBVM    := $(BUILD)/libgdlvm.a
+LIBCOMP  := $(BUILD)/libgdlc.a
+
+UNIT_SRC := $(filter-out %_main.c,$(wildcard tests/unit/*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(BUILD)/unit_tests
+
+.PHONY: all test run clean install help unit golden guideline-tests
+all: $(BIN)
+
+$(BIN): $(MAIN_OBJ) $(LIBCOMP) $(LIBVM)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) -lm
+
+$(LIBVM): $(VM_OBJ)
+	$(AR) rcs $@ $^
+$(LIBCOMP): $(COMP_OBJ)
+	$(AR) rcs $@ $^
+
+# Generated front end: never committed.
+$(BUILD)/gdl.tab.c $(BUILD)/gdl.tab.h: lang/gdl.y
+	@mkdir -p $(BUILD)
+	bison -Wall -Werror --defines=$(BUILD)/gdl.tab.h -o $(BUILD)/gdl.tab.c $<
+$(BUILD)/gdl.lex.c $(BUILD)/gdl.lex.h: lang/gdl.l $(BUILD)/gdl.tab.h
+	flex --header-file=$(BUILD)/gdl.lex.h -o $(BUILD)/gdl.lex.c $<
+
+# Generated code gets the warnings its generators allow.
+$(BUILD)/gdl.tab.o $(BUILD)/gdl.lex.o: %.o: %.c
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(filter -fsanitize% -fno-%,$(ALL_CFLAGS)) -Ivm -Icompiler -I$(BUILD) -w -c -o $@ $<
+
+$(BUILD)/%.o: %.c | $(BUILD)/gdl.tab.h $(BUILD)/gdl.lex.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(VM_OBJ:.o=.d) $(COMP_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+
+$(UNIT_BIN): $(UNIT_OBJ) $(LIBCOMP) $(LIBVM)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) -lcunit -lm
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+# Golden tests: diagnostics, disassembly, advice; then each guideline's own tests.
+golden: $(BIN)
+	GDL=$(BIN) bash tests/run_golden.sh
+
+guideline-tests: $(BIN)
+	$(BIN) test guidelines/*.gdl
+
+test: unit golden guideline-tests
+	@echo "all test groups passed"
+
+run: $(BIN)
+	$(BIN) run --format text guidelines/kngf-lbp-2021.gdl examples/lrs-referral.json
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gdl
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gdl
+	cp -R stdlib guidelines $(DESTDIR)$(PREFIX)/share/gdl/
+
+clean:
+	rm -rf build build-san bin
+
+help:
+	@echo "make            build bin/gdl"
+	@echo "make test       unit tests, golden tests, guideline tests (SANITIZE=1 for ASan+UBSan)"
+	@echo "make run        the 2021 guideline on an example case"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make clean"

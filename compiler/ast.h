@@ -1,0 +1,65 @@
+/* ast.h - the syntax tree. Nodes live in the compile arena and are never
+ * freed one by one. One node shape serves all kinds (see ast_kinds.def for
+ * which fields each kind uses), so grammar actions stay one-liners. */
+#ifndef GDL_AST_H
+#define GDL_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "source.h"
+
+typedef enum {
+#define AK(kind, name) AST_##kind,
+#include "ast_kinds.def"
+#undef AK
+    AST__COUNT
+} AstKind;
+
+typedef enum {
+    OP_NONE_, OP_OR_, OP_AND_, OP_NOT_, OP_EQ_, OP_NE_, OP_LT_, OP_LE_, OP_GT_, OP_GE_,
+    OP_ADD_, OP_SUB_, OP_MUL_, OP_DIV_, OP_NEG_,
+} AstOp;
+
+enum { RANGE_LO_EXCL = 1, RANGE_HI_EXCL = 2 };
+enum { INPUT_REQUIRED = 1 };
+enum { EXPECT_NEGATED = 1 };
+
+typedef struct AstNode AstNode;
+
+typedef struct {
+    AstNode **items;
+    uint32_t count, cap;
+} AstList;
+
+struct AstNode {
+    AstKind kind;
+    SrcSpan span;
+    const char *name;   SrcSpan name_span;
+    const char *name2;  SrcSpan name2_span;
+    const char *str;    SrcSpan str_span;
+    const char *unit;   SrcSpan unit_span;
+    double num;
+    int op;             /* AstOp, or an OutcomeKind for OUTCOME */
+    int flags;
+    AstNode *a, *b, *c;
+    AstList list, list2;
+    void *ref;          /* set by check.c: the Symbol an OUTCOME or NAME stands for */
+};
+
+typedef struct {
+    Arena *arena;
+    bool oom;
+    AstNode dummy;      /* handed out when the arena fails, so actions never see NULL */
+} AstBuilder;
+
+AstNode *ast_new(AstBuilder *b, AstKind kind, SrcSpan span);
+AstNode *ast_named(AstBuilder *b, AstKind kind, SrcSpan span, const char *name, SrcSpan name_span);
+AstNode *ast_binary(AstBuilder *b, int op, AstNode *l, AstNode *r);
+AstNode *ast_unary(AstBuilder *b, int op, AstNode *x, SrcSpan span);
+void ast_push(AstBuilder *b, AstList *list, AstNode *item);
+SrcSpan span_join(SrcSpan a, SrcSpan b);
+const char *ast_kind_name(AstKind k);
+
+#endif

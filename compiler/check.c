@@ -1,0 +1,1041 @@
+/* check.c - static checks: types, units, declared ranges, citations, the
+ * closed vocabularies of the advice format, and the dependency order of
+ * derived facts (a cycle is an error). Codegen runs only on a clean result
+ * and calls check_expr again to learn types, which then reports nothing. */
+#include "compile.h"
+#include "date.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ERR(span, ...) diag_report(&c->diag, SEV_ERROR, (span), __VA_ARGS__)
+#define NOTE(span, ...) diag_report(&c->diag, SEV_NOTE, (span), __VA_ARGS__)
+
+static const Ty T_ERR = { TY_ERROR, false, NULL, NULL };
+static const Ty T_BOOL = { TY_BOOL, false, NULL, NULL };
+static const Ty T_DATE = { TY_DATE, false, NULL, NULL };
+static const Ty T_STRING = { TY_STRING, false, NULL, NULL };
+static const Ty T_ANY = { TY_ANY, false, NULL, NULL };
+
+static Ty ty_num(const char *unit, bool integral)
+{
+    Ty t = { TY_NUM, integral, unit, NULL };
+    return t;
+}
+
+/* The tri enum (absent / present / dominant) is shared by every input. */
+static const char *const TRI_NAMES[] = { "absent", "present", "dominant" };
+static Symbol tri_owner = { .kind = SYM_INPUT, .name = "tri", .enum_names = (const char **)TRI_NAMES, .nenum = 3 };
+
+int enum_index(const Symbol *owner, const char *name)
+{
+    for (uint32_t i = 0; i < owner->nenum; i++)
+        if (strcmp(owner->enum_names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool ty_equal(Ty a, Ty b)
+{
+    if (a.kind == TY_ANY || b.kind == TY_ANY)
+        return true;
+    if (a.kind != b.kind)
+        return false;
+    if (a.kind == TY_NUM)
+        return (a.unit == NULL) == (b.unit == NULL) && (!a.unit || strcmp(a.unit, b.unit) == 0);
+    if (a.kind == TY_ENUM)
+        return a.enum_of == b.enum_of;
+    return true;
+}
+
+const char *ty_describe(const Compiler *c, Ty t, char *buf, size_t len)
+{
+    (void)c;
+    switch (t.kind) {
+    case TY_ERROR: return "an invalid value";
+    case TY_BOOL: return "a boolean";
+    case TY_DATE: return "a date";
+    case TY_STRING: return "a string";
+    case TY_LIST: return "a list of int";
+    case TY_ANY: return "unknown";
+    case TY_ENUM:
+        snprintf(buf, len, "a value of '%s' (%s%s%s%s)", t.enum_of->name, t.enum_of->nenum ? t.enum_of->enum_names[0] : "",
+                 t.enum_of->nenum > 1 ? ", " : "", t.enum_of->nenum > 1 ? t.enum_of->enum_names[1] : "",
+                 t.enum_of->nenum > 2 ? ", ..." : "");
+        return buf;
+    case TY_NUM:
+        if (t.unit)
+            snprintf(buf, len, "a number in %s", t.unit);
+        else
+            snprintf(buf, len, "a number without unit");
+        return buf;
+    }
+    return "?";
+}
+
+static const char *describe(const Compiler *c, Ty t, char buf[96])
+{
+    return ty_describe(c, t, buf, 96);
+}
+
+/* ---- declarations ---------------------------------------------------- */
+
+static const char *check_unit(Compiler *c, const char *unit, SrcSpan at)
+{
+    if (!unit)
+        return NULL;
+    Symbol *s = sym_lookup(c, unit);
+    if (!s || s->kind != SYM_UNIT) {
+        const char *hint = sym_suggest(c, unit);
+        if (hint)
+            ERR(at, "unknown unit '%s'; did you mean '%s'?", unit, hint);
+        else
+            ERR(at, "unknown unit '%s' (declare it with: unit %s)", unit, unit);
+        return NULL;
+    }
+    s->used = true;
+    return s->name;
+}
+
+static bool check_texts(Compiler *c, AstNode *owner, const char *what)
+{
+    bool ok = true;
+    for (uint32_t i = 0; i < owner->list.count; i++) {
+        AstNode *t = owner->list.items[i];
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(owner->list.items[j]->name, t->name) == 0) {
+                ERR(t->name_span, "second '%s' text for %s '%s'", t->name, what, owner->name);
+                ok = false;
+            }
+    }
+    return ok;
+}
+
+/* A declared range's bound: a bare number takes the declared unit. */
+static bool check_decl_bound(Compiler *c, AstNode *bound, const char *unit, const char *name)
+{
+    if (!bound->unit)
+        return true;
+    const char *u = check_unit(c, bound->unit, bound->unit_span);
+    if (u && (!unit || strcmp(u, unit) != 0)) {
+        ERR(bound->unit_span, "range of '%s' is in %s, but '%s' is %s", name, bound->unit, name,
+            unit ? unit : "without unit");
+        return false;
+    }
+    return u != NULL;
+}
+
+static void check_decl_range(Compiler *c, AstNode *range, const char *unit, const char *name)
+{
+    if (!range)
+        return;
+    check_decl_bound(c, range->a, unit, name);
+    check_decl_bound(c, range->b, unit, name);
+    double lo = range->a->num, hi = range->b->num;
+    if (lo > hi || (lo == hi && range->flags))
+        ERR(range->span, "empty range for '%s': %g is not below %g", name, lo, hi);
+}
+
+static bool in_range(double v, const AstNode *range)
+{
+    if (!range)
+        return true;
+    double lo = range->a->num, hi = range->b->num;
+    bool lo_ok = (range->flags & RANGE_LO_EXCL) ? v > lo : v >= lo;
+    bool hi_ok = (range->flags & RANGE_HI_EXCL) ? v < hi : v <= hi;
+    return lo_ok && hi_ok;
+}
+
+static void format_range(const AstNode *range, const char *unit, char *buf, size_t len)
+{
+    snprintf(buf, len, "%c%g, %g%c%s%s", (range->flags & RANGE_LO_EXCL) ? '(' : '[', range->a->num,
+             range->b->num, (range->flags & RANGE_HI_EXCL) ? ')' : ']', unit ? " " : "", unit ? unit : "");
+}
+
+static void check_input(Compiler *c, Symbol *s)
+{
+    AstNode *d = s->decl, *type = d->a;
+    const char *tn = type->name;
+    const char *unit = check_unit(c, d->unit, d->unit_span);
+    if (strcmp(tn, "bool") == 0) s->ty = T_BOOL;
+    else if (strcmp(tn, "int") == 0) s->ty = ty_num(unit, true);
+    else if (strcmp(tn, "number") == 0) s->ty = ty_num(unit, false);
+    else if (strcmp(tn, "date") == 0) s->ty = T_DATE;
+    else if (strcmp(tn, "string") == 0) s->ty = T_STRING;
+    else if (strcmp(tn, "tri") == 0) {
+        s->ty = (Ty){ TY_ENUM, false, NULL, &tri_owner };
+    } else if (strcmp(tn, "enum") == 0) {
+        s->nenum = type->list.count;
+        s->enum_names = arena_alloc(&c->arena, sizeof(char *) * (s->nenum ? s->nenum : 1));
+        for (uint32_t i = 0; i < type->list.count && s->enum_names; i++) {
+            AstNode *m = type->list.items[i];
+            for (uint32_t j = 0; j < i; j++)
+                if (strcmp(s->enum_names[j], m->name) == 0)
+                    ERR(m->name_span, "'%s' appears twice in the enum of '%s'", m->name, s->name);
+            s->enum_names[i] = m->name;
+        }
+        s->ty = (Ty){ TY_ENUM, false, NULL, s };
+    } else if (strcmp(tn, "list") == 0) {
+        if (strcmp(type->a->name, "int") != 0)
+            ERR(type->a->name_span, "lists hold int values (got '%s')", type->a->name);
+        s->ty = (Ty){ TY_LIST, true, NULL, NULL };
+    } else {
+        ERR(type->name_span, "unknown type '%s' (types: bool, int, number, date, string, enum {...}, tri, list of int)", tn);
+        s->ty = T_ERR;
+        return;
+    }
+    if (unit && s->ty.kind != TY_NUM)
+        ERR(d->unit_span, "only numbers have units ('%s' is %s)", s->name, tn);
+    if (d->b) {
+        if (s->ty.kind != TY_NUM && s->ty.kind != TY_LIST)
+            ERR(d->b->span, "only numbers and lists have a value range ('%s' is %s)", s->name, tn);
+        check_decl_range(c, d->b, unit, s->name);
+    }
+    if (d->c) {
+        if (s->ty.kind != TY_STRING && s->ty.kind != TY_LIST)
+            ERR(d->c->span, "only strings and lists have a length ('%s' is %s)", s->name, tn);
+        else if (d->c->a->num < 0 || d->c->a->num != floor(d->c->a->num) || d->c->b->num != floor(d->c->b->num))
+            ERR(d->c->span, "a length range holds whole numbers from 0");
+        check_decl_range(c, d->c, NULL, s->name);
+    }
+    check_texts(c, d, "input");
+}
+
+static Ty literal_type(Compiler *c, AstNode *lit)
+{
+    switch (lit->kind) {
+    case AST_NUM: return ty_num(check_unit(c, lit->unit, lit->unit_span), lit->num == floor(lit->num));
+    case AST_BOOL: return T_BOOL;
+    case AST_STR: return T_STRING;
+    case AST_DATE: return T_DATE;
+    default: return T_ERR;
+    }
+}
+
+
+static void check_param(Compiler *c, Symbol *s)
+{
+    AstNode *d = s->decl;
+    s->ty = literal_type(c, d->a);
+    if (s->ty.kind == TY_NUM)
+        s->ty.integral = false;     /* an override may bring a fraction */
+    if (d->a->kind == AST_DATE) {
+        double days;
+        if (!gdl_date_parse_str(d->a->str, &days))
+            ERR(d->a->span, "invalid date '%s'", d->a->str);
+    }
+    if (d->b) {
+        if (s->ty.kind != TY_NUM) {
+            ERR(d->b->span, "only numeric parameters have a range");
+            return;
+        }
+        check_decl_range(c, d->b, s->ty.unit, s->name);
+        if (!in_range(d->a->num, d->b)) {
+            char r[96];
+            format_range(d->b, s->ty.unit, r, sizeof r);
+            ERR(d->a->span, "value %g of parameter '%s' is outside its range %s", d->a->num, s->name, r);
+        }
+    }
+}
+
+/* ---- expressions ----------------------------------------------------- */
+
+static void check_derived(Compiler *c, Symbol *s);
+static void check_outcome_body(Compiler *c, AstNode *o);
+
+static Symbol *lookup_name(Compiler *c, const char *name, AstNode **param_arg, FnEnv **arg_env)
+{
+    for (FnEnv *env = c->env; env; env = NULL) {   /* only the innermost function's parameters are visible */
+        AstNode *fn = env->fn;
+        for (uint32_t i = 0; i < fn->list.count; i++)
+            if (strcmp(fn->list.items[i]->name, name) == 0) {
+                *param_arg = env->args[i];
+                *arg_env = env->outer;
+                return NULL;
+            }
+    }
+    *param_arg = NULL;
+    return sym_lookup(c, name);
+}
+
+static Ty symbol_type(Compiler *c, Symbol *s, AstNode *use)
+{
+    s->used = true;
+    switch (s->kind) {
+    case SYM_INPUT:
+    case SYM_PARAM:
+        return s->ty;
+    case SYM_DEFINE:
+    case SYM_CLASSIFY:
+    case SYM_BUILTIN:
+        check_derived(c, s);
+        return s->ty;
+    case SYM_UNIT:
+        ERR(use->span, "'%s' is a unit; write it after a number, as in '6 %s'", s->name, s->name);
+        return T_ERR;
+    case SYM_FN:
+        ERR(use->span, "'%s' is a function; call it as %s(...)", s->name, s->name);
+        return T_ERR;
+    case SYM_OUTCOME:
+        break;
+    }
+    return T_ERR;
+}
+
+static Ty check_name(Compiler *c, AstNode *e)
+{
+    AstNode *arg;
+    FnEnv *arg_env;
+    Symbol *s = lookup_name(c, e->name, &arg, &arg_env);
+    if (arg) {
+        FnEnv *saved = c->env;
+        c->env = arg_env;
+        Ty t = check_expr(c, arg);
+        c->env = saved;
+        return t;
+    }
+    if (!s) {
+        const char *hint = sym_suggest(c, e->name);
+        if (hint)
+            ERR(e->span, "unknown name '%s'; did you mean '%s'?", e->name, hint);
+        else
+            ERR(e->span, "unknown name '%s'", e->name);
+        return T_ERR;
+    }
+    e->ref = s;
+    return symbol_type(c, s, e);
+}
+
+/* A bare name that is not declared may be a value of the enum on the other side. */
+static bool is_member_candidate(Compiler *c, AstNode *e)
+{
+    if (e->kind != AST_NAME)
+        return false;
+    AstNode *arg;
+    FnEnv *env;
+    return !lookup_name(c, e->name, &arg, &env) && !arg;
+}
+
+static Ty check_member(Compiler *c, AstNode *name, Ty other)
+{
+    if (other.kind == TY_ENUM) {
+        if (enum_index(other.enum_of, name->name) >= 0)
+            return other;
+        const Symbol *o = other.enum_of;
+        char list[200];
+        size_t n = 0;
+        for (uint32_t i = 0; i < o->nenum && n < sizeof list - 64; i++)
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", o->enum_names[i]);
+        ERR(name->span, "'%s' is not a value of '%s' (values: %s)", name->name, o->name, list);
+        return T_ERR;
+    }
+    if (other.kind == TY_ERROR)
+        return T_ERR;
+    return check_name(c, name);    /* reports the unknown name */
+}
+
+static bool is_numeric_literal(const AstNode *e)
+{
+    return e->kind == AST_NUM || (e->kind == AST_UNARY && e->op == OP_NEG_ && e->a->kind == AST_NUM);
+}
+
+static double literal_value(const AstNode *e)
+{
+    return e->kind == AST_NUM ? e->num : -e->a->num;
+}
+
+/* `nprs >= 11` can never be true: a literal outside the input's declared range is an error. */
+static void check_literal_in_range(Compiler *c, AstNode *name, AstNode *lit)
+{
+    if (name->kind != AST_NAME || !is_numeric_literal(lit) || c->env)
+        return;
+    Symbol *s = sym_lookup(c, name->name);
+    if (!s || s->kind != SYM_INPUT || !s->decl->b || s->ty.kind != TY_NUM)
+        return;
+    if (!in_range(literal_value(lit), s->decl->b)) {
+        char r[96];
+        format_range(s->decl->b, s->ty.unit, r, sizeof r);
+        ERR(lit->span, "%g is outside the declared range of '%s' %s", literal_value(lit), s->name, r);
+        NOTE(s->decl->name_span, "'%s' declared here", s->name);
+    }
+}
+
+static void unit_mismatch(Compiler *c, AstNode *e, Ty a, Ty b, const char *what)
+{
+    char ba[96], bb[96];
+    ERR(e->span, "%s %s and %s", what, describe(c, a, ba), describe(c, b, bb));
+}
+
+static Ty check_compare(Compiler *c, AstNode *e)
+{
+    AstNode *l = e->a, *r = e->b;
+    Ty tl, tr;
+    if (is_member_candidate(c, l) && !is_member_candidate(c, r)) {
+        tr = check_expr(c, r);
+        tl = check_member(c, l, tr);
+    } else if (is_member_candidate(c, r)) {
+        tl = check_expr(c, l);
+        tr = check_member(c, r, tl);
+    } else {
+        tl = check_expr(c, l);
+        tr = check_expr(c, r);
+    }
+    if (tl.kind == TY_ERROR || tr.kind == TY_ERROR)
+        return T_BOOL;
+    if (!ty_equal(tl, tr)) {
+        if (tl.kind == TY_NUM && tr.kind == TY_NUM)
+            unit_mismatch(c, e, tl, tr, "unit mismatch: cannot compare");
+        else
+            unit_mismatch(c, e, tl, tr, "type mismatch: cannot compare");
+        return T_BOOL;
+    }
+    TyKind k = tl.kind == TY_ANY ? tr.kind : tl.kind;
+    bool ordered = e->op != OP_EQ_ && e->op != OP_NE_;
+    if (ordered && (k == TY_BOOL || k == TY_STRING || k == TY_LIST)) {
+        char b[96];
+        ERR(e->span, "'%s' values have no order", describe(c, tl, b));
+    }
+    if (k == TY_LIST)
+        ERR(e->span, "lists cannot be compared; use sum(...)");
+    check_literal_in_range(c, l, r);
+    check_literal_in_range(c, r, l);
+    return T_BOOL;
+}
+
+static Ty check_arith(Compiler *c, AstNode *e)
+{
+    Ty a = check_expr(c, e->a), b = check_expr(c, e->b);
+    if (a.kind == TY_ERROR || b.kind == TY_ERROR)
+        return T_ERR;
+    if (a.kind == TY_ANY) a = b;
+    if (b.kind == TY_ANY) b = a;
+    if (a.kind != TY_NUM || b.kind != TY_NUM) {
+        unit_mismatch(c, e, a, b, "arithmetic needs numbers, not");
+        return T_ERR;
+    }
+    switch (e->op) {
+    case OP_ADD_:
+    case OP_SUB_:
+        if (!ty_equal(a, b)) {
+            unit_mismatch(c, e, a, b, e->op == OP_ADD_ ? "unit mismatch: cannot add" : "unit mismatch: cannot subtract");
+            return T_ERR;
+        }
+        return ty_num(a.unit, a.integral && b.integral);
+    case OP_MUL_:
+        if (a.unit && b.unit) {
+            unit_mismatch(c, e, a, b, "cannot multiply");
+            return T_ERR;
+        }
+        return ty_num(a.unit ? a.unit : b.unit, a.integral && b.integral);
+    default: /* OP_DIV_ */
+        if (a.unit && b.unit) {
+            if (!ty_equal(a, b)) {
+                unit_mismatch(c, e, a, b, "unit mismatch: cannot divide");
+                return T_ERR;
+            }
+            return ty_num(NULL, false);
+        }
+        if (b.unit) {
+            unit_mismatch(c, e, a, b, "cannot divide");
+            return T_ERR;
+        }
+        return ty_num(a.unit, false);
+    }
+}
+
+static Ty expect_bool(Compiler *c, AstNode *e, const char *where)
+{
+    Ty t = check_expr(c, e);
+    if (t.kind != TY_BOOL && t.kind != TY_ERROR && t.kind != TY_ANY) {
+        char b[96];
+        ERR(e->span, "%s needs a condition (true/false), but this is %s", where, describe(c, t, b));
+    }
+    return T_BOOL;
+}
+
+static Ty check_range_test(Compiler *c, AstNode *e)
+{
+    Ty x = check_expr(c, e->a);
+    Ty lo = check_expr(c, e->b->a), hi = check_expr(c, e->b->b);
+    if (x.kind == TY_ERROR || lo.kind == TY_ERROR || hi.kind == TY_ERROR)
+        return T_BOOL;
+    if (x.kind != TY_NUM && x.kind != TY_DATE && x.kind != TY_ANY) {
+        char b[96];
+        ERR(e->a->span, "a range test needs a number or a date, but this is %s", describe(c, x, b));
+    } else if (!ty_equal(x, lo)) {
+        unit_mismatch(c, e->b->a, x, lo, "unit mismatch in range: testing");
+    } else if (!ty_equal(x, hi)) {
+        unit_mismatch(c, e->b->b, x, hi, "unit mismatch in range: testing");
+    }
+    check_literal_in_range(c, e->a, e->b->a);
+    check_literal_in_range(c, e->a, e->b->b);
+    return T_BOOL;
+}
+
+static Ty check_set_test(Compiler *c, AstNode *e)
+{
+    Ty x = check_expr(c, e->a);
+    for (uint32_t i = 0; i < e->list.count; i++) {
+        AstNode *m = e->list.items[i];
+        Ty t = is_member_candidate(c, m) ? check_member(c, m, x) : check_expr(c, m);
+        if (t.kind != TY_ERROR && x.kind != TY_ERROR && !ty_equal(x, t))
+            unit_mismatch(c, m, x, t, "set member does not match: testing");
+        check_literal_in_range(c, e->a, m);
+    }
+    return T_BOOL;
+}
+
+/* Built-in functions: name, arity, and what they take. */
+typedef enum { BF_KNOWN, BF_ANY, BF_ALL, BF_AT_LEAST, BF_COUNT, BF_COALESCE, BF_WEEKS, BF_DAYS, BF_SUM } BuiltinFn;
+static const struct { const char *name; int min, max; } BUILTIN_FNS[] = {
+    [BF_KNOWN] = { "known", 1, 1 },     [BF_ANY] = { "any", 1, 255 },
+    [BF_ALL] = { "all", 1, 255 },       [BF_AT_LEAST] = { "at_least", 2, 255 },
+    [BF_COUNT] = { "count", 1, 255 },   [BF_COALESCE] = { "coalesce", 1, 255 },
+    [BF_WEEKS] = { "weeks_between", 2, 2 }, [BF_DAYS] = { "days_between", 2, 2 },
+    [BF_SUM] = { "sum", 1, 3 },
+};
+
+int builtin_fn(const char *name);
+int builtin_fn(const char *name)
+{
+    for (size_t i = 0; i < sizeof BUILTIN_FNS / sizeof BUILTIN_FNS[0]; i++)
+        if (strcmp(BUILTIN_FNS[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
+{
+    AstNode *decl = fn->decl;
+    fn->used = true;
+    if (e->list.count != decl->list.count) {
+        ERR(e->span, "'%s' takes %u argument%s, not %u", fn->name, decl->list.count,
+            decl->list.count == 1 ? "" : "s", e->list.count);
+        return T_ERR;
+    }
+    if (c->fn_depth >= 32) {
+        ERR(e->span, "function '%s' calls itself (functions are expanded, so they cannot recurse)", fn->name);
+        return T_ERR;
+    }
+    FnEnv env = { decl, e->list.items, c->env };
+    c->env = &env;
+    c->fn_depth++;
+    Ty t = check_expr(c, decl->a);
+    c->fn_depth--;
+    c->env = env.outer;
+    return t;
+}
+
+static Ty check_call(Compiler *c, AstNode *e)
+{
+    int bf = builtin_fn(e->name);
+    if (bf < 0) {
+        AstNode *arg;
+        FnEnv *env;
+        Symbol *s = lookup_name(c, e->name, &arg, &env);
+        if (s && s->kind == SYM_FN)
+            return check_user_call(c, e, s);
+        const char *hint = sym_suggest(c, e->name);
+        ERR(e->name_span, "unknown function '%s'%s%s%s", e->name, hint ? "; did you mean '" : "",
+            hint ? hint : "", hint ? "'?" : "");
+        return T_ERR;
+    }
+    uint32_t n = e->list.count;
+    if ((int)n < BUILTIN_FNS[bf].min || (int)n > BUILTIN_FNS[bf].max) {
+        ERR(e->span, "'%s' takes %d to %d arguments, not %u", e->name, BUILTIN_FNS[bf].min, BUILTIN_FNS[bf].max, n);
+        return T_ERR;
+    }
+    AstNode **args = e->list.items;
+    switch ((BuiltinFn)bf) {
+    case BF_KNOWN:
+        check_expr(c, args[0]);
+        return T_BOOL;
+    case BF_ANY:
+    case BF_ALL:
+        for (uint32_t i = 0; i < n; i++)
+            expect_bool(c, args[i], e->name);
+        return T_BOOL;
+    case BF_COUNT:
+        for (uint32_t i = 0; i < n; i++)
+            expect_bool(c, args[i], e->name);
+        return ty_num(NULL, true);
+    case BF_AT_LEAST: {
+        Ty t = check_expr(c, args[0]);
+        if (t.kind != TY_ERROR && (t.kind != TY_NUM || t.unit))
+            ERR(args[0]->span, "at_least needs a count (a number without unit) first");
+        for (uint32_t i = 1; i < n; i++)
+            expect_bool(c, args[i], e->name);
+        return T_BOOL;
+    }
+    case BF_COALESCE: {
+        Ty t = check_expr(c, args[0]);
+        for (uint32_t i = 1; i < n; i++) {
+            Ty u = check_expr(c, args[i]);
+            if (t.kind == TY_ANY)
+                t = u;
+            else if (u.kind != TY_ERROR && t.kind != TY_ERROR && !ty_equal(t, u))
+                unit_mismatch(c, args[i], t, u, "coalesce needs values of one type:");
+        }
+        return t;
+    }
+    case BF_WEEKS:
+    case BF_DAYS:
+        for (uint32_t i = 0; i < 2; i++) {
+            Ty t = check_expr(c, args[i]);
+            if (t.kind != TY_DATE && t.kind != TY_ERROR && t.kind != TY_ANY)
+                ERR(args[i]->span, "%s needs two dates", e->name);
+        }
+        return ty_num(sym_lookup(c, bf == BF_WEEKS ? "weeks" : "days") ? (bf == BF_WEEKS ? "weeks" : "days") : NULL, true);
+    case BF_SUM: {
+        Ty t = check_expr(c, args[0]);
+        if (t.kind != TY_LIST && t.kind != TY_ERROR)
+            ERR(args[0]->span, "sum needs a list");
+        if (n == 2) {
+            ERR(e->span, "sum takes a list, or a list and the first and last item (1-based)");
+        } else if (n == 3) {
+            for (int i = 1; i < 3; i++)
+                if (args[i]->kind != AST_NUM || args[i]->num < 1 || args[i]->num > 255 || args[i]->num != floor(args[i]->num))
+                    ERR(args[i]->span, "item numbers of sum are whole numbers from 1 to 255");
+            if (args[1]->kind == AST_NUM && args[2]->kind == AST_NUM && args[1]->num > args[2]->num)
+                ERR(e->span, "sum from item %g to item %g is empty", args[1]->num, args[2]->num);
+        }
+        return ty_num(NULL, true);
+    }
+    }
+    return T_ERR;
+}
+
+Ty check_expr(Compiler *c, AstNode *e)
+{
+    switch (e->kind) {
+    case AST_NUM: return ty_num(check_unit(c, e->unit, e->unit_span), e->num == floor(e->num));
+    case AST_STR: return T_STRING;
+    case AST_BOOL: return T_BOOL;
+    case AST_UNKNOWN_LIT: return T_ANY;
+    case AST_DATE: {
+        double days;
+        if (!gdl_date_parse_str(e->str, &days))
+            ERR(e->span, "invalid date '%s'", e->str);
+        return T_DATE;
+    }
+    case AST_NAME: return check_name(c, e);
+    case AST_CALL: return check_call(c, e);
+    case AST_RANGE_TEST: return check_range_test(c, e);
+    case AST_SET_TEST: return check_set_test(c, e);
+    case AST_UNARY:
+        if (e->op == OP_NOT_)
+            return expect_bool(c, e->a, "'not'");
+        else {
+            Ty t = check_expr(c, e->a);
+            if (t.kind != TY_NUM && t.kind != TY_ERROR && t.kind != TY_ANY) {
+                char b[96];
+                ERR(e->span, "cannot negate %s", describe(c, t, b));
+                return T_ERR;
+            }
+            return t;
+        }
+    case AST_BINARY:
+        switch (e->op) {
+        case OP_AND_: expect_bool(c, e->a, "'and'"); return expect_bool(c, e->b, "'and'");
+        case OP_OR_: expect_bool(c, e->a, "'or'"); return expect_bool(c, e->b, "'or'");
+        case OP_EQ_: case OP_NE_: case OP_LT_: case OP_LE_: case OP_GT_: case OP_GE_:
+            return check_compare(c, e);
+        default:
+            return check_arith(c, e);
+        }
+    default:
+        ERR(e->span, "not an expression");
+        return T_ERR;
+    }
+}
+
+/* ---- derived facts and outcomes -------------------------------------- */
+
+static void add_derived(Compiler *c, Symbol *s)
+{
+    if (c->nderived == c->cap_derived) {
+        uint32_t cap = c->cap_derived ? c->cap_derived * 2 : 64;
+        Symbol **d = arena_alloc(&c->arena, sizeof(Symbol *) * cap);
+        if (!d)
+            return;
+        if (c->nderived)
+            memcpy(d, c->derived, sizeof(Symbol *) * c->nderived);
+        c->derived = d;
+        c->cap_derived = cap;
+    }
+    c->derived[c->nderived++] = s;
+}
+
+static void check_classify(Compiler *c, Symbol *s)
+{
+    AstNode *d = s->decl;
+    if (!d->str)
+        ERR(d->name_span, "classification '%s' has no section citation (write the guideline section after the name, e.g. \"B.2\")", s->name);
+    if (d->list.count == 0) {
+        ERR(d->span, "classification '%s' has no rows", s->name);
+        s->ty = T_ERR;
+        return;
+    }
+    AstNode *last = d->list.items[d->list.count - 1];
+    if (last->a)
+        ERR(last->span, "classification '%s' must end with 'otherwise -> VALUE' so that every case is classified", s->name);
+    bool symbolic = d->list.items[0]->b->kind == AST_NAME;
+    s->enum_names = arena_alloc(&c->arena, sizeof(char *) * d->list.count);
+    s->nenum = 0;
+    for (uint32_t i = 0; i < d->list.count; i++) {
+        AstNode *row = d->list.items[i];
+        if (row->a)
+            expect_bool(c, row->a, "a classification row");
+        else if (i + 1 < d->list.count)
+            ERR(row->span, "'otherwise' must be the last row");
+        bool sym = row->b->kind == AST_NAME;
+        if (sym != symbolic) {
+            ERR(row->b->span, "classification values must be all names or all numbers");
+            continue;
+        }
+        if (!sym && (row->b->num != floor(row->b->num))) {
+            ERR(row->b->span, "numeric classification values are whole numbers");
+            continue;
+        }
+        if (sym && s->enum_names && enum_index(s, row->b->name) < 0)
+            s->enum_names[s->nenum++] = row->b->name;
+    }
+    s->ty = symbolic ? (Ty){ TY_ENUM, false, NULL, s } : ty_num(NULL, true);
+    if (d->name2) {
+        Symbol *o = sym_lookup(c, d->name2);
+        if (!o || o->kind != SYM_INPUT) {
+            ERR(d->name2_span, "override '%s' must be an input of the case vocabulary", d->name2);
+        } else {
+            o->used = true;
+            bool fits = symbolic ? (o->ty.kind == TY_ENUM && o->ty.enum_of->nenum == s->nenum)
+                                 : (o->ty.kind == TY_NUM && !o->ty.unit);
+            for (uint32_t i = 0; fits && symbolic && i < s->nenum; i++)
+                fits = strcmp(o->ty.enum_of->enum_names[i], s->enum_names[i]) == 0;
+            if (!fits) {
+                char b1[96], b2[96];
+                ERR(d->name2_span, "override '%s' is %s, but '%s' is %s", o->name, describe(c, o->ty, b1),
+                    s->name, describe(c, s->ty, b2));
+            }
+        }
+    }
+}
+
+static void check_derived(Compiler *c, Symbol *s)
+{
+    if (s->state == 2)
+        return;
+    if (s->state == 1) {
+        if (s->decl)
+            ERR(s->decl->name_span, "'%s' depends on itself", s->name);
+        else
+            diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
+                      "'%s' depends on itself (an exclusion or red flag uses it)", s->name);
+        s->ty = T_ERR;
+        s->state = 2;
+        return;
+    }
+    s->state = 1;
+    FnEnv *saved = c->env;
+    c->env = NULL;
+    switch (s->kind) {
+    case SYM_DEFINE:
+        s->ty = check_expr(c, s->decl->a);
+        if (s->ty.kind == TY_ANY)
+            s->ty = T_BOOL;
+        break;
+    case SYM_CLASSIFY:
+        check_classify(c, s);
+        break;
+    case SYM_BUILTIN:
+        for (uint32_t i = 0; i < s->ndeps; i++)
+            check_derived(c, s->deps[i]);
+        s->ty = T_BOOL;
+        break;
+    case SYM_OUTCOME:
+        check_outcome_body(c, s->decl);
+        s->ty = T_BOOL;
+        break;
+    default:
+        break;
+    }
+    c->env = saved;
+    if (s->state == 1) {
+        s->state = 2;
+        add_derived(c, s);
+    }
+}
+
+typedef struct {
+    const char *word;
+    int value;
+} NamedValue;
+
+static const NamedValue ACTIONS[] = {
+    { "refer_gp", ACT_REFER_GP }, { "contact_gp", ACT_CONTACT_GP },
+    { "advise_patient_contact_gp", ACT_ADVISE_PATIENT_CONTACT_GP },
+    { "refer_back_specialist", ACT_REFER_BACK_SPECIALIST },
+};
+static const NamedValue STRENGTHS[] = {
+    { "do", STR_DO }, { "consider", STR_CONSIDER }, { "preferably", STR_PREFERABLY },
+    { "preferably_not", STR_PREFERABLY_NOT }, { "do_not", STR_DO_NOT },
+};
+static const NamedValue MOMENTS[] = {
+    { "intake", MOMENT_INTAKE }, { "interim", MOMENT_INTERIM }, { "discharge", MOMENT_DISCHARGE },
+};
+
+static int named_value(const NamedValue *t, size_t n, const char *word)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].word, word) == 0)
+            return t[i].value;
+    return -1;
+}
+#define NAMED(t, w) named_value(t, sizeof t / sizeof t[0], w)
+
+int outcome_action(const char *word);
+int outcome_strength(const char *word);
+int outcome_moment(const char *word);
+int outcome_action(const char *word) { return NAMED(ACTIONS, word); }
+int outcome_strength(const char *word) { return NAMED(STRENGTHS, word); }
+int outcome_moment(const char *word) { return NAMED(MOMENTS, word); }
+
+static const char *outcome_word(int tok_kind);
+
+/* Outcome symbols exist before any expression is checked, so that in_scope
+ * can depend on the exclusions whatever the declaration order. */
+static void make_outcome_symbols(Compiler *c)
+{
+    uint32_t nexcl = 0, nflags = 0;
+    for (uint32_t i = 0; i < c->outcomes.count; i++) {
+        AstNode *o = c->outcomes.items[i];
+        Symbol *s = arena_zalloc(&c->arena, sizeof *s);
+        if (!s)
+            return;
+        s->kind = SYM_OUTCOME;
+        s->name = o->name;
+        s->decl = o;
+        s->fact = -1;
+        s->param = -1;
+        o->ref = s;
+        const char *w = outcome_word(o->op);
+        nexcl += strcmp(w, "exclusion") == 0;
+        nflags += strcmp(w, "red_flag") == 0;
+    }
+    c->in_scope->deps = arena_alloc(&c->arena, sizeof(Symbol *) * (nexcl + 1));
+    c->red_flagged->deps = arena_alloc(&c->arena, sizeof(Symbol *) * (nflags + 1));
+    if (!c->in_scope->deps || !c->red_flagged->deps)
+        return;
+    for (uint32_t i = 0; i < c->outcomes.count; i++) {
+        AstNode *o = c->outcomes.items[i];
+        const char *w = outcome_word(o->op);
+        if (strcmp(w, "exclusion") == 0)
+            c->in_scope->deps[c->in_scope->ndeps++] = o->ref;
+        else if (strcmp(w, "red_flag") == 0)
+            c->red_flagged->deps[c->red_flagged->ndeps++] = o->ref;
+    }
+}
+
+static void check_advice_texts(Compiler *c, AstNode *o)
+{
+    check_texts(c, o, "advice");
+    for (uint32_t i = 0; i < o->list.count; i++) {
+        AstNode *t = o->list.items[i];
+        bool declared = false;
+        for (uint32_t j = 0; j < c->nlanguages; j++)
+            declared |= strcmp(c->languages[j], t->name) == 0;
+        if (!declared && c->header)
+            ERR(t->name_span, "text in '%s', which the guideline header does not list under 'language'", t->name);
+    }
+    for (uint32_t j = 0; j < c->nlanguages; j++) {
+        bool found = false;
+        for (uint32_t i = 0; i < o->list.count; i++)
+            found |= strcmp(o->list.items[i]->name, c->languages[j]) == 0;
+        if (!found)
+            ERR(o->name_span, "advice '%s' has no '%s' text (the header lists language %s)", o->name,
+                c->languages[j], c->languages[j]);
+    }
+}
+
+static void check_outcome_body(Compiler *c, AstNode *o)
+{
+    const char *kind = outcome_word(o->op);
+    if (!o->b)
+        ERR(o->name_span, "%s '%s' has no section citation (write the guideline section after the id, e.g. \"B.1.3\")",
+            kind, o->name);
+    if (o->a)
+        expect_bool(c, o->a, kind);
+    if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
+        if (NAMED(ACTIONS, o->unit) < 0)
+            ERR(o->unit_span, "unknown action '%s' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist)", o->unit);
+    }
+    if (strcmp(kind, "advice") == 0) {
+        if (NAMED(STRENGTHS, o->name2) < 0)
+            ERR(o->name2_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)", o->name2);
+        check_advice_texts(c, o);
+        if (o->c)
+            for (uint32_t i = 0; i < o->c->list.count; i++) {
+                AstNode *d = o->c->list.items[i];
+                literal_type(c, d->a);
+                for (uint32_t j = 0; j < i; j++)
+                    if (strcmp(o->c->list.items[j]->name, d->name) == 0)
+                        ERR(d->name_span, "dose has '%s' twice", d->name);
+            }
+    } else {
+        if (o->list.count)
+            ERR(o->list.items[0]->span, "only advice has texts");
+        if (o->c && o->c->kind == AST_ARRAY)
+            ERR(o->c->span, "only advice has a dose");
+    }
+    if (strcmp(kind, "schedule") == 0) {
+        if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
+            ERR(o->unit_span, "a schedule counts in weeks or days, not '%s'", o->unit);
+        if (o->num != floor(o->num) || o->num > 520 * 7)
+            ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
+        if (o->c && o->c->kind != AST_ARRAY) {
+            Ty t = check_expr(c, o->c);
+            if (t.kind != TY_DATE && t.kind != TY_ERROR) {
+                char b[96];
+                ERR(o->c->span, "'from' needs a date, but this is %s", describe(c, t, b));
+            }
+        }
+    }
+    if (strcmp(kind, "measurement") == 0)
+        for (uint32_t i = 0; i < o->list2.count; i++)
+            if (NAMED(MOMENTS, o->list2.items[i]->name) < 0)
+                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: intake, interim, discharge)", o->list2.items[i]->name);
+    /* One id per kind and section. */
+    for (uint32_t i = 0; i < c->outcomes.count; i++) {
+        AstNode *p = c->outcomes.items[i];
+        if (p == o)
+            break;
+        if (p->op == o->op && strcmp(p->name, o->name) == 0 && o->b && p->b && strcmp(p->b->str, o->b->str) == 0
+            && (!o->name2 || !p->name2 || strcmp(o->name2, p->name2) == 0)) {
+            ERR(o->name_span, "%s '%s' is already declared for section %s", kind, o->name, o->b->str);
+            NOTE(p->name_span, "first declared here");
+        }
+    }
+}
+
+/* ---- tests ----------------------------------------------------------- */
+
+static void check_test(Compiler *c, AstNode *t)
+{
+    for (uint32_t i = 0; i < t->list2.count; i++) {
+        AstNode *x = t->list2.items[i];
+        const char *kind = x->name;
+        if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {
+            Symbol *s = sym_lookup(c, x->name2);
+            if (!s || (s->kind != SYM_CLASSIFY && s->kind != SYM_BUILTIN && s->kind != SYM_DEFINE)) {
+                ERR(x->name2_span, "'%s' is not a classification or fact that a test can check", x->name2);
+                continue;
+            }
+            if (x->a->kind == AST_NAME && (s->ty.kind != TY_ENUM || enum_index(s->ty.enum_of, x->a->name) < 0))
+                ERR(x->a->span, "'%s' is not a value of '%s'", x->a->name, s->name);
+            continue;
+        }
+        if (strcmp(kind, "missing") == 0) {
+            Symbol *s = sym_lookup(c, x->name2);
+            if (!s || s->kind != SYM_INPUT)
+                ERR(x->name2_span, "'%s' is not an input field", x->name2);
+            continue;
+        }
+        bool found = false, known_kind = false;
+        for (uint32_t j = 0; j < c->outcomes.count; j++) {
+            AstNode *o = c->outcomes.items[j];
+            if (strcmp(outcome_word(o->op), kind) != 0)
+                continue;
+            known_kind = true;
+            found |= strcmp(o->name, x->name2) == 0;
+        }
+        static const char *const KINDS[] = { "red_flag", "exclusion", "referral", "advice", "schedule", "measurement" };
+        bool valid_kind = false;
+        for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++)
+            valid_kind |= strcmp(KINDS[k], kind) == 0;
+        if (!valid_kind)
+            ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, missing, or NAME == value)", kind);
+        else if (!found)
+            ERR(x->name2_span, "no %s '%s' in this guideline%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)");
+        if (x->str && NAMED(STRENGTHS, x->str) < 0)
+            ERR(x->str_span, "unknown strength '%s'", x->str);
+    }
+}
+
+/* ---- the pass -------------------------------------------------------- */
+
+static void check_header(Compiler *c)
+{
+    AstNode *h = c->header;
+    if (!h)
+        return;
+    static const char *const FIELDS[] = { "id", "title", "version", "published", "publisher", "status", "language", "source" };
+    bool seen[8] = { false };
+    for (uint32_t i = 0; i < h->list.count; i++) {
+        AstNode *f = h->list.items[i];
+        int k = -1;
+        for (int j = 0; j < 8; j++)
+            if (strcmp(FIELDS[j], f->name) == 0)
+                k = j;
+        if (k < 0) {
+            ERR(f->name_span, "unknown header field '%s' (fields: id, title, version, published, publisher, status, language, source)", f->name);
+            continue;
+        }
+        if (seen[k] && k != 7)
+            ERR(f->name_span, "header field '%s' given twice", f->name);
+        seen[k] = true;
+        AstNode *v = f->list.items[0];
+        if (k == 3 && v->kind != AST_DATE)
+            ERR(v->span, "'published' is a date (YYYY-MM-DD)");
+        if (k == 3 && v->kind == AST_DATE) {
+            double d;
+            if (!gdl_date_parse_str(v->str, &d))
+                ERR(v->span, "invalid date '%s'", v->str);
+        }
+        if (k == 5 && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
+            ERR(v->span, "status is draft, active or retired");
+        if ((k == 0 || k == 1 || k == 2 || k == 4 || k == 7) && v->kind != AST_STR)
+            ERR(v->span, "header field '%s' is a string", f->name);
+    }
+    const char *required[] = { "title", "version", "status" };
+    int idx[] = { 1, 2, 5 };
+    for (int j = 0; j < 3; j++)
+        if (!seen[idx[j]])
+            ERR(h->name_span, "guideline header has no '%s'", required[j]);
+    if (c->nlanguages == 0)
+        ERR(h->name_span, "guideline header has no 'language' (e.g. language nl, en)");
+}
+
+void check_program(Compiler *c)
+{
+    check_header(c);
+    for (Symbol *s = c->syms.first; s; s = s->order_next) {
+        if (s->kind == SYM_INPUT) check_input(c, s);
+        else if (s->kind == SYM_PARAM) check_param(c, s);
+    }
+    make_outcome_symbols(c);
+    for (Symbol *s = c->syms.first; s; s = s->order_next)
+        if (s->kind == SYM_DEFINE || s->kind == SYM_CLASSIFY)
+            check_derived(c, s);
+    for (uint32_t i = 0; i < c->outcomes.count; i++)
+        if (c->outcomes.items[i]->ref)
+            check_derived(c, c->outcomes.items[i]->ref);
+    check_derived(c, c->in_scope);
+    check_derived(c, c->red_flagged);
+    for (uint32_t i = 0; i < c->tests.count; i++)
+        check_test(c, c->tests.items[i]);
+}
+
+/* Token kinds of the grammar, mapped to the advice format's kind words. */
+#include "gdl.tab.h"
+static const char *outcome_word(int tok_kind)
+{
+    switch (tok_kind) {
+    case TOK_EXCLUDE: return "exclusion";
+    case TOK_RED_FLAG: return "red_flag";
+    case TOK_REFER: return "referral";
+    case TOK_ADVICE: return "advice";
+    case TOK_SCHEDULE: return "schedule";
+    case TOK_MEASURE: return "measurement";
+    }
+    return "?";
+}

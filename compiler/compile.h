@@ -1,0 +1,118 @@
+/* compile.h - the compiler's shared state and its passes:
+ *   load.c     read the main file and its imports (module search path)
+ *   resolve.c  declare every name; header; duplicates
+ *   check.c    types, units, ranges, citations; dependency order of facts
+ *   codegen.c  facts and outcomes -> GdlProgram (tables + bytecode)
+ * Each pass reports through Diag and leaves codegen out when errors exist. */
+#ifndef GDL_COMPILE_H
+#define GDL_COMPILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "program.h"
+#include "source.h"
+
+typedef enum {
+    SYM_UNIT = 1, SYM_INPUT, SYM_PARAM, SYM_DEFINE, SYM_FN, SYM_CLASSIFY, SYM_BUILTIN,
+    SYM_OUTCOME,    /* anonymous: one per outcome, never found by name */
+} SymKind;
+
+/* A static type: kind, unit (interned name or NULL), enum symbols. */
+typedef enum { TY_ERROR = 0, TY_BOOL, TY_NUM, TY_DATE, TY_STRING, TY_ENUM, TY_LIST, TY_ANY } TyKind;
+
+typedef struct Symbol Symbol;
+
+typedef struct {
+    TyKind kind;
+    bool integral;          /* int rather than number (inputs) */
+    const char *unit;       /* NULL: dimensionless */
+    const Symbol *enum_of;  /* owner of the enum's symbol list */
+} Ty;
+
+struct Symbol {
+    SymKind kind;
+    const char *name;
+    AstNode *decl;
+    Ty ty;
+    int state;              /* 0 unchecked, 1 checking, 2 checked */
+    bool used;
+    int32_t fact;           /* fact slot, -1 if none */
+    int32_t param;          /* parameter index, -1 if none */
+    const char **enum_names; uint32_t nenum;  /* enum inputs and symbol classifications */
+    Symbol **deps; uint32_t ndeps;            /* builtins: the outcomes they summarise */
+    Symbol *hash_next;
+    Symbol *order_next;     /* declaration order */
+};
+
+enum { SYMTAB_BUCKETS = 1024 };
+
+typedef struct {
+    Symbol *buckets[SYMTAB_BUCKETS];
+    Symbol *first, *last;
+} SymTab;
+
+typedef struct {
+    const char *name;
+    const char *text;       /* points into the module's source */
+} ModuleRef;
+
+enum { COMPILE_MAX_IMPORT_DEPTH = 16, COMPILE_MAX_SEARCH_DIRS = 16 };
+
+typedef struct Compiler {
+    Arena arena;
+    SourceSet sources;
+    Diag diag;
+    const char *search_dirs[COMPILE_MAX_SEARCH_DIRS];
+    uint32_t nsearch;
+    AstList items;          /* every declaration of every file, modules first */
+    uint32_t main_file;
+    const char *loaded_modules[SOURCE_MAX_FILES];
+    uint32_t nloaded;
+    SymTab syms;
+    AstNode *header;
+    AstList outcomes, tests;
+    Symbol **derived;       /* derived facts in dependency order */
+    uint32_t nderived, cap_derived;
+    Symbol *in_scope, *red_flagged;
+    const char *languages[8];
+    uint32_t nlanguages;
+    int fn_depth;
+    bool import_failed;     /* then checking would only echo the missing names */
+    struct FnEnv *env;      /* innermost function expansion */
+} Compiler;
+
+typedef struct FnEnv {
+    AstNode *fn;            /* the FN declaration */
+    AstNode **args;         /* call arguments, one per parameter */
+    struct FnEnv *outer;    /* the scope the arguments were written in */
+} FnEnv;
+
+void compiler_init(Compiler *c, FILE *diag_out);
+void compiler_add_search_dir(Compiler *c, const char *dir);
+void compiler_free(Compiler *c);
+
+/* load.c */
+bool compile_load(Compiler *c, const char *path);
+bool compile_load_text(Compiler *c, const char *path, const char *text, size_t len);
+/* resolve.c */
+void resolve_declarations(Compiler *c);
+Symbol *sym_lookup(const Compiler *c, const char *name);
+Symbol *sym_declare(Compiler *c, SymKind kind, const char *name, AstNode *decl);
+const char *sym_suggest(const Compiler *c, const char *name);
+/* check.c */
+void check_program(Compiler *c);
+bool ty_equal(Ty a, Ty b);
+const char *ty_describe(const Compiler *c, Ty t, char *buf, size_t len);
+Ty check_expr(Compiler *c, AstNode *e);
+int enum_index(const Symbol *owner, const char *name);
+/* codegen.c */
+GdlProgram *codegen_program(Compiler *c, Arena *out);
+
+/* The whole pipeline: load, resolve, check, generate. NULL on errors. */
+GdlProgram *compile_file(Compiler *c, const char *path, Arena *out);
+
+#endif

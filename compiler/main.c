@@ -1,0 +1,496 @@
+/* main.c - the `gdl` command: check, build, run, test, disasm.
+ * Exit codes: 0 ok; 1 errors in the input (guideline, case) or failing
+ * tests; 2 usage; 3 I/O or internal error. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "advice.h"
+#include "bcfile.h"
+#include "case_json.h"
+#include "compile.h"
+#include "disasm.h"
+#include "test_runner.h"
+#include "verify.h"
+#include "vm.h"
+
+#define GDL_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+enum { MAX_PARAMS_ON_CLI = 64, MAX_CASE_BYTES = 1 << 20, MAX_BATCH_LINE = (1 << 20) + 1 };
+
+#ifndef GDL_STDLIB_DIR
+#define GDL_STDLIB_DIR "/usr/local/share/gdl/stdlib"
+#endif
+
+static const char USAGE[] =
+    "usage: gdl <command> [options] [files]\n"
+    "\n"
+    "commands:\n"
+    "  check FILE.gdl...              compile and report errors (exit 1 if any)\n"
+    "  build FILE.gdl -o OUT.gdlb     compile to verified bytecode\n"
+    "  run GUIDELINE CASE.json|-      evaluate one case (GUIDELINE is .gdl or .gdlb)\n"
+    "  run --batch GUIDELINE          JSON Lines on stdin, one result line per input line\n"
+    "  test FILE.gdl...               run the guideline's own test blocks\n"
+    "  disasm FILE.gdlb|FILE.gdl      show the bytecode with source lines\n"
+    "\n"
+    "run options:\n"
+    "  --format json|text             output (default json)\n"
+    "  --lang nl|en                   language of advice texts (default nl)\n"
+    "  --param NAME=VALUE             override a guideline parameter (range-checked)\n"
+    "  --stats                        with --batch: cases, errors, time and rate on stderr\n"
+    "\n"
+    "  --help, --version\n"
+    "\n"
+    "Modules are found in each directory of GDL_PATH (colon-separated), then in the\n"
+    "stdlib next to the gdl binary (../stdlib or ../share/gdl/stdlib), then in\n" GDL_STDLIB_DIR ".\n"
+    "Exit status: 0 ok, 1 errors in the input or failing tests, 2 usage, 3 I/O or internal error.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "gdl: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see 'gdl --help')\n");
+    return EXIT_USAGE;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static const char *argv0;
+
+static void add_search_dirs(Compiler *c)
+{
+    const char *env = getenv("GDL_PATH");
+    if (env) {
+        char buf[4096];
+        snprintf(buf, sizeof buf, "%s", env);
+        for (char *tok = strtok(buf, ":"); tok; tok = strtok(NULL, ":"))
+            compiler_add_search_dir(c, tok);
+    }
+    const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+    if (slash) {
+        char dir[2048];
+        int n = (int)(slash - argv0);
+        snprintf(dir, sizeof dir, "%.*s/../stdlib", n, argv0);
+        compiler_add_search_dir(c, dir);
+        snprintf(dir, sizeof dir, "%.*s/../share/gdl/stdlib", n, argv0);
+        compiler_add_search_dir(c, dir);
+    }
+    compiler_add_search_dir(c, GDL_STDLIB_DIR);
+}
+
+/* Reads a whole file (or stdin for "-") up to max bytes; -1 on I/O error,
+ * -2 when larger than max. */
+static int read_all(const char *path, size_t max, char **out, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    int rc = 0;
+    while (buf) {
+        if (n == cap) {
+            if (cap > max) {
+                rc = -2;
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                rc = -1;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                rc = -1;
+            break;
+        }
+    }
+    if (!buf)
+        rc = -1;
+    if (rc == 0 && n > max)
+        rc = -2;
+    if (f != stdin)
+        fclose(f);
+    if (rc != 0) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* Compiles source to bytes: the same path for build and run, so a program
+ * that runs from source is exactly what the .gdlb would hold. */
+static int compile_to_bytes(Compiler *c, const char *path, ByteBuf *bytes)
+{
+    add_search_dirs(c);
+    Arena out;
+    arena_init(&out, 0);
+    GdlProgram *p = compile_file(c, path, &out);
+    int rc = EXIT_OK;
+    if (!p)
+        rc = c->diag.errors ? EXIT_INPUT : EXIT_IO;
+    else if (gdlb_write(p, bytes) != 0) {
+        fprintf(stderr, "gdl: out of memory\n");
+        rc = EXIT_IO;
+    }
+    arena_free(&out);
+    return rc;
+}
+
+/* Loads a guideline (.gdl compiled, or .gdlb read) and verifies it. */
+static int load_program(const char *path, Arena *arena, GdlProgram **prog)
+{
+    ByteBuf bytes = { 0 };
+    int rc = EXIT_OK;
+    if (ends_with(path, ".gdl")) {
+        Compiler c;
+        compiler_init(&c, stderr);
+        rc = compile_to_bytes(&c, path, &bytes);
+        compiler_free(&c);
+        if (rc != EXIT_OK) {
+            buf_free(&bytes);
+            return rc;
+        }
+    } else {
+        char *data;
+        size_t len;
+        int r = read_all(path, GDLB_MAX_FILE, &data, &len);
+        if (r != 0) {
+            fprintf(stderr, "%s: error: %s\n", path, r == -2 ? "file too large for a guideline" : strerror(errno));
+            return r == -2 ? EXIT_INPUT : EXIT_IO;
+        }
+        bytes.data = (uint8_t *)data;
+        bytes.len = len;
+    }
+    char err[512];
+    if (gdlb_read(bytes.data, bytes.len, arena, prog, err, sizeof err) != 0 || gdl_verify(*prog, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: error: %s\n", path, err);
+        rc = EXIT_INPUT;
+    }
+    buf_free(&bytes);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc < 1)
+        return usage_error("check needs at least one file%s", "");
+    int rc = EXIT_OK;
+    for (int i = 0; i < argc; i++) {
+        Compiler c;
+        compiler_init(&c, stderr);
+        ByteBuf bytes = { 0 };
+        int r = compile_to_bytes(&c, argv[i], &bytes);
+        if (r == EXIT_OK) {
+            Arena a;
+            arena_init(&a, 0);
+            GdlProgram *p;
+            char err[512];
+            if (gdlb_read(bytes.data, bytes.len, &a, &p, err, sizeof err) != 0 || gdl_verify(p, err, sizeof err) != 0) {
+                fprintf(stderr, "%s: internal error: generated bytecode rejected: %s\n", argv[i], err);
+                r = EXIT_IO;
+            }
+            arena_free(&a);
+        }
+        if (r > rc)
+            rc = r;
+        if (c.diag.errors)
+            fprintf(stderr, "%s: %u error%s\n", argv[i], c.diag.errors, c.diag.errors == 1 ? "" : "s");
+        buf_free(&bytes);
+        compiler_free(&c);
+    }
+    return rc;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (argv[i][0] == '-')
+            return usage_error("unknown build option '%s'", argv[i]);
+        else if (!in)
+            in = argv[i];
+        else
+            return usage_error("build takes one guideline file (got '%s' too)", argv[i]);
+    }
+    if (!in || !out)
+        return usage_error("usage: gdl build FILE.gdl -o OUT.gdlb%s", "");
+    Compiler c;
+    compiler_init(&c, stderr);
+    ByteBuf bytes = { 0 };
+    int rc = compile_to_bytes(&c, in, &bytes);
+    compiler_free(&c);
+    if (rc == EXIT_OK) {
+        FILE *f = fopen(out, "wb");
+        if (!f || fwrite(bytes.data, 1, bytes.len, f) != bytes.len || fclose(f) != 0) {
+            fprintf(stderr, "%s: error: cannot write: %s\n", out, strerror(errno));
+            rc = EXIT_IO;
+        }
+    }
+    buf_free(&bytes);
+    return rc;
+}
+
+static int cmd_disasm(int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("usage: gdl disasm FILE.gdlb%s", "");
+    Arena a;
+    arena_init(&a, 0);
+    GdlProgram *p;
+    int rc = load_program(argv[0], &a, &p);
+    if (rc == EXIT_OK)
+        gdl_disasm(p, stdout);
+    arena_free(&a);
+    return rc;
+}
+
+static int cmd_test(int argc, char **argv)
+{
+    if (argc < 1)
+        return usage_error("test needs at least one guideline file%s", "");
+    unsigned passed = 0, failed = 0;
+    int rc = EXIT_OK;
+    for (int i = 0; i < argc; i++) {
+        Compiler c;
+        compiler_init(&c, stderr);
+        add_search_dirs(&c);
+        Arena out;
+        arena_init(&out, 0);
+        GdlProgram *p = compile_file(&c, argv[i], &out);
+        if (!p) {
+            rc = EXIT_INPUT;
+            failed++;
+        } else {
+            unsigned before = failed;
+            run_guideline_tests(&c, p, stdout, &passed, &failed);
+            if (c.tests.count == 0)
+                printf("%s: no tests\n", argv[i]);
+            if (failed > before)
+                rc = EXIT_INPUT;
+        }
+        arena_free(&out);
+        compiler_free(&c);
+    }
+    printf("guideline tests: %u passed, %u failed\n", passed, failed);
+    return rc;
+}
+
+typedef struct {
+    AdviceOptions advice;
+    const char *params[MAX_PARAMS_ON_CLI];
+    int nparams;
+    bool batch, stats;
+} RunOptions;
+
+static int apply_params(GdlVm *vm, const RunOptions *o)
+{
+    for (int i = 0; i < o->nparams; i++) {
+        char name[128], err[256];
+        const char *eq = strchr(o->params[i], '=');
+        if (!eq || eq == o->params[i] || (size_t)(eq - o->params[i]) >= sizeof name) {
+            fprintf(stderr, "gdl: --param takes NAME=VALUE, not '%s'\n", o->params[i]);
+            return EXIT_USAGE;
+        }
+        snprintf(name, sizeof name, "%.*s", (int)(eq - o->params[i]), o->params[i]);
+        if (gdl_vm_set_param(vm, name, eq + 1, err, sizeof err) != 0) {
+            fprintf(stderr, "gdl: --param: %s\n", err);
+            return EXIT_INPUT;
+        }
+    }
+    return EXIT_OK;
+}
+
+static int run_one(GdlVm *vm, const RunOptions *o, const char *path)
+{
+    char *text;
+    size_t len;
+    int r = read_all(path, MAX_CASE_BYTES, &text, &len);
+    if (r == -1) {
+        fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+        return EXIT_IO;
+    }
+    GdlCaseErrors errs;
+    int rc = EXIT_OK;
+    if (r == -2) {
+        memset(&errs, 0, sizeof errs);
+        errs.count = 1;
+        snprintf(errs.items[0].message, sizeof errs.items[0].message, "case file larger than %d bytes", MAX_CASE_BYTES);
+        gdl_vm_reset_case(vm);
+        rc = EXIT_INPUT;
+    } else {
+        if (gdl_case_load_json(vm, text, len, &errs) != 0)
+            rc = EXIT_INPUT;
+        else
+            gdl_vm_run(vm);
+        free(text);
+    }
+    ByteBuf out = { 0 };
+    gdl_advice_write(vm, rc ? &errs : NULL, &o->advice, &out);
+    fwrite(out.data, 1, out.len, stdout);
+    buf_free(&out);
+    return rc;
+}
+
+/* One result line per input line, always: a blank, over-long or corrupt line
+ * gives a status "error" result with its line number. */
+static int run_batch(GdlVm *vm, RunOptions *o)
+{
+    char *line = malloc(MAX_BATCH_LINE + 1);
+    ByteBuf out = { 0 };
+    if (!line)
+        return EXIT_IO;
+    long lineno = 0, errors = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    o->advice.format = ADVICE_JSON;
+    for (;;) {
+        size_t n = 0;
+        bool too_long = false, eof = false;
+        int ch;
+        while ((ch = getchar()) != EOF && ch != '\n') {
+            if (n < MAX_BATCH_LINE)
+                line[n++] = (char)ch;
+            else
+                too_long = true;
+        }
+        if (ch == EOF) {
+            eof = true;
+            if (n == 0 && !too_long)
+                break;      /* nothing after the last newline */
+        }
+        lineno++;
+        if (n && line[n - 1] == '\r')
+            n--;            /* CRLF files */
+        GdlCaseErrors errs;
+        memset(&errs, 0, sizeof errs);
+        bool failed = true;
+        if (too_long) {
+            gdl_vm_reset_case(vm);
+            errs.count = 1;
+            snprintf(errs.items[0].message, sizeof errs.items[0].message, "line longer than %d bytes", MAX_BATCH_LINE);
+        } else if (n == 0) {
+            gdl_vm_reset_case(vm);
+            errs.count = 1;
+            snprintf(errs.items[0].message, sizeof errs.items[0].message, "blank line: expected a case (one JSON object per line)");
+        } else if (gdl_case_load_json(vm, line, n, &errs) == 0) {
+            gdl_vm_run(vm);
+            failed = false;
+        }
+        errors += failed;
+        o->advice.batch_line = lineno;
+        out.len = 0;
+        gdl_advice_write(vm, failed ? &errs : NULL, &o->advice, &out);
+        fwrite(out.data, 1, out.len, stdout);
+        if (eof)
+            break;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fflush(stdout);
+    if (o->stats) {
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        fprintf(stderr, "gdl: %ld cases, %ld errors, %.3f s, %.0f cases/s\n", lineno, errors, secs,
+                secs > 0 ? (double)lineno / secs : 0.0);
+    }
+    free(line);
+    buf_free(&out);
+    if (ferror(stdout))
+        return EXIT_IO;
+    return errors ? EXIT_INPUT : EXIT_OK;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    RunOptions o = { .advice = { ADVICE_JSON_PRETTY, "nl", 0 } };
+    const char *files[2];
+    int nfiles = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (strcmp(f, "json") == 0) o.advice.format = ADVICE_JSON_PRETTY;
+            else if (strcmp(f, "text") == 0) o.advice.format = ADVICE_TEXT;
+            else return usage_error("--format is json or text, not '%s'", f);
+        } else if (strcmp(a, "--lang") == 0 && i + 1 < argc) {
+            const char *l = argv[++i];
+            if (strcmp(l, "nl") && strcmp(l, "en"))
+                return usage_error("--lang is nl or en, not '%s'", l);
+            o.advice.lang = l;
+        } else if (strcmp(a, "--param") == 0 && i + 1 < argc) {
+            if (o.nparams == MAX_PARAMS_ON_CLI)
+                return usage_error("too many --param options%s", "");
+            o.params[o.nparams++] = argv[++i];
+        } else if (strcmp(a, "--batch") == 0) {
+            o.batch = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            o.stats = true;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown run option '%s'", a);
+        } else if (nfiles < 2) {
+            files[nfiles++] = a;
+        } else {
+            return usage_error("run takes a guideline and a case, not '%s' too", a);
+        }
+    }
+    if (nfiles < 1 || (!o.batch && nfiles != 2) || (o.batch && nfiles != 1))
+        return usage_error(o.batch ? "usage: gdl run --batch GUIDELINE < cases.jsonl%s"
+                                   : "usage: gdl run GUIDELINE CASE.json|-%s", "");
+    Arena a;
+    arena_init(&a, 0);
+    GdlProgram *p;
+    int rc = load_program(files[0], &a, &p);
+    if (rc == EXIT_OK) {
+        GdlVm vm;
+        if (gdl_vm_init(&vm, p) != 0) {
+            fprintf(stderr, "gdl: out of memory\n");
+            rc = EXIT_IO;
+        } else {
+            rc = apply_params(&vm, &o);
+            if (rc == EXIT_OK)
+                rc = o.batch ? run_batch(&vm, &o) : run_one(&vm, &o, files[1]);
+            gdl_vm_free(&vm);
+        }
+    }
+    arena_free(&a);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    argv0 = argv[0];
+    if (argc < 2)
+        return usage_error("no command given%s", "");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(USAGE, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("gdl %s (bytecode format %d.%d)\n", GDL_VERSION, GDLB_MAJOR, GDLB_MINOR);
+        return EXIT_OK;
+    }
+    int n = argc - 2;
+    char **rest = argv + 2;
+    if (strcmp(cmd, "check") == 0) return cmd_check(n, rest);
+    if (strcmp(cmd, "build") == 0) return cmd_build(n, rest);
+    if (strcmp(cmd, "run") == 0) return cmd_run(n, rest);
+    if (strcmp(cmd, "test") == 0) return cmd_test(n, rest);
+    if (strcmp(cmd, "disasm") == 0) return cmd_disasm(n, rest);
+    return usage_error("unknown command '%s'", cmd);
+}

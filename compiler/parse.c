@@ -1,0 +1,184 @@
+/* parse.c - drives the flex scanner and bison parser over one file, and the
+ * small helpers the grammar needs to turn token text into values. */
+#include "parse_ctx.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gdl.tab.h"
+#include "gdl.lex.h"
+
+const char *lex_text(ParseCtx *ctx, const char *text, int len)
+{
+    const char *s = arena_strndup(ctx->ast.arena, text, (size_t)len);
+    if (!s) {
+        ctx->ast.oom = true;
+        return "";
+    }
+    return s;
+}
+
+const char *lex_ident(ParseCtx *ctx, const SrcSpan *at, const char *text, int len)
+{
+    if (len > LEX_MAX_IDENT)
+        diag_report(ctx->diag, SEV_ERROR, *at, "name longer than %d characters", LEX_MAX_IDENT);
+    return lex_text(ctx, text, len);
+}
+
+/* text includes the quotes; escapes: \" \\ \n \t. */
+const char *lex_string(ParseCtx *ctx, const SrcSpan *at, const char *text, int len)
+{
+    char *out = arena_alloc(ctx->ast.arena, (size_t)len);
+    if (!out) {
+        ctx->ast.oom = true;
+        return "";
+    }
+    size_t n = 0;
+    for (int i = 1; i < len - 1; i++) {
+        char c = text[i];
+        if (c == '\\') {
+            char e = text[++i];
+            switch (e) {
+            case '"': case '\\': c = e; break;
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            default: {
+                SrcSpan s = { at->file, at->start + (uint32_t)i - 1, at->start + (uint32_t)i + 1 };
+                diag_report(ctx->diag, SEV_ERROR, s, "unknown escape '\\%c' in string", e);
+                c = e;
+            }
+            }
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    if (n > LEX_MAX_STRING)
+        diag_report(ctx->diag, SEV_ERROR, *at, "string longer than %d bytes", LEX_MAX_STRING);
+    return out;
+}
+
+double lex_number(ParseCtx *ctx, const SrcSpan *at, const char *text)
+{
+    errno = 0;
+    double v = strtod(text, NULL);
+    if (errno == ERANGE || v > 1e15)
+        diag_report(ctx->diag, SEV_ERROR, *at, "number '%s' is too large", text);
+    return v;
+}
+
+void lex_error(ParseCtx *ctx, const SrcSpan *at, const char *msg)
+{
+    diag_report(ctx->diag, SEV_ERROR, *at, "%s", msg);
+}
+
+void lex_stray(ParseCtx *ctx, const SrcSpan *at, unsigned char c)
+{
+    if (c >= 0x20 && c < 0x7f)
+        diag_report(ctx->diag, SEV_ERROR, *at, "stray '%c' in program", c);
+    else
+        diag_report(ctx->diag, SEV_ERROR, *at, "stray byte 0x%02x in program (names are ASCII; non-ASCII text belongs in strings)", c);
+}
+
+/* Tracks brackets as the scanner sees them, so a syntax error can say which
+ * one is still open (Lua: "expected ')' (to close '(' at line 12)"). */
+void lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c)
+{
+    if (c == '(' || c == '[' || c == '{') {
+        if (ctx->nopen < PARSE_MAX_DEPTH) {
+            ctx->open[ctx->nopen] = *at;
+            ctx->open_ch[ctx->nopen] = c;
+        }
+        ctx->nopen++;
+        return;
+    }
+    /* ranges may close '[' with ')' and '(' with ']', so any closer pops one */
+    if (ctx->nopen)
+        ctx->nopen--;
+}
+
+const char *parse_join_dotted(ParseCtx *ctx, const char *left, const char *right)
+{
+    size_t a = strlen(left), b = strlen(right);
+    char *s = arena_alloc(ctx->ast.arena, a + b + 2);
+    if (!s) {
+        ctx->ast.oom = true;
+        return left;
+    }
+    memcpy(s, left, a);
+    s[a] = '.';
+    memcpy(s + a + 1, right, b + 1);
+    return s;
+}
+
+void parse_call_open(ParseCtx *ctx, const char *name, SrcSpan at)
+{
+    AstNode *call = ast_named(&ctx->ast, AST_CALL, at, name, at);
+    if (ctx->ncalls < PARSE_MAX_DEPTH)
+        ctx->calls[ctx->ncalls] = call;
+    ctx->ncalls++;  /* counted past the limit so close stays balanced */
+}
+
+void parse_call_arg(ParseCtx *ctx, AstNode *arg)
+{
+    if (ctx->ncalls && ctx->ncalls <= PARSE_MAX_DEPTH)
+        ast_push(&ctx->ast, &ctx->calls[ctx->ncalls - 1]->list, arg);
+}
+
+AstNode *parse_call_close(ParseCtx *ctx, SrcSpan span)
+{
+    if (ctx->ncalls == 0)   /* cannot happen: the grammar pairs open and close */
+        return ast_new(&ctx->ast, AST_UNKNOWN_LIT, span);
+    ctx->ncalls--;
+    if (ctx->ncalls >= PARSE_MAX_DEPTH) {
+        diag_report(ctx->diag, SEV_ERROR, span, "calls nested too deep (limit is %d)", PARSE_MAX_DEPTH);
+        return ast_new(&ctx->ast, AST_UNKNOWN_LIT, span);
+    }
+    AstNode *call = ctx->calls[ctx->ncalls];
+    call->span = span;
+    return call;
+}
+
+void parse_syntax_error(ParseCtx *ctx, SrcSpan at, const char *msg, int at_eof)
+{
+    (void)at_eof;
+    uint32_t k = ctx->nopen;
+    if (k && k <= PARSE_MAX_DEPTH && ctx->open[k - 1].start < at.start) {
+        const SrcSpan *o = &ctx->open[k - 1];
+        uint32_t line, col;
+        source_line_col(ctx->diag->sources, o->file, o->start, &line, &col);
+        diag_report(ctx->diag, SEV_ERROR, at, "%s (is the '%c' at line %u:%u closed?)", msg, ctx->open_ch[k - 1], line, col);
+        ctx->nopen = 0;     /* recovery resynchronises at the next declaration */
+        return;
+    }
+    diag_report(ctx->diag, SEV_ERROR, at, "%s", msg);
+}
+
+unsigned parse_file(SourceSet *sources, uint32_t file, Diag *diag, Arena *arena, AstList *items)
+{
+    ParseCtx *ctx = arena_zalloc(arena, sizeof *ctx);
+    if (!ctx) {
+        diag_file(diag, SEV_ERROR, sources->files[file].path, "out of memory");
+        return 1;
+    }
+    ctx->ast.arena = arena;
+    ctx->diag = diag;
+    ctx->file = file;
+    ctx->items = *items;
+    unsigned before = diag->errors;
+
+    yyscan_t scanner;
+    if (yylex_init_extra(ctx, &scanner) != 0) {
+        diag_file(diag, SEV_ERROR, sources->files[file].path, "cannot start the scanner");
+        return 1;
+    }
+    const Source *src = &sources->files[file];
+    YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
+    yyparse(scanner, ctx);
+    yy_delete_buffer(buf, scanner);
+    yylex_destroy(scanner);
+    if (ctx->ast.oom)
+        diag_file(diag, SEV_ERROR, src->path, "out of memory");
+    *items = ctx->items;
+    return diag->errors - before;
+}

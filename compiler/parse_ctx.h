@@ -1,0 +1,53 @@
+/* parse_ctx.h - state shared by the scanner and the parser for one file.
+ * The scanner reaches it through yyextra, the parser through its parse-param.
+ * The lex_* helpers (parse.c) turn token text into values and report
+ * malformed tokens. */
+#ifndef GDL_PARSE_CTX_H
+#define GDL_PARSE_CTX_H
+
+#include <stdint.h>
+
+#include "ast.h"
+#include "diag.h"
+#include "source.h"
+
+enum {
+    LEX_MAX_IDENT = 64,         /* bytes in a name */
+    LEX_MAX_STRING = 4096,      /* bytes in a string literal */
+    PARSE_MAX_DEPTH = 200,      /* bison stack, so nesting cannot blow the C stack */
+};
+
+typedef struct ParseCtx {
+    AstBuilder ast;
+    Diag *diag;
+    uint32_t file;
+    uint32_t pos;               /* byte offset of the scanner */
+    AstList items;              /* top-level declarations */
+    /* lists under construction; each is moved into its node when the rule ends */
+    AstList header_fields, values, rows, given, expects, args;
+    AstNode *calls[PARSE_MAX_DEPTH];  /* open calls, innermost last */
+    uint32_t ncalls;
+    SrcSpan open[PARSE_MAX_DEPTH];    /* unclosed brackets, for "to close" hints */
+    char open_ch[PARSE_MAX_DEPTH];
+    uint32_t nopen;
+} ParseCtx;
+
+const char *lex_text(ParseCtx *ctx, const char *text, int len);
+const char *lex_ident(ParseCtx *ctx, const SrcSpan *at, const char *text, int len);
+const char *lex_string(ParseCtx *ctx, const SrcSpan *at, const char *text, int len);
+double lex_number(ParseCtx *ctx, const SrcSpan *at, const char *text);
+void lex_error(ParseCtx *ctx, const SrcSpan *at, const char *msg);
+void lex_stray(ParseCtx *ctx, const SrcSpan *at, unsigned char c);
+void lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c);
+
+const char *parse_join_dotted(ParseCtx *ctx, const char *left, const char *right);
+void parse_call_open(ParseCtx *ctx, const char *name, SrcSpan at);
+void parse_call_arg(ParseCtx *ctx, AstNode *arg);
+AstNode *parse_call_close(ParseCtx *ctx, SrcSpan span);
+void parse_syntax_error(ParseCtx *ctx, SrcSpan at, const char *msg, int at_eof);
+
+/* Parses file `file` of the set; declarations are appended to *items.
+ * Returns the number of errors reported. */
+unsigned parse_file(SourceSet *sources, uint32_t file, Diag *diag, Arena *arena, AstList *items);
+
+#endif

@@ -1,0 +1,195 @@
+/* resolve.c - declares every name in one table (units, inputs, params,
+ * defines, functions, classifications, built-in facts), reads the header and
+ * collects outcomes and tests. Types are left to check.c. */
+#include "compile.h"
+
+#include <string.h>
+
+static uint32_t hash_name(const char *s)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+Symbol *sym_lookup(const Compiler *c, const char *name)
+{
+    for (Symbol *s = c->syms.buckets[hash_name(name) % SYMTAB_BUCKETS]; s; s = s->hash_next)
+        if (strcmp(s->name, name) == 0)
+            return s;
+    return NULL;
+}
+
+static const char *sym_kind_name(SymKind k)
+{
+    switch (k) {
+    case SYM_UNIT: return "unit";
+    case SYM_INPUT: return "input";
+    case SYM_PARAM: return "param";
+    case SYM_DEFINE: return "define";
+    case SYM_FN: return "function";
+    case SYM_CLASSIFY: return "classification";
+    case SYM_BUILTIN: return "built-in fact";
+    case SYM_OUTCOME: return "outcome";
+    }
+    return "name";
+}
+
+static Symbol *sym_new(Compiler *c, SymKind kind, const char *name, AstNode *decl)
+{
+    Symbol *s = arena_zalloc(&c->arena, sizeof *s);
+    if (!s)
+        return NULL;
+    s->kind = kind;
+    s->name = name;
+    s->decl = decl;
+    s->fact = -1;
+    s->param = -1;
+    return s;
+}
+
+Symbol *sym_declare(Compiler *c, SymKind kind, const char *name, AstNode *decl)
+{
+    Symbol *old = sym_lookup(c, name);
+    if (old) {
+        diag_report(&c->diag, SEV_ERROR, decl->name_span, "'%s' is already declared as a %s",
+                    name, sym_kind_name(old->kind));
+        if (old->decl)
+            diag_report(&c->diag, SEV_NOTE, old->decl->name_span, "'%s' declared here", name);
+        return NULL;
+    }
+    Symbol *s = sym_new(c, kind, name, decl);
+    if (!s)
+        return NULL;
+    uint32_t h = hash_name(name) % SYMTAB_BUCKETS;
+    s->hash_next = c->syms.buckets[h];
+    c->syms.buckets[h] = s;
+    if (c->syms.last)
+        c->syms.last->order_next = s;
+    else
+        c->syms.first = s;
+    c->syms.last = s;
+    return s;
+}
+
+/* Levenshtein distance, capped: good enough for "did you mean". */
+static unsigned edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    unsigned row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned prev = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned cur = row[j];
+            unsigned best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *sym_suggest(const Compiler *c, const char *name)
+{
+    const char *best = NULL;
+    unsigned best_d = strlen(name) <= 4 ? 1 : 2;
+    for (Symbol *s = c->syms.first; s; s = s->order_next) {
+        if (s->kind == SYM_OUTCOME)
+            continue;
+        unsigned d = edit_distance(name, s->name);
+        if (d <= best_d && (!best || d < best_d)) {
+            best = s->name;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+static void read_header(Compiler *c, AstNode *h)
+{
+    if (c->header) {
+        diag_report(&c->diag, SEV_ERROR, h->span, "a file has one guideline header");
+        diag_report(&c->diag, SEV_NOTE, c->header->span, "first header here");
+        return;
+    }
+    c->header = h;
+    for (uint32_t i = 0; i < h->list.count; i++) {
+        AstNode *f = h->list.items[i];
+        if (strcmp(f->name, "language") == 0) {
+            for (uint32_t j = 0; j < f->list.count && c->nlanguages < 8; j++)
+                c->languages[c->nlanguages++] = f->list.items[j]->name;
+        }
+    }
+}
+
+void resolve_declarations(Compiler *c)
+{
+    AstBuilder b = { .arena = &c->arena };
+    for (uint32_t i = 0; i < c->items.count; i++) {
+        AstNode *it = c->items.items[i];
+        bool in_main = it->span.file == c->main_file;
+        switch (it->kind) {
+        case AST_HEADER:
+            read_header(c, it);
+            break;
+        case AST_MODULE:
+            if (in_main)
+                diag_report(&c->diag, SEV_ERROR, it->span, "a module cannot be run as a guideline: it has no header (import it instead)");
+            break;
+        case AST_UNIT:
+            for (uint32_t j = 0; j < it->list.count; j++) {
+                AstNode *u = it->list.items[j];
+                sym_declare(c, SYM_UNIT, u->name, u);
+            }
+            break;
+        case AST_INPUT: sym_declare(c, SYM_INPUT, it->name, it); break;
+        case AST_PARAM: sym_declare(c, SYM_PARAM, it->name, it); break;
+        case AST_DEFINE: sym_declare(c, SYM_DEFINE, it->name, it); break;
+        case AST_FN: sym_declare(c, SYM_FN, it->name, it); break;
+        case AST_CLASSIFY: sym_declare(c, SYM_CLASSIFY, it->name, it); break;
+        case AST_OUTCOME: ast_push(&b, &c->outcomes, it); break;
+        case AST_TEST:
+            if (in_main)
+                ast_push(&b, &c->tests, it);
+            break;
+        default:
+            break;
+        }
+    }
+    if (!c->header && c->main_file < c->sources.count && c->items.count)
+        diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
+                  "no 'guideline' header: a guideline file starts with guideline NAME { ... }");
+    /* Built-in facts, declared after user names so a user 'in_scope' is the error. */
+    c->in_scope = arena_zalloc(&c->arena, sizeof(Symbol));
+    c->red_flagged = arena_zalloc(&c->arena, sizeof(Symbol));
+    if (b.oom || !c->in_scope || !c->red_flagged) {
+        diag_file(&c->diag, SEV_ERROR, "gdl", "out of memory");
+        return;
+    }
+    const char *names[2] = { "in_scope", "red_flagged" };
+    Symbol *syms[2] = { c->in_scope, c->red_flagged };
+    for (int k = 0; k < 2; k++) {
+        Symbol *old = sym_lookup(c, names[k]);
+        if (old) {
+            if (old->decl)
+                diag_report(&c->diag, SEV_ERROR, old->decl->name_span, "'%s' is a built-in fact and cannot be declared", names[k]);
+            continue;
+        }
+        Symbol *s = syms[k];
+        s->kind = SYM_BUILTIN;
+        s->name = names[k];
+        s->fact = -1;
+        s->param = -1;
+        uint32_t h = hash_name(names[k]) % SYMTAB_BUCKETS;
+        s->hash_next = c->syms.buckets[h];
+        c->syms.buckets[h] = s;
+    }
+}

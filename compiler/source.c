@@ -1,0 +1,107 @@
+/* source.c - source buffers and the offset -> line:col map. */
+#include "source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+void source_set_init(SourceSet *s, Arena *arena)
+{
+    s->count = 0;
+    s->arena = arena;
+}
+
+int source_add(SourceSet *s, const char *path, const char *text, size_t len)
+{
+    if (s->count >= SOURCE_MAX_FILES)
+        return -1;
+    char *copy = arena_strndup(s->arena, text, len);
+    const char *pcopy = arena_strndup(s->arena, path, strlen(path));
+    if (!copy || !pcopy)
+        return -1;
+    uint32_t nlines = 1;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            nlines++;
+    uint32_t *starts = arena_alloc(s->arena, sizeof(uint32_t) * nlines);
+    if (!starts)
+        return -1;
+    uint32_t n = 0;
+    starts[n++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            starts[n++] = (uint32_t)(i + 1);
+    Source *src = &s->files[s->count];
+    src->path = pcopy;
+    src->text = copy;
+    src->len = len;
+    src->line_starts = starts;
+    src->nlines = nlines;
+    return (int)s->count++;
+}
+
+int source_load(SourceSet *s, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    /* Read in pieces up to the limit; a larger file is an error, not a truncation. */
+    size_t len = 0;
+    Arena tmp;
+    arena_init(&tmp, 0);
+    char *buf = arena_alloc(&tmp, SOURCE_MAX_BYTES + 1);
+    int rc = -1;
+    if (!buf) {
+        snprintf(err, errlen, "out of memory reading '%s'", path);
+        goto done;
+    }
+    len = fread(buf, 1, SOURCE_MAX_BYTES + 1, f);
+    if (ferror(f)) {
+        snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        goto done;
+    }
+    if (len > SOURCE_MAX_BYTES) {
+        snprintf(err, errlen, "'%s' is larger than %d bytes", path, SOURCE_MAX_BYTES);
+        goto done;
+    }
+    rc = source_add(s, path, buf, len);
+    if (rc < 0)
+        snprintf(err, errlen, "too many source files (limit is %d)", SOURCE_MAX_FILES);
+done:
+    arena_free(&tmp);
+    fclose(f);
+    return rc;
+}
+
+void source_line_col(const SourceSet *s, uint32_t file, uint32_t offset,
+                     uint32_t *line, uint32_t *col)
+{
+    const Source *src = &s->files[file];
+    uint32_t lo = 0, hi = src->nlines;
+    while (hi - lo > 1) {       /* last line start <= offset */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (src->line_starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = lo + 1;
+    *col = offset - src->line_starts[lo] + 1;
+}
+
+const char *source_line_text(const SourceSet *s, uint32_t file, uint32_t line, size_t *len)
+{
+    const Source *src = &s->files[file];
+    if (line == 0 || line > src->nlines) {
+        *len = 0;
+        return "";
+    }
+    uint32_t start = src->line_starts[line - 1];
+    uint32_t end = line < src->nlines ? src->line_starts[line] - 1 : (uint32_t)src->len;
+    if (end > start && src->text[end - 1] == '\r')
+        end--;
+    *len = end - start;
+    return src->text + start;
+}

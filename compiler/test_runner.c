@@ -1,0 +1,201 @@
+/* test_runner.c - runs the `test` blocks of a guideline: each `given` becomes
+ * a case file that goes through the same reader as a clinician's, then
+ * every `expect` is checked against the evaluated result. */
+#include "test_runner.h"
+
+#include <string.h>
+
+#include "advice.h"
+#include "buf.h"
+#include "case_json.h"
+
+static void given_value(ByteBuf *b, const AstNode *v)
+{
+    switch (v->kind) {
+    case AST_NUM: buf_json_number(b, v->num); break;
+    case AST_STR: buf_json_string(b, v->str, strlen(v->str)); break;
+    case AST_DATE: buf_json_string(b, v->str, strlen(v->str)); break;
+    case AST_BOOL: buf_puts(b, v->flags ? "true" : "false"); break;
+    case AST_ARRAY:
+        buf_putc(b, '[');
+        for (uint32_t i = 0; i < v->list.count; i++) {
+            if (i)
+                buf_putc(b, ',');
+            given_value(b, v->list.items[i]);
+        }
+        buf_putc(b, ']');
+        break;
+    default: buf_puts(b, "null"); break;
+    }
+}
+
+static void given_json(const AstNode *test, ByteBuf *b)
+{
+    buf_putc(b, '{');
+    for (uint32_t i = 0; i < test->list.count; i++) {
+        const AstNode *kv = test->list.items[i];
+        if (i)
+            buf_putc(b, ',');
+        buf_json_string(b, kv->name, strlen(kv->name));
+        buf_putc(b, ':');
+        given_value(b, kv->a);
+    }
+    buf_putc(b, '}');
+}
+
+static OutcomeKind kind_of(const char *word)
+{
+    static const struct { const char *w; OutcomeKind k; } KINDS[] = {
+        { "exclusion", OK_EXCLUSION }, { "red_flag", OK_RED_FLAG }, { "referral", OK_REFERRAL },
+        { "advice", OK_ADVICE }, { "schedule", OK_SCHEDULE }, { "measurement", OK_MEASUREMENT },
+    };
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+        if (strcmp(KINDS[i].w, word) == 0)
+            return KINDS[i].k;
+    return (OutcomeKind)0;
+}
+
+static int fact_by_name(const GdlProgram *p, const char *name)
+{
+    for (uint32_t f = 0; f < p->nfacts; f++)
+        if (p->facts[f].kind != FK_OUTCOME && p->facts[f].kind != FK_DATE && strcmp(gdl_str(p, p->facts[f].name), name) == 0)
+            return (int)f;
+    return -1;
+}
+
+/* The fired outcomes of one kind, for the failure message. */
+static void list_fired(const GdlVm *vm, OutcomeKind k, ByteBuf *b)
+{
+    const GdlProgram *p = vm->p;
+    bool any = false;
+    for (uint32_t i = 0; i < p->noutcomes; i++)
+        if (p->outcomes[i].kind == k && gdl_fact_truth(vm, p->outcomes[i].cond) == 1) {
+            buf_printf(b, "%s%s", any ? ", " : "", gdl_str(p, p->outcomes[i].id));
+            any = true;
+        }
+    if (!any)
+        buf_puts(b, "none");
+}
+
+static void describe_value(const GdlVm *vm, uint32_t f, ByteBuf *b)
+{
+    const GdlFact *fact = &vm->p->facts[f];
+    const GdlValue *v = &vm->facts[f];
+    if (v->tag == VT_UNKNOWN)
+        buf_puts(b, "unknown");
+    else if (fact->type == GT_ENUM && v->as.num >= 0 && v->as.num < fact->sym_count)
+        buf_puts(b, gdl_str(vm->p, vm->p->syms[fact->sym_first + (uint32_t)v->as.num]));
+    else if (fact->type == GT_BOOL)
+        buf_puts(b, v->as.num ? "true" : "false");
+    else
+        buf_json_number(b, v->as.num);
+}
+
+/* Returns true when the expectation holds; otherwise writes why into msg. */
+static bool check_expect(Compiler *c, GdlVm *vm, const AstNode *x, ByteBuf *msg)
+{
+    (void)c;
+    const GdlProgram *p = vm->p;
+    bool negated = x->flags & EXPECT_NEGATED;
+    const char *kind = x->name;
+    if (strcmp(kind, "missing") == 0) {
+        bool missing = gdl_field_missing(vm, x->name2);
+        if (missing != negated)
+            return true;
+        buf_printf(msg, "expected '%s' %s missing, but it %s", x->name2, negated ? "not to be" : "to be",
+                   missing ? "is" : "is not");
+        return false;
+    }
+    if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {
+        int f = fact_by_name(p, x->name2);
+        if (f < 0) {
+            buf_printf(msg, "no fact '%s'", x->name2);
+            return false;
+        }
+        const AstNode *want = x->a;
+        const GdlFact *fact = &p->facts[f];
+        const GdlValue *v = &vm->facts[f];
+        bool ok;
+        if (want->kind == AST_UNKNOWN_LIT) {
+            ok = v->tag == VT_UNKNOWN;
+        } else if (v->tag != VT_NUM) {
+            ok = false;
+        } else if (want->kind == AST_NAME) {
+            ok = false;
+            for (uint32_t i = 0; i < fact->sym_count; i++)
+                if (strcmp(gdl_str(p, p->syms[fact->sym_first + i]), want->name) == 0)
+                    ok = v->as.num == i;
+        } else if (want->kind == AST_BOOL) {
+            ok = (v->as.num != 0) == (want->flags != 0);
+        } else {
+            ok = v->as.num == want->num;
+        }
+        if (ok != negated)
+            return true;
+        buf_printf(msg, "expected %s %s", x->name2, negated ? "not to be " : "== ");
+        if (want->kind == AST_NAME) buf_puts(msg, want->name);
+        else if (want->kind == AST_UNKNOWN_LIT) buf_puts(msg, "unknown");
+        else if (want->kind == AST_BOOL) buf_puts(msg, want->flags ? "true" : "false");
+        else buf_json_number(msg, want->num);
+        buf_puts(msg, ", got ");
+        describe_value(vm, (uint32_t)f, msg);
+        return false;
+    }
+    OutcomeKind k = kind_of(kind);
+    bool fired = gdl_outcome_fired(vm, k, x->name2, x->str);
+    if (fired != negated)
+        return true;
+    buf_printf(msg, "expected %s %s%s%s %s, but it %s (%s fired: ", kind, x->name2, x->str ? " " : "", x->str ? x->str : "",
+               negated ? "not to fire" : "to fire", fired ? "did" : "did not", kind);
+    list_fired(vm, k, msg);
+    buf_putc(msg, ')');
+    return false;
+}
+
+void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *passed, unsigned *failed)
+{
+    GdlVm vm;
+    if (gdl_vm_init(&vm, p) != 0) {
+        fprintf(out, "gdl: out of memory\n");
+        (*failed)++;
+        return;
+    }
+    ByteBuf json = { 0 }, msg = { 0 };
+    for (uint32_t t = 0; t < c->tests.count; t++) {
+        const AstNode *test = c->tests.items[t];
+        uint32_t line, col;
+        source_line_col(&c->sources, test->span.file, test->span.start, &line, &col);
+        const char *path = c->sources.files[test->span.file].path;
+        json.len = 0;
+        given_json(test, &json);
+        GdlCaseErrors errs;
+        bool ok = true;
+        if (gdl_case_load_json(&vm, (const char *)json.data, json.len, &errs) != 0) {
+            for (uint32_t i = 0; i < errs.count; i++)
+                fprintf(out, "%s:%u:%u: test \"%s\": given case is invalid: %s%s%s\n", path, line, col, test->str,
+                        errs.items[i].has_field ? errs.items[i].field : "", errs.items[i].has_field ? ": " : "",
+                        errs.items[i].message);
+            ok = false;
+        } else {
+            gdl_vm_run(&vm);
+            for (uint32_t i = 0; i < test->list2.count; i++) {
+                const AstNode *x = test->list2.items[i];
+                msg.len = 0;
+                if (!check_expect(c, &vm, x, &msg)) {
+                    uint32_t xl, xc;
+                    source_line_col(&c->sources, x->span.file, x->span.start, &xl, &xc);
+                    fprintf(out, "%s:%u:%u: test \"%s\" failed: %.*s\n", path, xl, xc, test->str, (int)msg.len,
+                            (const char *)msg.data);
+                    ok = false;
+                }
+            }
+        }
+        if (ok)
+            (*passed)++;
+        else
+            (*failed)++;
+    }
+    buf_free(&json);
+    buf_free(&msg);
+    gdl_vm_free(&vm);
+}

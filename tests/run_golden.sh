@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# run_golden.sh - golden tests: each tests/golden/**/NAME.args holds the
+# arguments of one gdl command (run from the repository root); NAME.stdin,
+# if present, is its standard input. Its stdout, stderr and exit status must
+# equal NAME.out, NAME.err and NAME.status. `--update` rewrites the expected
+# files from the current gdl: review the diff before committing.
+set -u
+cd "$(dirname "$0")/.."
+GDL=${GDL:-bin/gdl}
+update=0
+[ "${1:-}" = "--update" ] && update=1
+export GDL_PATH=stdlib
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+while IFS= read -r args_file; do
+    base=${args_file%.args}
+    name=${base#tests/golden/}
+    read -r -a args < "$args_file"
+    stdin=/dev/null
+    [ -f "$base.stdin" ] && stdin="$base.stdin"
+    status=0
+    "$GDL" "${args[@]}" < "$stdin" > "$tmp/out" 2> "$tmp/err" || status=$?
+    echo "$status" > "$tmp/status"
+    if [ $update = 1 ]; then
+        cp "$tmp/out" "$base.out"; cp "$tmp/err" "$base.err"; cp "$tmp/status" "$base.status"
+        continue
+    fi
+    ok=1
+    for part in out err status; do
+        if ! cmp -s "$tmp/$part" "$base.$part"; then
+            ok=0
+            echo "FAIL $name: $part differs"
+            diff -u "$base.$part" "$tmp/$part" | head -20
+        fi
+    done
+    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done < <(find tests/golden -name '*.args' | LC_ALL=C sort)
+[ $update = 1 ] && { echo "golden files updated"; exit 0; }
+echo "golden: $pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,685 @@
+/* advice.c - formats an evaluated case: the advice JSON with keys in the
+ * contract's order and arrays sorted as it says (so output is byte-for-byte
+ * reproducible), the text rendering, and the "missing" list computed from
+ * the provenance of every undecided conclusion. */
+#include "advice.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+
+/* ---- small helpers --------------------------------------------------- */
+
+typedef int (*CmpFn)(const void *ctx, const void *a, const void *b);
+
+/* Insertion sort with a context (C11 has no qsort_r); lists are short. */
+static void sort_with(void *base, size_t n, size_t size, CmpFn cmp, const void *ctx)
+{
+    unsigned char tmp[64];
+    unsigned char *b = base;
+    if (size > sizeof tmp)
+        return;
+    for (size_t i = 1; i < n; i++) {
+        memcpy(tmp, b + i * size, size);
+        size_t j = i;
+        while (j > 0 && cmp(ctx, b + (j - 1) * size, tmp) > 0) {
+            memcpy(b + j * size, b + (j - 1) * size, size);
+            j--;
+        }
+        memcpy(b + j * size, tmp, size);
+    }
+}
+
+int gdl_fact_truth(const GdlVm *vm, uint32_t fact)
+{
+    const GdlValue *v = &vm->facts[fact];
+    return v->tag == VT_UNKNOWN ? -1 : gdl_is_true(v);
+}
+
+static const char *S(const GdlVm *vm, uint16_t s)
+{
+    return s == GDL_NONE ? "" : gdl_str(vm->p, s);
+}
+
+static void put_str(ByteBuf *b, const GdlVm *vm, uint16_t s)
+{
+    if (s == GDL_NONE)
+        buf_puts(b, "null");
+    else
+        buf_json_string(b, vm->p->strings[s], vm->p->string_lens[s]);
+}
+
+/* Natural order of section numbers: "C.2.10" after "C.2.9". */
+static int section_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            unsigned long x = 0, y = 0;
+            while (*a >= '0' && *a <= '9') x = x * 10 + (unsigned long)(*a++ - '0');
+            while (*b >= '0' && *b <= '9') y = y * 10 + (unsigned long)(*b++ - '0');
+            if (x != y)
+                return x < y ? -1 : 1;
+        } else {
+            if (*a != *b)
+                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+            a++;
+            b++;
+        }
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+/* ---- "because" and "missing" ----------------------------------------- */
+
+static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
+{
+    const uint64_t *d = gdl_fact_deps(vm, fact);
+    buf_putc(b, '[');
+    bool first = true;
+    for (uint32_t bit = 0; bit < vm->p->ndep_bits; bit++)
+        if (d[bit >> 6] >> (bit & 63) & 1) {
+            if (!first)
+                buf_puts(b, ", ");
+            first = false;
+            put_str(b, vm, vm->p->facts[vm->dep_fact[bit]].name);
+        }
+    buf_putc(b, ']');
+}
+
+typedef struct {
+    uint16_t field;         /* input fact */
+    uint8_t rank;           /* kind, in the order of the advice format */
+    uint16_t id;            /* string, or GDL_NONE for scope */
+} Need;
+
+enum { RANK_SCOPE, RANK_EXCLUSION, RANK_RED_FLAG, RANK_REFERRAL, RANK_CLASSIFICATION, RANK_ADVICE,
+       RANK_SCHEDULE, RANK_MEASUREMENT };
+static const char *const RANK_NAMES[] = { "scope", "exclusion", "red_flag", "referral", "classification",
+                                          "advice", "schedule", "measurement" };
+
+static int rank_of(OutcomeKind k)
+{
+    switch (k) {
+    case OK_EXCLUSION: return RANK_EXCLUSION;
+    case OK_RED_FLAG: return RANK_RED_FLAG;
+    case OK_REFERRAL: return RANK_REFERRAL;
+    case OK_ADVICE: return RANK_ADVICE;
+    case OK_SCHEDULE: return RANK_SCHEDULE;
+    default: return RANK_MEASUREMENT;
+    }
+}
+
+static int need_cmp(const void *ctx, const void *a, const void *b)
+{
+    const GdlVm *vm = ctx;
+    const Need *x = a, *y = b;
+    if (x->field != y->field)
+        return vm->input_rank[x->field] < vm->input_rank[y->field] ? -1 : 1;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->id == y->id)
+        return 0;
+    return strcmp(S(vm, x->id), S(vm, y->id));
+}
+
+typedef struct {
+    Need *items;
+    uint32_t count, cap;
+} Needs;
+
+static void add_needs(GdlVm *vm, Needs *n, uint32_t fact, int rank, uint16_t id)
+{
+    if (vm->facts[fact].tag != VT_UNKNOWN)
+        return;
+    const uint64_t *d = gdl_fact_deps(vm, fact);
+    for (uint32_t bit = 0; bit < vm->p->ndep_bits; bit++) {
+        if (!(d[bit >> 6] >> (bit & 63) & 1))
+            continue;
+        uint16_t f = vm->dep_fact[bit];
+        if (vm->p->facts[f].kind != FK_INPUT)
+            continue;
+        if (n->count == n->cap) {
+            uint32_t cap = n->cap ? n->cap * 2 : 64;
+            Need *items = arena_alloc(&vm->case_arena, sizeof(Need) * cap);
+            if (!items)
+                return;
+            if (n->count)
+                memcpy(items, n->items, sizeof(Need) * n->count);
+            n->items = items;
+            n->cap = cap;
+        }
+        n->items[n->count++] = (Need){ f, (uint8_t)rank, id };
+    }
+}
+
+static Needs collect_needs(const GdlVm *cvm)
+{
+    GdlVm *vm = (GdlVm *)cvm;   /* only the case arena is written */
+    const GdlProgram *p = vm->p;
+    Needs n = { 0 };
+    if (p->in_scope_fact != GDL_NONE)
+        add_needs(vm, &n, p->in_scope_fact, RANK_SCOPE, GDL_NONE);
+    for (uint32_t i = 0; i < p->noutcomes; i++)
+        add_needs(vm, &n, p->outcomes[i].cond, rank_of((OutcomeKind)p->outcomes[i].kind), p->outcomes[i].id);
+    for (uint32_t f = p->ninputs; f < p->nfacts; f++)
+        if (p->facts[f].kind == FK_CLASSIFY)
+            add_needs(vm, &n, f, RANK_CLASSIFICATION, p->facts[f].name);
+    sort_with(n.items, n.count, sizeof(Need), need_cmp, vm);
+    return n;
+}
+
+bool gdl_field_missing(const GdlVm *vm, const char *field)
+{
+    Needs n = collect_needs(vm);
+    for (uint32_t i = 0; i < n.count; i++)
+        if (strcmp(S(vm, vm->p->facts[n.items[i].field].name), field) == 0)
+            return true;
+    return false;
+}
+
+bool gdl_outcome_fired(const GdlVm *vm, OutcomeKind kind, const char *id, const char *strength)
+{
+    const GdlProgram *p = vm->p;
+    for (uint32_t i = 0; i < p->noutcomes; i++) {
+        const GdlOutcome *o = &p->outcomes[i];
+        if (o->kind != kind || strcmp(S(vm, o->id), id) != 0)
+            continue;
+        if (strength && strcmp(gdl_strength_name((GdlStrength)o->strength), strength) != 0)
+            continue;
+        if (gdl_fact_truth(vm, o->cond) == 1)
+            return true;
+    }
+    return false;
+}
+
+/* ---- the fired outcomes, sorted -------------------------------------- */
+
+static int outcome_cmp(const void *ctx, const void *a, const void *b)
+{
+    const GdlVm *vm = ctx;
+    const GdlOutcome *x = &vm->p->outcomes[*(const uint16_t *)a], *y = &vm->p->outcomes[*(const uint16_t *)b];
+    int c;
+    switch (x->kind) {
+    case OK_RED_FLAG:
+    case OK_REFERRAL:
+        if (x->urgent != y->urgent)
+            return x->urgent ? -1 : 1;
+        break;
+    case OK_ADVICE:
+        if ((c = section_cmp(S(vm, x->section), S(vm, y->section))) != 0)
+            return c;
+        break;
+    case OK_SCHEDULE: {
+        uint32_t dx = x->after * (x->after_unit == AFTER_DAYS ? 1 : 7);
+        uint32_t dy = y->after * (y->after_unit == AFTER_DAYS ? 1 : 7);
+        if (dx != dy)
+            return dx < dy ? -1 : 1;
+        break;
+    }
+    default:
+        return 0;   /* declaration order */
+    }
+    return strcmp(S(vm, x->id), S(vm, y->id));
+}
+
+/* Indices of the fired outcomes of one kind, in output order. */
+static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
+{
+    GdlVm *vm = (GdlVm *)cvm;
+    const GdlProgram *p = vm->p;
+    uint16_t *list = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (p->noutcomes + 1));
+    uint32_t n = 0;
+    for (uint32_t i = 0; list && i < p->noutcomes; i++)
+        if (p->outcomes[i].kind == kind && gdl_fact_truth(vm, p->outcomes[i].cond) == 1)
+            list[n++] = (uint16_t)i;
+    sort_with(list, n, sizeof(uint16_t), outcome_cmp, vm);
+    *out = list;
+    return list ? n : 0;
+}
+
+static uint16_t text_for(const GdlOutcome *o, const char *lang)
+{
+    uint16_t want = strcmp(lang, "en") == 0 ? o->text_en : o->text_nl;
+    return want != GDL_NONE ? want : (o->text_nl != GDL_NONE ? o->text_nl : o->text_en);
+}
+
+static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
+{
+    if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
+        return false;
+    double d = vm->facts[o->from].as.num + (double)o->after * (o->after_unit == AFTER_DAYS ? 1 : 7);
+    gdl_date_format((int32_t)d, date);
+    return true;
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static void put_guideline(ByteBuf *b, const GdlVm *vm)
+{
+    const GdlMeta *m = &vm->p->meta;
+    buf_puts(b, "{\"id\": ");
+    put_str(b, vm, m->id);
+    buf_puts(b, ", \"version\": ");
+    put_str(b, vm, m->version);
+    buf_puts(b, ", \"title\": ");
+    put_str(b, vm, m->title);
+    buf_putc(b, '}');
+}
+
+static void put_classification_value(ByteBuf *b, const GdlVm *vm, uint32_t f)
+{
+    const GdlFact *fact = &vm->p->facts[f];
+    const GdlValue *v = &vm->facts[f];
+    if (v->tag != VT_NUM)
+        buf_puts(b, "null");
+    else if (fact->type == GT_ENUM && v->as.num >= 0 && v->as.num < fact->sym_count)
+        put_str(b, vm, vm->p->syms[fact->sym_first + (uint32_t)v->as.num]);
+    else
+        buf_json_number(b, v->as.num);
+}
+
+static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *b)
+{
+    const GdlProgram *p = vm->p;
+    bool failed = errs && errs->count;
+    buf_puts(b, "{\"case_id\": ");
+    const char *id = gdl_case_id(vm, NULL);
+    if (id)
+        buf_json_string(b, id, strlen(id));
+    else
+        buf_puts(b, "null");
+    buf_puts(b, ", \"guideline\": ");
+    put_guideline(b, vm);
+    buf_printf(b, ", \"status\": \"%s\", \"errors\": [", failed ? "error" : "ok");
+    for (uint32_t i = 0; failed && i < errs->count; i++) {
+        const GdlCaseError *e = &errs->items[i];
+        buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");
+        if (e->has_field)
+            buf_json_string(b, e->field, strlen(e->field));
+        else
+            buf_puts(b, "null");
+        buf_puts(b, ", \"message\": ");
+        buf_json_string(b, e->message, strlen(e->message));
+        if (opt->batch_line > 0)
+            buf_printf(b, ", \"line\": %ld", opt->batch_line);
+        else if (e->line)
+            buf_printf(b, ", \"line\": %u", e->line);
+        if (e->col && (!e->has_field || opt->batch_line <= 0))
+            buf_printf(b, ", \"col\": %u", e->col);
+        buf_putc(b, '}');
+    }
+    if (failed && errs->truncated)
+        buf_puts(b, ", {\"field\": null, \"message\": \"more errors not shown\"}");
+    buf_puts(b, "], \"in_scope\": ");
+    int scope = (failed || p->in_scope_fact == GDL_NONE) ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
+    buf_puts(b, scope < 0 ? "null" : scope ? "true" : "false");
+
+    uint16_t *list;
+    uint32_t n;
+    buf_puts(b, ", \"exclusions\": [");
+    n = failed ? 0 : fired(vm, OK_EXCLUSION, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
+        put_str(b, vm, o->id);
+        buf_puts(b, ", \"section\": ");
+        put_str(b, vm, o->section);
+        buf_puts(b, ", \"because\": ");
+        put_because(b, vm, o->cond);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "], \"red_flags\": [");
+    n = failed ? 0 : fired(vm, OK_RED_FLAG, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
+        put_str(b, vm, o->id);
+        buf_puts(b, ", \"cluster\": ");
+        put_str(b, vm, o->cluster);
+        buf_printf(b, ", \"action\": \"%s\", \"urgent\": %s, \"section\": ", gdl_action_name((GdlAction)o->action),
+                   o->urgent ? "true" : "false");
+        put_str(b, vm, o->section);
+        buf_puts(b, ", \"because\": ");
+        put_because(b, vm, o->cond);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "], \"classifications\": {");
+    bool first = true;
+    for (uint32_t f = p->ninputs; !failed && f < p->nfacts; f++) {
+        if (p->facts[f].kind != FK_CLASSIFY)
+            continue;
+        if (!first)
+            buf_puts(b, ", ");
+        first = false;
+        put_str(b, vm, p->facts[f].name);
+        buf_puts(b, ": {\"value\": ");
+        put_classification_value(b, vm, f);
+        buf_puts(b, ", \"section\": ");
+        put_str(b, vm, p->facts[f].section);
+        buf_puts(b, ", \"because\": ");
+        if (vm->facts[f].tag == VT_UNKNOWN)
+            buf_puts(b, "[]");
+        else
+            put_because(b, vm, f);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "}, \"advice\": [");
+    n = failed ? 0 : fired(vm, OK_ADVICE, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
+        put_str(b, vm, o->id);
+        buf_printf(b, ", \"strength\": \"%s\", \"section\": ", gdl_strength_name((GdlStrength)o->strength));
+        put_str(b, vm, o->section);
+        buf_puts(b, ", \"text\": ");
+        put_str(b, vm, text_for(o, opt->lang));
+        buf_puts(b, ", \"because\": ");
+        put_because(b, vm, o->cond);
+        buf_puts(b, ", \"dose\": ");
+        if (o->dose == GDL_NONE)
+            buf_puts(b, "null");
+        else
+            buf_puts(b, S(vm, o->dose));
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "], \"referrals\": [");
+    n = failed ? 0 : fired(vm, OK_REFERRAL, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
+        put_str(b, vm, o->id);
+        buf_printf(b, ", \"action\": \"%s\", \"urgent\": %s, \"section\": ", gdl_action_name((GdlAction)o->action),
+                   o->urgent ? "true" : "false");
+        put_str(b, vm, o->section);
+        buf_puts(b, ", \"because\": ");
+        put_because(b, vm, o->cond);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "], \"schedule\": [");
+    n = failed ? 0 : fired(vm, OK_SCHEDULE, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        char date[11];
+        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
+        put_str(b, vm, o->id);
+        if (schedule_date(vm, o, date))
+            buf_printf(b, ", \"on\": \"%s\"", date);
+        else
+            buf_puts(b, ", \"on\": null");
+        buf_printf(b, ", \"%s\": %u, \"section\": ", o->after_unit == AFTER_DAYS ? "after_days" : "after_weeks", o->after);
+        put_str(b, vm, o->section);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "], \"measurements\": [");
+    n = failed ? 0 : fired(vm, OK_MEASUREMENT, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_puts(b, i ? ", {\"instrument\": " : "{\"instrument\": ");
+        put_str(b, vm, o->id);
+        buf_puts(b, ", \"moments\": [");
+        static const char *const MOMENTS[] = { "intake", "interim", "discharge" };
+        bool any = false;
+        for (int k = 0; k < 3; k++)
+            if (o->moments & (1 << k)) {
+                buf_printf(b, "%s\"%s\"", any ? ", " : "", MOMENTS[k]);
+                any = true;
+            }
+        buf_puts(b, "], \"section\": ");
+        put_str(b, vm, o->section);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "], \"missing\": [");
+    Needs needs = failed ? (Needs){ 0 } : collect_needs(vm);
+    for (uint32_t i = 0; i < needs.count;) {
+        uint16_t field = needs.items[i].field;
+        buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");
+        put_str(b, vm, p->facts[field].name);
+        buf_puts(b, ", \"needed_for\": [");
+        for (uint32_t j = i; j < needs.count && needs.items[j].field == field; j++) {
+            const Need *x = &needs.items[j];
+            if (j > i && need_cmp(vm, &needs.items[j - 1], x) == 0)
+                continue;   /* the same conclusion through two paths */
+            buf_puts(b, j > i ? ", \"" : "\"");
+            buf_puts(b, RANK_NAMES[x->rank]);
+            if (x->id != GDL_NONE) {
+                buf_putc(b, ':');
+                buf_puts(b, S(vm, x->id));
+            }
+            buf_putc(b, '"');
+        }
+        buf_puts(b, "]}");
+        while (i < needs.count && needs.items[i].field == field)
+            i++;
+    }
+    buf_puts(b, "]}\n");
+}
+
+/* The index of the ']' closing the array at s[open] when it holds no
+ * object or array, else 0. */
+static size_t flat_array_end(const uint8_t *s, size_t n, size_t open)
+{
+    bool in_str = false;
+    for (size_t i = open + 1; i < n; i++) {
+        if (in_str) {
+            if (s[i] == '\\')
+                i++;
+            else if (s[i] == '"')
+                in_str = false;
+        } else if (s[i] == '"') {
+            in_str = true;
+        } else if (s[i] == '[' || s[i] == '{') {
+            return 0;
+        } else if (s[i] == ']') {
+            return i;
+        }
+    }
+    return 0;
+}
+
+/* Re-indents compact JSON (two spaces per level); strings are copied as is. */
+static void pretty(const uint8_t *s, size_t n, ByteBuf *out)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = (char)s[i];
+        if (in_str) {
+            buf_putc(out, c);
+            if (c == '\\' && i + 1 < n)
+                buf_putc(out, (char)s[++i]);
+            else if (c == '"')
+                in_str = false;
+            continue;
+        }
+        switch (c) {
+        case '"': in_str = true; buf_putc(out, c); break;
+        case '{': case '[': {
+            size_t end = c == '[' ? flat_array_end(s, n, i) : 0;
+            if (end) {      /* a list of scalars stays on one line */
+                buf_put(out, s + i, end - i + 1);
+                i = end;
+                break;
+            }
+            if (i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
+                buf_putc(out, c);
+                buf_putc(out, (char)s[++i]);
+                break;
+            }
+            buf_putc(out, c);
+            depth++;
+            buf_putc(out, '\n');
+            for (int k = 0; k < depth; k++) buf_puts(out, "  ");
+            break;
+        }
+        case '}': case ']':
+            depth--;
+            buf_putc(out, '\n');
+            for (int k = 0; k < depth; k++) buf_puts(out, "  ");
+            buf_putc(out, c);
+            break;
+        case ',':
+            buf_putc(out, ',');
+            buf_putc(out, '\n');
+            for (int k = 0; k < depth; k++) buf_puts(out, "  ");
+            if (i + 1 < n && s[i + 1] == ' ')
+                i++;
+            break;
+        default: buf_putc(out, c);
+        }
+    }
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static void text_because(ByteBuf *b, const GdlVm *vm, uint32_t fact, bool en)
+{
+    const uint64_t *d = gdl_fact_deps(vm, fact);
+    bool first = true;
+    for (uint32_t bit = 0; bit < vm->p->ndep_bits; bit++)
+        if (d[bit >> 6] >> (bit & 63) & 1) {
+            buf_puts(b, first ? (en ? "  (because: " : "  (op grond van: ") : ", ");
+            first = false;
+            buf_puts(b, S(vm, vm->p->facts[vm->dep_fact[bit]].name));
+        }
+    if (!first)
+        buf_putc(b, ')');
+}
+
+static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *b)
+{
+    const GdlProgram *p = vm->p;
+    const GdlMeta *m = &p->meta;
+    bool en = strcmp(opt->lang, "en") == 0;
+    buf_printf(b, "%s\n%s %s\n", S(vm, m->title), S(vm, m->id), S(vm, m->version));
+    buf_printf(b, "%s: %s\n", en ? "Case" : "Casus", gdl_case_id(vm, "-"));
+    if (errs && errs->count) {
+        buf_printf(b, "\n%s\n", en ? "The case could not be evaluated:" : "De casus kon niet worden beoordeeld:");
+        for (uint32_t i = 0; i < errs->count; i++) {
+            const GdlCaseError *e = &errs->items[i];
+            if (e->has_field)
+                buf_printf(b, "  %s: %s\n", e->field, e->message);
+            else
+                buf_printf(b, "  %u:%u: %s\n", e->line, e->col, e->message);
+        }
+        return;
+    }
+    int scope = p->in_scope_fact == GDL_NONE ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
+    buf_printf(b, "\n%s: %s\n", en ? "In scope" : "Binnen de richtlijn",
+               scope < 0 ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
+                         : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
+    uint16_t *list;
+    uint32_t n = fired(vm, OK_EXCLUSION, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_printf(b, "  %s %s [%s]", en ? "excluded:" : "uitgesloten:", S(vm, o->id), S(vm, o->section));
+        text_because(b, vm, o->cond, en);
+        buf_putc(b, '\n');
+    }
+    n = fired(vm, OK_RED_FLAG, &list);
+    if (n)
+        buf_printf(b, "\n%s\n", en ? "RED FLAGS" : "RODE VLAGGEN");
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_printf(b, "  %s %s (%s) -> %s [%s]", o->urgent ? "!!" : " !", S(vm, o->id), S(vm, o->cluster),
+                   gdl_action_name((GdlAction)o->action), S(vm, o->section));
+        if (o->urgent)
+            buf_puts(b, en ? " URGENT" : " SPOED");
+        text_because(b, vm, o->cond, en);
+        buf_putc(b, '\n');
+    }
+    bool any = false;
+    for (uint32_t f = p->ninputs; f < p->nfacts; f++) {
+        if (p->facts[f].kind != FK_CLASSIFY)
+            continue;
+        if (!any)
+            buf_printf(b, "\n%s\n", en ? "Classification" : "Classificatie");
+        any = true;
+        const GdlFact *fact = &p->facts[f];
+        const GdlValue *v = &vm->facts[f];
+        buf_printf(b, "  %-10s ", S(vm, fact->name));
+        if (v->tag != VT_NUM)
+            buf_puts(b, en ? "undecided" : "onbeslist");
+        else if (fact->type == GT_ENUM && v->as.num >= 0 && v->as.num < fact->sym_count)
+            buf_puts(b, S(vm, p->syms[fact->sym_first + (uint32_t)v->as.num]));
+        else
+            buf_json_number(b, v->as.num);
+        buf_printf(b, " [%s]", S(vm, fact->section));
+        if (v->tag == VT_NUM)
+            text_because(b, vm, f, en);
+        buf_putc(b, '\n');
+    }
+    n = fired(vm, OK_REFERRAL, &list);
+    if (n)
+        buf_printf(b, "\n%s\n", en ? "Referral" : "Verwijzing");
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_printf(b, "  %s -> %s%s [%s]", S(vm, o->id), gdl_action_name((GdlAction)o->action),
+                   o->urgent ? (en ? " URGENT" : " SPOED") : "", S(vm, o->section));
+        text_because(b, vm, o->cond, en);
+        buf_putc(b, '\n');
+    }
+    n = fired(vm, OK_ADVICE, &list);
+    if (n)
+        buf_printf(b, "\n%s\n", en ? "Advice" : "Advies");
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_printf(b, "  %-14s [%s] %s", gdl_strength_name((GdlStrength)o->strength), S(vm, o->section), S(vm, text_for(o, opt->lang)));
+        if (o->dose != GDL_NONE)
+            buf_printf(b, " dose %s", S(vm, o->dose));
+        text_because(b, vm, o->cond, en);
+        buf_putc(b, '\n');
+    }
+    n = fired(vm, OK_SCHEDULE, &list);
+    if (n)
+        buf_printf(b, "\n%s\n", en ? "Schedule" : "Planning");
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        char date[11];
+        bool dated = schedule_date(vm, o, date);
+        buf_printf(b, "  %s  %s: %s %u %s [%s]\n", dated ? date : "----------", S(vm, o->id), en ? "after" : "na", o->after,
+                   o->after_unit == AFTER_DAYS ? (en ? "days" : "dagen") : (en ? "weeks" : "weken"), S(vm, o->section));
+    }
+    n = fired(vm, OK_MEASUREMENT, &list);
+    if (n)
+        buf_printf(b, "\n%s\n", en ? "Measure" : "Meten");
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_printf(b, "  %s at%s%s%s [%s]\n", S(vm, o->id), (o->moments & 1) ? " intake" : "", (o->moments & 2) ? " interim" : "",
+                   (o->moments & 4) ? " discharge" : "", S(vm, o->section));
+    }
+    Needs needs = collect_needs(vm);
+    if (needs.count)
+        buf_printf(b, "\n%s\n", en ? "Missing findings (they would change the advice)" : "Ontbrekende bevindingen (zij kunnen het advies veranderen)");
+    for (uint32_t i = 0; i < needs.count;) {
+        uint16_t field = needs.items[i].field;
+        buf_printf(b, "  %s:", S(vm, p->facts[field].name));
+        for (uint32_t j = i; j < needs.count && needs.items[j].field == field; j++) {
+            if (j > i && need_cmp(vm, &needs.items[j - 1], &needs.items[j]) == 0)
+                continue;
+            buf_printf(b, " %s%s%s", RANK_NAMES[needs.items[j].rank], needs.items[j].id != GDL_NONE ? ":" : "",
+                       S(vm, needs.items[j].id));
+        }
+        buf_putc(b, '\n');
+        while (i < needs.count && needs.items[i].field == field)
+            i++;
+    }
+}
+
+void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out)
+{
+    if (opt->format == ADVICE_TEXT) {
+        text_result(vm, errs, opt, out);
+        return;
+    }
+    if (opt->format == ADVICE_JSON) {
+        json_result(vm, errs, opt, out);
+        return;
+    }
+    ByteBuf compact = { 0 };
+    json_result(vm, errs, opt, &compact);
+    if (compact.len)
+        pretty(compact.data, compact.len - 1, out);   /* without the final newline */
+    buf_putc(out, '\n');
+    buf_free(&compact);
+}

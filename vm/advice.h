@@ -1,0 +1,32 @@
+/* advice.h - what an evaluated case says, as the advice format
+ * (../shared/spec/advice-format.md) in JSON, or as text for a clinician,
+ * plus the queries `gdl test` uses. */
+#ifndef GDL_ADVICE_H
+#define GDL_ADVICE_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "case_json.h"
+#include "vm.h"
+
+typedef enum { ADVICE_JSON, ADVICE_JSON_PRETTY, ADVICE_TEXT } AdviceFormat;
+
+typedef struct {
+    AdviceFormat format;
+    const char *lang;       /* "nl" or "en" */
+    long batch_line;        /* > 0: errors carry this input line */
+} AdviceOptions;
+
+/* Appends the result of the evaluated case in vm; with errs (count > 0) the
+ * case failed to load and the result has status "error". JSON ends in '\n'. */
+void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
+
+/* For tests: three-valued state of a fact: 1 true, 0 false, -1 unknown. */
+int gdl_fact_truth(const GdlVm *vm, uint32_t fact);
+/* Did an outcome of this kind and id fire (with this strength, if given)? */
+bool gdl_outcome_fired(const GdlVm *vm, OutcomeKind kind, const char *id, const char *strength);
+/* Is input `field` listed under "missing"? */
+bool gdl_field_missing(const GdlVm *vm, const char *field);
+
+#endif

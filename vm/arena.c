@@ -1,0 +1,105 @@
+/* arena.c - chunked bump allocator (see arena.h). */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ArenaChunk {
+    ArenaChunk *next;
+    size_t size;   /* usable bytes in data[] */
+    size_t used;
+    max_align_t data[];
+};
+
+enum { ARENA_ALIGN = _Alignof(max_align_t) };
+
+void arena_init(Arena *a, size_t chunk_size)
+{
+    a->head = NULL;
+    a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
+    a->total = 0;
+}
+
+static ArenaChunk *chunk_new(size_t size)
+{
+    if (size > SIZE_MAX - sizeof(ArenaChunk))
+        return NULL;
+    ArenaChunk *c = malloc(sizeof(ArenaChunk) + size);
+    if (!c)
+        return NULL;
+    c->next = NULL;
+    c->size = size;
+    c->used = 0;
+    return c;
+}
+
+void *arena_alloc(Arena *a, size_t size)
+{
+    if (size > SIZE_MAX - ARENA_ALIGN)
+        return NULL;
+    size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (rounded == 0)
+        rounded = ARENA_ALIGN;
+    ArenaChunk *c = a->head;
+    if (!c || c->size - c->used < rounded) {
+        size_t want = rounded > a->chunk_size ? rounded : a->chunk_size;
+        ArenaChunk *n = chunk_new(want);
+        if (!n)
+            return NULL;
+        n->next = c;
+        a->head = c = n;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += rounded;
+    a->total += rounded;
+    return p;
+}
+
+void *arena_zalloc(Arena *a, size_t size)
+{
+    void *p = arena_alloc(a, size);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+void arena_reset(Arena *a)
+{
+    ArenaChunk *keep = NULL;
+    for (ArenaChunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        if (!keep || c->size > keep->size) {
+            free(keep);
+            keep = c;
+        } else {
+            free(c);
+        }
+    }
+    if (keep) {
+        keep->next = NULL;
+        keep->used = 0;
+    }
+    a->head = keep;
+    a->total = 0;
+}
+
+void arena_free(Arena *a)
+{
+    for (ArenaChunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    a->head = NULL;
+    a->total = 0;
+}

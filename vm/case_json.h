@@ -1,0 +1,35 @@
+/* case_json.h - reading a case file (JSON) into a VM's inputs. */
+#ifndef GDL_CASE_JSON_H
+#define GDL_CASE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+enum {
+    GDL_MAX_CASE_ERRORS = 32,   /* per case; more are counted as "truncated" */
+    GDL_CASE_FIELD_MAX = 128,
+};
+
+typedef struct {
+    char field[GDL_CASE_FIELD_MAX];
+    bool has_field;         /* false: a syntax error of the file (line/col set) */
+    uint32_t line, col;     /* 0 when not tied to a position */
+    char message[256];
+} GdlCaseError;
+
+typedef struct {
+    GdlCaseError items[GDL_MAX_CASE_ERRORS];
+    uint32_t count;
+    bool truncated;
+} GdlCaseErrors;
+
+/* Resets the VM's case and loads text. 0 when the case is valid, else -1
+ * with every error found in e (the inputs that did load stay loaded). */
+int gdl_case_load_json(GdlVm *vm, const char *text, size_t len, GdlCaseErrors *e);
+/* The loaded case_id string, or fallback. */
+const char *gdl_case_id(const GdlVm *vm, const char *fallback);
+
+#endif

@@ -1,0 +1,151 @@
+/* program.h - a compiled guideline in memory: the tables the VM runs.
+ * The compiler fills one in and writes it (bcfile.c); the loader reads one back
+ * from bytes and the verifier checks it before any case runs. All strings are
+ * indices into the string table, so the file has no pointers. */
+#ifndef GDL_PROGRAM_H
+#define GDL_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* Limits fixed by the encoding: u16 operands address facts, params, numbers
+ * and strings; jump targets are u16 code offsets. */
+enum {
+    GDL_MAX_FACTS = 65535,
+    GDL_MAX_PARAMS = 65535,
+    GDL_MAX_NUMBERS = 65535,
+    GDL_MAX_STRINGS = 65535,
+    GDL_MAX_CODE = 65535,
+    GDL_MAX_STACK = 255,        /* the compiler rejects deeper expressions */
+    GDL_MAX_DEP_BITS = 4096,    /* inputs + named classifications */
+};
+
+#define GDL_NONE 0xFFFFu        /* "no string / no fact" in a u16 field */
+
+typedef enum {
+    GT_BOOL = 1, GT_INT, GT_NUMBER, GT_DATE, GT_STRING, GT_ENUM, GT_LIST_INT,
+    GT__COUNT
+} GdlType;
+
+typedef enum {
+    FK_INPUT = 1,   /* from the case file */
+    FK_DEFINE,      /* define name = expr: provenance passes through */
+    FK_CLASSIFY,    /* classification table: reported by its own name */
+    FK_BUILTIN,     /* in_scope, red_flagged: reported by name */
+    FK_OUTCOME,     /* the condition of one outcome */
+    FK_DATE,        /* the start date of a schedule item */
+    FK__COUNT
+} FactKind;
+
+/* Input flags. */
+enum {
+    IN_REQUIRED = 1, IN_HAS_MIN = 2, IN_MIN_EXCL = 4, IN_HAS_MAX = 8, IN_MAX_EXCL = 16,
+    IN_HAS_LEN = 32,
+};
+
+typedef struct {
+    uint16_t name;          /* string */
+    uint8_t kind;           /* FactKind */
+    uint8_t type;           /* GdlType of its value */
+    uint16_t dep_bit;       /* bit in provenance sets, or GDL_NONE (defines) */
+    uint16_t sym_first;     /* enum symbols: syms[sym_first .. +sym_count] */
+    uint16_t sym_count;
+    /* inputs */
+    uint16_t flags;
+    uint16_t unit;          /* string or GDL_NONE */
+    uint16_t text_nl, text_en;
+    double min, max;        /* value range (list: item range) */
+    uint32_t len_min, len_max; /* string length in bytes, list length */
+    /* classifications */
+    uint16_t section;
+    uint16_t override;      /* input fact or GDL_NONE */
+} GdlFact;
+
+typedef struct {
+    uint16_t name;
+    uint8_t type;
+    uint8_t flags;          /* IN_HAS_MIN ... as for inputs */
+    uint16_t unit;
+    uint16_t section;       /* string or GDL_NONE */
+    double value, min, max;
+} GdlParam;
+
+typedef enum {
+    OK_EXCLUSION = 1, OK_RED_FLAG, OK_REFERRAL, OK_ADVICE, OK_SCHEDULE, OK_MEASUREMENT,
+    OK__COUNT
+} OutcomeKind;
+
+typedef enum {
+    ACT_NONE = 0, ACT_REFER_GP, ACT_CONTACT_GP, ACT_ADVISE_PATIENT_CONTACT_GP,
+    ACT_REFER_BACK_SPECIALIST, ACT__COUNT
+} GdlAction;
+
+typedef enum {
+    STR_NONE = 0, STR_DO, STR_CONSIDER, STR_PREFERABLY, STR_PREFERABLY_NOT, STR_DO_NOT,
+    STR__COUNT
+} GdlStrength;
+
+enum { MOMENT_INTAKE = 1, MOMENT_INTERIM = 2, MOMENT_DISCHARGE = 4, MOMENT__ALL = 7 };
+enum { AFTER_WEEKS = 0, AFTER_DAYS = 1 };
+
+typedef struct {
+    uint8_t kind;           /* OutcomeKind */
+    uint8_t action;         /* GdlAction (red flags, referrals) */
+    uint8_t strength;       /* GdlStrength (advice) */
+    uint8_t urgent;
+    uint8_t moments;        /* measurement moments */
+    uint8_t after_unit;     /* AFTER_WEEKS or AFTER_DAYS */
+    uint16_t id, section;   /* strings */
+    uint16_t cluster;       /* red flags: string */
+    uint16_t text_nl, text_en; /* advice: strings or GDL_NONE */
+    uint16_t dose;          /* advice: JSON text or GDL_NONE */
+    uint16_t cond;          /* fact holding the condition */
+    uint16_t from;          /* schedule: fact holding the start date, or GDL_NONE */
+    uint32_t after;         /* schedule: amount of after_unit */
+} GdlOutcome;
+
+/* Header metadata shown in every result. */
+typedef struct {
+    uint16_t id, title, version, published, publisher, status, languages;
+    uint16_t source_count;
+    uint16_t *sources;
+} GdlMeta;
+
+typedef struct {
+    uint32_t pc;            /* first instruction of the run */
+    uint32_t line;
+    uint16_t file;          /* string: the source file */
+    uint16_t fact;          /* the fact whose code this is */
+} GdlLine;
+
+typedef struct GdlProgram {
+    GdlMeta meta;
+    uint32_t nstrings;  const char **strings;  uint32_t *string_lens;
+    uint32_t nnumbers;  double *numbers;
+    uint32_t nsyms;     uint16_t *syms;        /* enum symbol names (strings) */
+    uint32_t nfacts;    GdlFact *facts;        /* inputs first, then derived */
+    uint32_t ninputs;
+    uint32_t nparams;   GdlParam *params;
+    uint32_t noutcomes; GdlOutcome *outcomes;
+    uint32_t ncode;     uint8_t *code;
+    uint32_t nlines;    GdlLine *lines;
+    uint16_t source_file; /* string: the guideline file, for runtime errors */
+    uint32_t ndep_bits;   /* size of provenance sets */
+    uint32_t max_stack;
+    uint16_t in_scope_fact, red_flagged_fact;  /* GDL_NONE when absent */
+} GdlProgram;
+
+static inline const char *gdl_str(const GdlProgram *p, uint32_t s)
+{
+    return s < p->nstrings ? p->strings[s] : "";
+}
+
+const char *gdl_type_name(GdlType t);
+const char *gdl_action_name(GdlAction a);
+const char *gdl_strength_name(GdlStrength s);
+const char *gdl_outcome_kind_name(OutcomeKind k);   /* as in "missing": exclusion, red_flag, ... */
+
+#endif

@@ -1,0 +1,446 @@
+/* vm.c - the dispatch loop and Kleene three-valued logic with provenance.
+ * Loading cases and formatting results live in case_json.c and advice.c;
+ * the program was checked by verify.c, so operands are in range here. */
+#include "vm.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opcodes.h"
+
+static int cmp_input_names(const GdlProgram *p, uint16_t a, uint16_t b)
+{
+    return strcmp(gdl_str(p, p->facts[a].name), gdl_str(p, p->facts[b].name));
+}
+
+int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->p = p;
+    vm->words = (p->ndep_bits + 63) / 64;
+    if (vm->words == 0)
+        vm->words = 1;
+    size_t stack = (size_t)p->max_stack + 1;   /* + one scratch set for AT_LEAST / COUNT */
+    size_t size = sizeof(GdlValue) * p->nfacts + sizeof(uint64_t) * p->nfacts * vm->words
+                + sizeof(GdlValue) * stack + sizeof(uint64_t) * stack * vm->words
+                + sizeof(double) * p->nparams + sizeof(uint16_t) * (2 * p->ninputs + p->ndep_bits) + 64;
+    char *block = calloc(1, size);
+    if (!block)
+        return -1;
+    vm->block = block;
+    /* Carve the arrays out of one block, largest alignment first. */
+    vm->fact_deps = (uint64_t *)block;
+    vm->stack_deps = vm->fact_deps + (size_t)p->nfacts * vm->words;
+    vm->params = (double *)(vm->stack_deps + stack * vm->words);
+    vm->facts = (GdlValue *)(vm->params + p->nparams);
+    vm->stack = vm->facts + p->nfacts;
+    vm->input_order = (uint16_t *)(vm->stack + stack);
+    vm->input_rank = vm->input_order + p->ninputs;
+    vm->dep_fact = vm->input_rank + p->ninputs;
+    for (uint32_t f = 0; f < p->nfacts; f++)
+        if (p->facts[f].dep_bit != GDL_NONE)
+            vm->dep_fact[p->facts[f].dep_bit] = (uint16_t)f;
+    for (uint32_t i = 0; i < p->nparams; i++)
+        vm->params[i] = p->params[i].value;
+    /* Insertion sort: runs once per load, over at most a few hundred names. */
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        uint16_t x = (uint16_t)i;
+        uint32_t j = i;
+        while (j > 0 && cmp_input_names(p, vm->input_order[j - 1], x) > 0) {
+            vm->input_order[j] = vm->input_order[j - 1];
+            j--;
+        }
+        vm->input_order[j] = x;
+    }
+    for (uint32_t i = 0; i < p->ninputs; i++)
+        vm->input_rank[vm->input_order[i]] = (uint16_t)i;
+    arena_init(&vm->case_arena, 64 * 1024);
+    gdl_vm_reset_case(vm);
+    return 0;
+}
+
+void gdl_vm_free(GdlVm *vm)
+{
+    arena_free(&vm->case_arena);
+    free(vm->block);
+    memset(vm, 0, sizeof *vm);
+}
+
+void gdl_vm_reset_case(GdlVm *vm)
+{
+    memset(vm->facts, 0, sizeof(GdlValue) * vm->p->nfacts);   /* VT_UNKNOWN is 0 */
+    memset(vm->fact_deps, 0, sizeof(uint64_t) * vm->p->nfacts * vm->words);
+    arena_reset(&vm->case_arena);
+}
+
+int gdl_vm_find_input(const GdlVm *vm, const char *name, size_t len)
+{
+    const GdlProgram *p = vm->p;
+    uint32_t lo = 0, hi = p->ninputs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint16_t f = vm->input_order[mid];
+        const char *s = gdl_str(p, p->facts[f].name);
+        size_t slen = p->string_lens[p->facts[f].name];
+        int c = memcmp(s, name, slen < len ? slen : len);
+        if (c == 0)
+            c = slen < len ? -1 : slen > len ? 1 : 0;
+        if (c == 0)
+            return f;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static bool param_in_range(const GdlParam *pa, double v)
+{
+    if ((pa->flags & IN_HAS_MIN) && ((pa->flags & IN_MIN_EXCL) ? !(v > pa->min) : !(v >= pa->min)))
+        return false;
+    if ((pa->flags & IN_HAS_MAX) && ((pa->flags & IN_MAX_EXCL) ? !(v < pa->max) : !(v <= pa->max)))
+        return false;
+    return true;
+}
+
+int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen)
+{
+    const GdlProgram *p = vm->p;
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const GdlParam *pa = &p->params[i];
+        if (strcmp(gdl_str(p, pa->name), name) != 0)
+            continue;
+        const char *unit = pa->unit != GDL_NONE ? gdl_str(p, pa->unit) : "";
+        if (pa->type == GT_BOOL) {
+            if (strcmp(text, "true") && strcmp(text, "false")) {
+                snprintf(err, errlen, "parameter '%s' is true or false, not '%s'", name, text);
+                return -1;
+            }
+            vm->params[i] = strcmp(text, "true") == 0;
+            return 0;
+        }
+        if (pa->type != GT_INT && pa->type != GT_NUMBER) {
+            snprintf(err, errlen, "parameter '%s' cannot be overridden (it is a %s)", name, gdl_type_name((GdlType)pa->type));
+            return -1;
+        }
+        char *end;
+        errno = 0;
+        double v = strtod(text, &end);
+        if (end == text || *end || errno == ERANGE || !isfinite(v)) {
+            snprintf(err, errlen, "parameter '%s' needs a number%s%s, not '%s'", name, *unit ? " (in " : "", unit, text);
+            if (*unit)
+                strncat(err, ")", errlen - strlen(err) - 1);
+            return -1;
+        }
+        if (!param_in_range(pa, v)) {
+            snprintf(err, errlen, "parameter '%s' = %s is outside its range %c%g, %g%c%s%s", name, text,
+                     (pa->flags & IN_MIN_EXCL) ? '(' : '[', pa->min, pa->max, (pa->flags & IN_MAX_EXCL) ? ')' : ']',
+                     *unit ? " " : "", unit);
+            return -1;
+        }
+        vm->params[i] = v;
+        return 0;
+    }
+    snprintf(err, errlen, "no parameter '%s' in this guideline", name);
+    return -1;
+}
+
+/* ---- provenance sets ------------------------------------------------- */
+
+#define DEPS(i) (sdeps + (size_t)(i) * W)
+
+static inline void deps_clear(uint64_t *d, uint32_t w) { memset(d, 0, sizeof(uint64_t) * w); }
+static inline void deps_copy(uint64_t *d, const uint64_t *s, uint32_t w) { memcpy(d, s, sizeof(uint64_t) * w); }
+static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
+{
+    for (uint32_t i = 0; i < w; i++)
+        d[i] |= s[i];
+}
+
+/* Kleene and/or on two operands at a (result) and b. For `and` the value
+ * that decides is false, for `or` it is true; provenance follows the
+ * deciding operands, or the unknown ones when nothing decides. */
+static void kleene(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W, double decider)
+{
+    bool a_dec = a->tag == VT_NUM && (a->as.num != 0) == (decider != 0);
+    bool b_dec = b->tag == VT_NUM && (b->as.num != 0) == (decider != 0);
+    bool a_unk = a->tag == VT_UNKNOWN, b_unk = b->tag == VT_UNKNOWN;
+    if (a_dec || b_dec) {
+        if (!a_dec)
+            deps_copy(da, db, W);
+        else if (b_dec)
+            deps_union(da, db, W);
+        a->tag = VT_NUM;
+        a->as.num = decider;
+    } else if (a_unk || b_unk) {
+        if (!a_unk)
+            deps_copy(da, db, W);
+        else if (b_unk)
+            deps_union(da, db, W);
+        a->tag = VT_UNKNOWN;
+    } else {
+        deps_union(da, db, W);
+        a->as.num = !decider;
+    }
+}
+
+/* Strict operators: unknown in, unknown out (provenance: the unknowns). */
+static bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W)
+{
+    bool au = a->tag == VT_UNKNOWN, bu = b->tag == VT_UNKNOWN;
+    if (au || bu) {
+        if (!au)
+            deps_copy(da, db, W);
+        else if (bu)
+            deps_union(da, db, W);
+        a->tag = VT_UNKNOWN;
+        return false;
+    }
+    deps_union(da, db, W);
+    return true;
+}
+
+static inline uint16_t rd16(const uint8_t *c)
+{
+    return (uint16_t)(c[0] | c[1] << 8);
+}
+
+void gdl_vm_run(GdlVm *vm)
+{
+    const GdlProgram *p = vm->p;
+    const uint8_t *code = p->code;
+    const uint32_t W = vm->words;
+    GdlValue *stack = vm->stack;
+    uint64_t *sdeps = vm->stack_deps;
+    uint32_t pc = 0;
+    int sp = -1;    /* index of the top value */
+
+    for (;;) {
+        const uint8_t op = code[pc];
+        switch ((Opcode)op) {
+        case OP_PUSH_TRUE:
+        case OP_PUSH_FALSE:
+            sp++;
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = op == OP_PUSH_TRUE } };
+            deps_clear(DEPS(sp), W);
+            pc += 1;
+            break;
+        case OP_PUSH_UNKNOWN:
+            sp++;
+            stack[sp].tag = VT_UNKNOWN;
+            deps_clear(DEPS(sp), W);
+            pc += 1;
+            break;
+        case OP_PUSH_NUM:
+            sp++;
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = p->numbers[rd16(code + pc + 1)] } };
+            deps_clear(DEPS(sp), W);
+            pc += 3;
+            break;
+        case OP_PUSH_STR: {
+            uint16_t s = rd16(code + pc + 1);
+            sp++;
+            stack[sp] = (GdlValue){ VT_STR, p->string_lens[s], { .str = p->strings[s] } };
+            deps_clear(DEPS(sp), W);
+            pc += 3;
+            break;
+        }
+        case OP_LOAD_FACT: {
+            uint16_t f = rd16(code + pc + 1);
+            const GdlFact *fact = &p->facts[f];
+            sp++;
+            stack[sp] = vm->facts[f];
+            /* Inputs and named classifications stand for themselves when
+             * known; defines pass on what they were derived from. */
+            if (fact->dep_bit != GDL_NONE && (fact->kind == FK_INPUT || stack[sp].tag != VT_UNKNOWN)) {
+                deps_clear(DEPS(sp), W);
+                DEPS(sp)[fact->dep_bit >> 6] |= 1ull << (fact->dep_bit & 63);
+            } else {
+                deps_copy(DEPS(sp), vm->fact_deps + (size_t)f * W, W);
+            }
+            pc += 3;
+            break;
+        }
+        case OP_LOAD_PARAM:
+            sp++;
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = vm->params[rd16(code + pc + 1)] } };
+            deps_clear(DEPS(sp), W);
+            pc += 3;
+            break;
+        case OP_STORE_FACT: {
+            uint16_t f = rd16(code + pc + 1);
+            vm->facts[f] = stack[sp];
+            deps_copy(vm->fact_deps + (size_t)f * W, DEPS(sp), W);
+            sp--;
+            pc += 3;
+            break;
+        }
+        case OP_NOT:
+            if (stack[sp].tag == VT_NUM)
+                stack[sp].as.num = stack[sp].as.num == 0;
+            pc += 1;
+            break;
+        case OP_AND:
+        case OP_OR:
+            kleene(&stack[sp - 1], DEPS(sp - 1), &stack[sp], DEPS(sp), W, op == OP_OR);
+            sp--;
+            pc += 1;
+            break;
+        case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                double x = a->as.num, y = b->as.num;
+                bool r = op == OP_EQ ? x == y : op == OP_NE ? x != y : op == OP_LT ? x < y
+                       : op == OP_LE ? x <= y : op == OP_GT ? x > y : x >= y;
+                *a = (GdlValue){ VT_NUM, 0, { .num = r } };
+            }
+            sp--;
+            pc += 1;
+            break;
+        }
+        case OP_STR_EQ: {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                bool r = a->tag == VT_STR && b->tag == VT_STR && a->len == b->len && memcmp(a->as.str, b->as.str, a->len) == 0;
+                *a = (GdlValue){ VT_NUM, 0, { .num = r } };
+            }
+            sp--;
+            pc += 1;
+            break;
+        }
+        case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                double x = a->as.num, y = b->as.num, r;
+                if (op == OP_DIV && y == 0) {
+                    a->tag = VT_UNKNOWN;        /* no value, and no finding would give one */
+                    deps_clear(DEPS(sp - 1), W);
+                } else {
+                    r = op == OP_ADD ? x + y : op == OP_SUB ? x - y : op == OP_MUL ? x * y : x / y;
+                    *a = (GdlValue){ VT_NUM, 0, { .num = r } };
+                }
+            }
+            sp--;
+            pc += 1;
+            break;
+        }
+        case OP_NEG:
+            if (stack[sp].tag == VT_NUM)
+                stack[sp].as.num = -stack[sp].as.num;
+            pc += 1;
+            break;
+        case OP_KNOWN:
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = stack[sp].tag != VT_UNKNOWN } };
+            pc += 1;
+            break;
+        case OP_COALESCE: {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (a->tag == VT_UNKNOWN) {
+                if (b->tag != VT_UNKNOWN) {
+                    *a = *b;
+                    deps_copy(DEPS(sp - 1), DEPS(sp), W);
+                } else {
+                    deps_union(DEPS(sp - 1), DEPS(sp), W);
+                }
+            }
+            sp--;
+            pc += 1;
+            break;
+        }
+        case OP_AT_LEAST:
+        case OP_COUNT: {
+            uint32_t n = code[pc + 1];
+            int first = sp - (int)n + 1;
+            uint32_t t = 0, u = 0;
+            for (int i = first; i <= sp; i++) {
+                t += gdl_is_true(&stack[i]);
+                u += stack[i].tag == VT_UNKNOWN;
+            }
+            int dst = op == OP_AT_LEAST ? first - 1 : first;
+            uint64_t *dd = DEPS(p->max_stack);     /* scratch: operands are read while it fills */
+            GdlValue result;
+            /* Which operands explain the result: 1 true, 0 false, 2 unknown. */
+            int pick;
+            if (op == OP_COUNT) {
+                pick = u ? 2 : -1;      /* -1: all of them */
+                result = u ? (GdlValue){ VT_UNKNOWN, 0, { 0 } } : (GdlValue){ VT_NUM, 0, { .num = t } };
+            } else if (stack[dst].tag == VT_UNKNOWN) {
+                pick = 2;
+                result.tag = VT_UNKNOWN;
+            } else {
+                double need = stack[dst].as.num;
+                if (t >= need) { pick = 1; result = (GdlValue){ VT_NUM, 0, { .num = 1 } }; }
+                else if (t + u < need) { pick = 0; result = (GdlValue){ VT_NUM, 0, { .num = 0 } }; }
+                else { pick = 2; result.tag = VT_UNKNOWN; }
+            }
+            deps_clear(dd, W);
+            if (op == OP_AT_LEAST && stack[dst].tag == VT_UNKNOWN)
+                deps_copy(dd, DEPS(dst), W);        /* the threshold itself is missing */
+            for (int i = first; i <= sp; i++) {
+                int kind = stack[i].tag == VT_UNKNOWN ? 2 : gdl_is_true(&stack[i]) ? 1 : 0;
+                if (pick == -1 || kind == pick)
+                    deps_union(dd, DEPS(i), W);
+            }
+            deps_copy(DEPS(dst), dd, W);
+            stack[dst] = result;
+            sp = dst;
+            pc += 2;
+            break;
+        }
+        case OP_DAYS_BETWEEN:
+        case OP_WEEKS_BETWEEN: {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                double d = b->as.num - a->as.num;
+                *a = (GdlValue){ VT_NUM, 0, { .num = op == OP_DAYS_BETWEEN ? d : trunc(d / 7) } };
+            }
+            sp--;
+            pc += 1;
+            break;
+        }
+        case OP_SUM_LIST:
+        case OP_SUM_ITEMS: {
+            GdlValue *a = &stack[sp];
+            uint32_t from = 0, to = a->len;
+            if (op == OP_SUM_ITEMS) {
+                from = code[pc + 1] - 1u;
+                to = code[pc + 2];
+            }
+            if (a->tag != VT_LIST || to > a->len) {
+                a->tag = VT_UNKNOWN;
+            } else {
+                double s = 0;
+                for (uint32_t i = from; i < to; i++)
+                    s += a->as.items[i];
+                *a = (GdlValue){ VT_NUM, 0, { .num = s } };
+            }
+            pc += op == OP_SUM_LIST ? 1 : 3;
+            break;
+        }
+        case OP_CLASSIFY_ROW: {
+            GdlValue *c = &stack[sp];
+            if (gdl_is_false(c)) {
+                sp--;
+                pc += 5;
+                break;
+            }
+            if (c->tag != VT_UNKNOWN)
+                *c = (GdlValue){ VT_NUM, 0, { .num = p->numbers[rd16(code + pc + 3)] } };
+            pc = rd16(code + pc + 1);
+            break;
+        }
+        case OP_JUMP:
+            pc = rd16(code + pc + 1);
+            break;
+        case OP_HALT:
+            return;
+        case OP_INVALID:
+        default:
+            return;     /* unreachable: the verifier rejects these */
+        }
+    }
+}

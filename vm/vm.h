@@ -1,0 +1,63 @@
+/* vm.h - the GDL virtual machine: evaluates a verified program over one
+ * case at a time. All state lives in GdlVm (several VMs per process); the
+ * arrays are sized once from the program, so evaluating a case allocates
+ * nothing. Each value carries its provenance: the set of inputs and named
+ * classifications that decided it (when known) or that it waits for (when
+ * unknown). That is what the advice's "because" and "missing" report. */
+#ifndef GDL_VM_H
+#define GDL_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "program.h"
+
+typedef enum { VT_UNKNOWN = 0, VT_NUM, VT_STR, VT_LIST } ValueTag;
+
+/* Booleans, dates (day numbers) and enum ordinals are numbers too. */
+typedef struct {
+    uint32_t tag;
+    uint32_t len;           /* string bytes, list items */
+    union {
+        double num;
+        const char *str;
+        const double *items;
+    } as;
+} GdlValue;
+
+typedef struct GdlVm {
+    const GdlProgram *p;
+    uint32_t words;         /* 64-bit words per provenance set */
+    GdlValue *facts;        /* one per fact: inputs first */
+    uint64_t *fact_deps;    /* nfacts * words */
+    GdlValue *stack;
+    uint64_t *stack_deps;   /* max_stack * words */
+    double *params;         /* this run's parameter values */
+    uint16_t *input_order;  /* inputs sorted by name, for the case reader */
+    uint16_t *input_rank;   /* position of each input in that order */
+    uint16_t *dep_fact;     /* the fact behind each provenance bit */
+    Arena case_arena;       /* strings, lists and the JSON tree of one case */
+    void *block;            /* the one allocation behind the arrays */
+} GdlVm;
+
+/* Prepares a VM for a verified program. -1 when out of memory. */
+int gdl_vm_init(GdlVm *vm, const GdlProgram *p);
+void gdl_vm_free(GdlVm *vm);
+/* Forgets the previous case: every input unknown, the case arena reset. */
+void gdl_vm_reset_case(GdlVm *vm);
+/* Sets parameter `name` from text ("7", "8 weeks" is not accepted: the unit
+ * is the parameter's). -1 with a message when unknown or out of range. */
+int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen);
+/* Evaluates every derived fact in program order. */
+void gdl_vm_run(GdlVm *vm);
+
+/* Input index by field name, or -1. */
+int gdl_vm_find_input(const GdlVm *vm, const char *name, size_t len);
+
+static inline bool gdl_is_true(const GdlValue *v) { return v->tag == VT_NUM && v->as.num != 0; }
+static inline bool gdl_is_false(const GdlValue *v) { return v->tag == VT_NUM && v->as.num == 0; }
+static inline const uint64_t *gdl_fact_deps(const GdlVm *vm, uint32_t fact) { return vm->fact_deps + (size_t)fact * vm->words; }
+
+#endif
