@@ -7,7 +7,8 @@ BIN      := bin/gdl
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Ivm -Icompiler -I$(BUILD)
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Ivm -Icompiler -I$(BUILD) \
+              -DGDL_STDLIB_DIR=\"$(PREFIX)/share/gdl/stdlib\"
 ifeq ($(WERROR),1)
 ALL_CFLAGS += -Werror
 endif
@@ -31,7 +32,7 @@ UNIT_SRC := $(filter-out %_main.c,$(wildcard tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/unit_tests
 
-.PHONY: all test run clean install help unit golden guideline-tests
+.PHONY: all test check run clean install help unit golden guideline-tests
 all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIBCOMP) $(LIBVM)
@@ -69,17 +70,25 @@ unit: $(UNIT_BIN)
 # Golden tests: diagnostics, disassembly, advice; then each guideline's own tests.
 golden: $(BIN)
 	GDL=$(BIN) bash tests/run_golden.sh
+	GDL=$(BIN) bash tests/cli_checks.sh
 
 guideline-tests: $(BIN)
 	$(BIN) test guidelines/*.gdl
 
-test: unit golden guideline-tests
-	@echo "all test groups passed"
+# One build's suites: unit tests, golden files, the guidelines' own tests.
+check: unit golden guideline-tests
+	@echo "all test groups passed ($(if $(filter 1,$(SANITIZE)),ASan+UBSan,plain) build)"
+
+# Everything: the suites on the plain build, then again under ASan+UBSan.
+test:
+	$(MAKE) check WERROR=$(WERROR)
+	$(MAKE) check SANITIZE=1 WERROR=$(WERROR)
 
 run: $(BIN)
-	$(BIN) run --format text guidelines/kngf-lbp-2021.gdl examples/lrs-referral.json
+	$(BIN) run --format text guidelines/kngf-lbp-2021.gdl examples/missing-findings.json
 
 install: $(BIN)
+	@echo "installing to $(DESTDIR)$(PREFIX)"
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gdl
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gdl
 	cp -R stdlib guidelines $(DESTDIR)$(PREFIX)/share/gdl/
@@ -89,7 +98,8 @@ clean:
 
 help:
 	@echo "make            build bin/gdl"
-	@echo "make test       unit tests, golden tests, guideline tests (SANITIZE=1 for ASan+UBSan)"
+	@echo "make test       all suites, plain and under ASan+UBSan"
+	@echo "make check      unit, golden and guideline tests on one build (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make clean"
