@@ -103,3 +103,7 @@ help:
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make clean"
+
+# Benchmarks (make bench) and fuzzing (make fuzz) keep their rules beside their sources.
+-include tests/bench/bench.mk
+-include tests/fuzz/fuzz.mk
