@@ -2,6 +2,7 @@
  * defines, functions, classifications, built-in facts), reads the header and
  * collects outcomes and tests. Types are left to check.c. */
 #include "compile.h"
+#include "suggest.h"
 
 #include <string.h>
 
@@ -73,38 +74,15 @@ Symbol *sym_declare(Compiler *c, SymKind kind, const char *name, AstNode *decl)
     return s;
 }
 
-/* Levenshtein distance, capped: good enough for "did you mean". */
-static unsigned edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    unsigned row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        unsigned prev = row[0];
-        row[0] = (unsigned)i;
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned cur = row[j];
-            unsigned best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 const char *sym_suggest(const Compiler *c, const char *name)
 {
     const char *best = NULL;
-    unsigned best_d = strlen(name) <= 4 ? 1 : 2;
+    size_t len = strlen(name);
+    unsigned best_d = gdl_suggest_limit(len);
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->kind == SYM_OUTCOME)
             continue;
-        unsigned d = edit_distance(name, s->name);
+        unsigned d = gdl_edit_distance(name, len, s->name, strlen(s->name));
         if (d <= best_d && (!best || d < best_d)) {
             best = s->name;
             best_d = d;

@@ -279,6 +279,79 @@ static void put_classification_value(ByteBuf *b, const GdlVm *vm, uint32_t f)
         buf_json_number(b, v->as.num);
 }
 
+/* One fired outcome as the advice format's item for its kind. */
+static void put_outcome(ByteBuf *b, const GdlVm *vm, const GdlOutcome *o, const AdviceOptions *opt)
+{
+    buf_puts(b, o->kind == OK_MEASUREMENT ? "{\"instrument\": " : "{\"id\": ");
+    put_str(b, vm, o->id);
+    switch ((OutcomeKind)o->kind) {
+    case OK_RED_FLAG:
+        buf_puts(b, ", \"cluster\": ");
+        put_str(b, vm, o->cluster);
+        /* fall through */
+    case OK_REFERRAL:
+        buf_printf(b, ", \"action\": \"%s\", \"urgent\": %s", gdl_action_name((GdlAction)o->action),
+                   o->urgent ? "true" : "false");
+        break;
+    case OK_ADVICE:
+        buf_printf(b, ", \"strength\": \"%s\"", gdl_strength_name((GdlStrength)o->strength));
+        break;
+    case OK_SCHEDULE: {
+        char date[11];
+        if (schedule_date(vm, o, date))
+            buf_printf(b, ", \"on\": \"%s\"", date);
+        else
+            buf_puts(b, ", \"on\": null");
+        buf_printf(b, ", \"%s\": %u", o->after_unit == AFTER_DAYS ? "after_days" : "after_weeks", o->after);
+        break;
+    }
+    case OK_MEASUREMENT: {
+        static const char *const MOMENTS[] = { "intake", "interim", "discharge" };
+        buf_puts(b, ", \"moments\": [");
+        bool any = false;
+        for (int k = 0; k < 3; k++)
+            if (o->moments & (1 << k)) {
+                buf_printf(b, "%s\"%s\"", any ? ", " : "", MOMENTS[k]);
+                any = true;
+            }
+        buf_putc(b, ']');
+        break;
+    }
+    default:
+        break;
+    }
+    buf_puts(b, ", \"section\": ");
+    put_str(b, vm, o->section);
+    if (o->kind == OK_ADVICE) {
+        buf_puts(b, ", \"text\": ");
+        put_str(b, vm, text_for(o, opt->lang));
+    }
+    if (o->kind != OK_SCHEDULE && o->kind != OK_MEASUREMENT) {
+        buf_puts(b, ", \"because\": ");
+        put_because(b, vm, o->cond);
+    }
+    if (o->kind == OK_ADVICE) {
+        buf_puts(b, ", \"dose\": ");
+        buf_puts(b, o->dose == GDL_NONE ? "null" : S(vm, o->dose));
+    }
+    buf_putc(b, '}');
+}
+
+/* ", \"key\": [items]" for the fired outcomes of one kind (none when the case failed). */
+static void put_outcomes(ByteBuf *b, const GdlVm *vm, bool failed, const AdviceOptions *opt, OutcomeKind kind,
+                         const char *key)
+{
+    uint16_t *list;
+    uint32_t n = failed ? 0 : fired(vm, kind, &list);
+    buf_printf(b, ", \"%s\": [", key);
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(b, ", ");
+        put_outcome(b, vm, &vm->p->outcomes[list[i]], opt);
+    }
+    buf_putc(b, ']');
+}
+
 static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *b)
 {
     const GdlProgram *p = vm->p;
@@ -315,36 +388,9 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     int scope = (failed || p->in_scope_fact == GDL_NONE) ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
     buf_puts(b, scope < 0 ? "null" : scope ? "true" : "false");
 
-    uint16_t *list;
-    uint32_t n;
-    buf_puts(b, ", \"exclusions\": [");
-    n = failed ? 0 : fired(vm, OK_EXCLUSION, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
-        put_str(b, vm, o->id);
-        buf_puts(b, ", \"section\": ");
-        put_str(b, vm, o->section);
-        buf_puts(b, ", \"because\": ");
-        put_because(b, vm, o->cond);
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "], \"red_flags\": [");
-    n = failed ? 0 : fired(vm, OK_RED_FLAG, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
-        put_str(b, vm, o->id);
-        buf_puts(b, ", \"cluster\": ");
-        put_str(b, vm, o->cluster);
-        buf_printf(b, ", \"action\": \"%s\", \"urgent\": %s, \"section\": ", gdl_action_name((GdlAction)o->action),
-                   o->urgent ? "true" : "false");
-        put_str(b, vm, o->section);
-        buf_puts(b, ", \"because\": ");
-        put_because(b, vm, o->cond);
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "], \"classifications\": {");
+    put_outcomes(b, vm, failed, opt, OK_EXCLUSION, "exclusions");
+    put_outcomes(b, vm, failed, opt, OK_RED_FLAG, "red_flags");
+    buf_puts(b, ", \"classifications\": {");
     bool first = true;
     for (uint32_t f = p->ninputs; !failed && f < p->nfacts; f++) {
         if (p->facts[f].kind != FK_CLASSIFY)
@@ -364,72 +410,12 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
             put_because(b, vm, f);
         buf_putc(b, '}');
     }
-    buf_puts(b, "}, \"advice\": [");
-    n = failed ? 0 : fired(vm, OK_ADVICE, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
-        put_str(b, vm, o->id);
-        buf_printf(b, ", \"strength\": \"%s\", \"section\": ", gdl_strength_name((GdlStrength)o->strength));
-        put_str(b, vm, o->section);
-        buf_puts(b, ", \"text\": ");
-        put_str(b, vm, text_for(o, opt->lang));
-        buf_puts(b, ", \"because\": ");
-        put_because(b, vm, o->cond);
-        buf_puts(b, ", \"dose\": ");
-        if (o->dose == GDL_NONE)
-            buf_puts(b, "null");
-        else
-            buf_puts(b, S(vm, o->dose));
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "], \"referrals\": [");
-    n = failed ? 0 : fired(vm, OK_REFERRAL, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
-        put_str(b, vm, o->id);
-        buf_printf(b, ", \"action\": \"%s\", \"urgent\": %s, \"section\": ", gdl_action_name((GdlAction)o->action),
-                   o->urgent ? "true" : "false");
-        put_str(b, vm, o->section);
-        buf_puts(b, ", \"because\": ");
-        put_because(b, vm, o->cond);
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "], \"schedule\": [");
-    n = failed ? 0 : fired(vm, OK_SCHEDULE, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        char date[11];
-        buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
-        put_str(b, vm, o->id);
-        if (schedule_date(vm, o, date))
-            buf_printf(b, ", \"on\": \"%s\"", date);
-        else
-            buf_puts(b, ", \"on\": null");
-        buf_printf(b, ", \"%s\": %u, \"section\": ", o->after_unit == AFTER_DAYS ? "after_days" : "after_weeks", o->after);
-        put_str(b, vm, o->section);
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "], \"measurements\": [");
-    n = failed ? 0 : fired(vm, OK_MEASUREMENT, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_puts(b, i ? ", {\"instrument\": " : "{\"instrument\": ");
-        put_str(b, vm, o->id);
-        buf_puts(b, ", \"moments\": [");
-        static const char *const MOMENTS[] = { "intake", "interim", "discharge" };
-        bool any = false;
-        for (int k = 0; k < 3; k++)
-            if (o->moments & (1 << k)) {
-                buf_printf(b, "%s\"%s\"", any ? ", " : "", MOMENTS[k]);
-                any = true;
-            }
-        buf_puts(b, "], \"section\": ");
-        put_str(b, vm, o->section);
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "], \"missing\": [");
+    buf_putc(b, '}');
+    put_outcomes(b, vm, failed, opt, OK_ADVICE, "advice");
+    put_outcomes(b, vm, failed, opt, OK_REFERRAL, "referrals");
+    put_outcomes(b, vm, failed, opt, OK_SCHEDULE, "schedule");
+    put_outcomes(b, vm, failed, opt, OK_MEASUREMENT, "measurements");
+    buf_puts(b, ", \"missing\": [");
     Needs needs = failed ? (Needs){ 0 } : collect_needs(vm);
     for (uint32_t i = 0; i < needs.count;) {
         uint16_t field = needs.items[i].field;

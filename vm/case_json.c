@@ -12,6 +12,7 @@
 
 #include "date.h"
 #include "json.h"
+#include "suggest.h"
 
 static void add_error(GdlCaseErrors *e, const char *field, uint32_t line, uint32_t col, const char *fmt, ...)
 {
@@ -193,36 +194,17 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
     }
 }
 
-/* The closest input name, for "did you mean" (edit distance <= 2). */
+/* The closest input name, for "did you mean". */
 static const char *closest_input(const GdlVm *vm, const char *name, size_t len)
 {
     const GdlProgram *p = vm->p;
     const char *best = NULL;
-    unsigned best_d = 3;
-    if (len > 63)
-        return NULL;
+    unsigned best_d = gdl_suggest_limit(len) + 1;
     for (uint32_t f = 0; f < p->ninputs; f++) {
         const char *s = gdl_str(p, p->facts[f].name);
-        size_t ls = strlen(s);
-        if (ls > 63 || (ls > len ? ls - len : len - ls) >= best_d)
-            continue;
-        unsigned row[64];
-        for (size_t j = 0; j <= ls; j++)
-            row[j] = (unsigned)j;
-        for (size_t i = 1; i <= len; i++) {
-            unsigned prev = row[0];
-            row[0] = (unsigned)i;
-            for (size_t j = 1; j <= ls; j++) {
-                unsigned cur = row[j];
-                unsigned d = prev + (name[i - 1] != s[j - 1]);
-                if (row[j] + 1 < d) d = row[j] + 1;
-                if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
-                row[j] = d;
-                prev = cur;
-            }
-        }
-        if (row[ls] < best_d) {
-            best_d = row[ls];
+        unsigned d = gdl_edit_distance(name, len, s, strlen(s));
+        if (d < best_d) {
+            best_d = d;
             best = s;
         }
     }
