@@ -308,7 +308,7 @@ static Ty check_name(Compiler *c, AstNode *e)
 }
 
 /* A bare name that is not declared may be a value of the enum on the other side. */
-static bool is_member_candidate(Compiler *c, AstNode *e)
+bool check_is_member(Compiler *c, AstNode *e)
 {
     if (e->kind != AST_NAME)
         return false;
@@ -367,20 +367,27 @@ static void unit_mismatch(Compiler *c, AstNode *e, Ty a, Ty b, const char *what)
     ERR(e->span, "%s %s and %s", what, describe(c, a, ba), describe(c, b, bb));
 }
 
+/* The types of a comparison's operands; a bare undeclared name on one side
+ * is a value of the enum on the other (`trauma == minor`). */
+void check_operands(Compiler *c, AstNode *l, AstNode *r, Ty *tl, Ty *tr)
+{
+    if (check_is_member(c, l) && !check_is_member(c, r)) {
+        *tr = check_expr(c, r);
+        *tl = check_member(c, l, *tr);
+    } else if (check_is_member(c, r)) {
+        *tl = check_expr(c, l);
+        *tr = check_member(c, r, *tl);
+    } else {
+        *tl = check_expr(c, l);
+        *tr = check_expr(c, r);
+    }
+}
+
 static Ty check_compare(Compiler *c, AstNode *e)
 {
     AstNode *l = e->a, *r = e->b;
     Ty tl, tr;
-    if (is_member_candidate(c, l) && !is_member_candidate(c, r)) {
-        tr = check_expr(c, r);
-        tl = check_member(c, l, tr);
-    } else if (is_member_candidate(c, r)) {
-        tl = check_expr(c, l);
-        tr = check_member(c, r, tl);
-    } else {
-        tl = check_expr(c, l);
-        tr = check_expr(c, r);
-    }
+    check_operands(c, l, r, &tl, &tr);
     if (tl.kind == TY_ERROR || tr.kind == TY_ERROR)
         return T_BOOL;
     if (!ty_equal(tl, tr)) {
@@ -478,7 +485,7 @@ static Ty check_set_test(Compiler *c, AstNode *e)
     Ty x = check_expr(c, e->a);
     for (uint32_t i = 0; i < e->list.count; i++) {
         AstNode *m = e->list.items[i];
-        Ty t = is_member_candidate(c, m) ? check_member(c, m, x) : check_expr(c, m);
+        Ty t = check_is_member(c, m) ? check_member(c, m, x) : check_expr(c, m);
         if (t.kind != TY_ERROR && x.kind != TY_ERROR && !ty_equal(x, t))
             unit_mismatch(c, m, x, t, "set member does not match: testing");
         check_literal_in_range(c, e->a, m);
@@ -543,7 +550,14 @@ static Ty check_call(Compiler *c, AstNode *e)
     }
     uint32_t n = e->list.count;
     if ((int)n < BUILTIN_FNS[bf].min || (int)n > BUILTIN_FNS[bf].max) {
-        ERR(e->span, "'%s' takes %d to %d arguments, not %u", e->name, BUILTIN_FNS[bf].min, BUILTIN_FNS[bf].max, n);
+        if (BUILTIN_FNS[bf].min == BUILTIN_FNS[bf].max)
+            ERR(e->span, "'%s' takes %d argument%s, not %u", e->name, BUILTIN_FNS[bf].min,
+                BUILTIN_FNS[bf].min == 1 ? "" : "s", n);
+        else if (BUILTIN_FNS[bf].max == 255)
+            ERR(e->span, "'%s' takes at least %d argument%s, not %u", e->name, BUILTIN_FNS[bf].min,
+                BUILTIN_FNS[bf].min == 1 ? "" : "s", n);
+        else
+            ERR(e->span, "'%s' takes %d to %d arguments, not %u", e->name, BUILTIN_FNS[bf].min, BUILTIN_FNS[bf].max, n);
         return T_ERR;
     }
     AstNode **args = e->list.items;

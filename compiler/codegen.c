@@ -27,7 +27,7 @@ typedef struct {
     uint32_t string_hash_cap;
     int depth;                  /* current stack depth */
     uint32_t last_line, last_file;
-    uint16_t cur_fact;
+    uint16_t cur_fact, last_fact;
     bool failed;
 } Gen;
 
@@ -151,19 +151,36 @@ static void u16(Gen *g, uint32_t v)
     byte(g, (uint8_t)(v >> 8));
 }
 
-static void mark_line(Gen *g, SrcSpan at)
+static void add_line(Gen *g, uint32_t line, uint32_t file)
 {
-    uint32_t line, col;
-    source_line_col(&g->c->sources, at.file, at.start, &line, &col);
-    if (line == g->last_line && at.file == g->last_file)
-        return;
     GdlProgram *p = g->p;
     GROW(g, p->lines, p->nlines, g->cap_lines, GdlLine);
     if (g->failed)
         return;
-    p->lines[p->nlines++] = (GdlLine){ p->ncode, line, intern(g, g->c->sources.files[at.file].path), g->cur_fact };
+    p->lines[p->nlines++] = (GdlLine){ p->ncode, line, intern(g, g->c->sources.files[file].path), g->cur_fact };
     g->last_line = line;
-    g->last_file = at.file;
+    g->last_file = file;
+    g->last_fact = g->cur_fact;
+}
+
+static void mark_line(Gen *g, SrcSpan at)
+{
+    uint32_t line, col;
+    source_line_col(&g->c->sources, at.file, at.start, &line, &col);
+    if (line == g->last_line && at.file == g->last_file && g->cur_fact == g->last_fact)
+        return;
+    add_line(g, line, at.file);
+}
+
+/* Every fact's code opens a line-table run, so the debug info names the
+ * right fact; built-in facts have no source line (0). */
+static void mark_fact(Gen *g, uint16_t fact, const AstNode *decl)
+{
+    g->cur_fact = fact;
+    if (decl)
+        mark_line(g, decl->span);
+    else
+        add_line(g, 0, g->c->main_file);
 }
 
 /* Emits an instruction and tracks the stack depth from the opcode table. */
@@ -216,21 +233,9 @@ static bool const_number(AstNode *e, double *v)
 /* A compare operand that is an enum value pushes its ordinal. */
 static void gen_operand(Gen *g, AstNode *e, Ty other)
 {
-    Compiler *c = g->c;
-    if (e->kind == AST_NAME && other.kind == TY_ENUM) {
-        AstNode *arg = NULL;
-        Symbol *s = NULL;
-        bool param = false;
-        if (c->env)
-            for (uint32_t i = 0; i < c->env->fn->list.count; i++)
-                param |= strcmp(c->env->fn->list.items[i]->name, e->name) == 0;
-        if (!param)
-            s = sym_lookup(c, e->name);
-        (void)arg;
-        if (!param && !s) {
-            emit(g, OP_PUSH_NUM, number(g, enum_index(other.enum_of, e->name)), 0);
-            return;
-        }
+    if (other.kind == TY_ENUM && check_is_member(g->c, e)) {
+        emit(g, OP_PUSH_NUM, number(g, enum_index(other.enum_of, e->name)), 0);
+        return;
     }
     gen_expr(g, e);
 }
@@ -242,13 +247,8 @@ static Ty type_of(Gen *g, AstNode *e)
 
 static void gen_compare(Gen *g, AstNode *e)
 {
-    Ty tl = { TY_ANY, false, NULL, NULL }, tr = tl;
-    bool lname = e->a->kind == AST_NAME && !sym_lookup(g->c, e->a->name);
-    bool rname = e->b->kind == AST_NAME && !sym_lookup(g->c, e->b->name);
-    if (!lname || g->c->env)
-        tl = type_of(g, e->a);
-    if (!rname || g->c->env)
-        tr = type_of(g, e->b);
+    Ty tl, tr;
+    check_operands(g->c, e->a, e->b, &tl, &tr);
     if (tl.kind == TY_ANY)
         tl = tr;
     if (tr.kind == TY_ANY)
@@ -612,7 +612,7 @@ static void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
         emit(g, OP_PUSH_TRUE, 0, 0);
     store(g, s);
     if (o->kind == OK_SCHEDULE) {
-        g->cur_fact = (uint16_t)(s->fact + 1);
+        mark_fact(g, (uint16_t)(s->fact + 1), d->c ? d->c : d);
         if (d->c) {
             gen_expr(g, d->c);
         } else {
@@ -743,13 +743,15 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
         f->type = (uint8_t)fact_type(s->ty);
         f->dep_bit = GDL_NONE;
         f->section = f->override = f->unit = f->text_nl = f->text_en = GDL_NONE;
-        g.cur_fact = (uint16_t)s->fact;
         g.depth = 0;
-        if (s->decl)
-            mark_line(&g, s->decl->span);
+        mark_fact(&g, (uint16_t)s->fact, s->decl);
         switch (s->kind) {
         case SYM_DEFINE:
             f->kind = FK_DEFINE;
+            if (s->ty.kind == TY_ENUM) {
+                f->sym_first = add_syms(&g, s->ty.enum_of);
+                f->sym_count = (uint16_t)s->ty.enum_of->nenum;
+            }
             gen_expr(&g, s->decl->a);
             store(&g, s);
             break;
@@ -830,5 +832,6 @@ GdlProgram *compile_file(Compiler *c, const char *path, Arena *out)
     check_program(c);
     if (c->diag.errors)
         return NULL;
-    return codegen_program(c, out);
+    GdlProgram *p = codegen_program(c, out);
+    return c->diag.errors ? NULL : p;
 }

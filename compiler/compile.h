@@ -108,6 +108,8 @@ void check_program(Compiler *c);
 bool ty_equal(Ty a, Ty b);
 const char *ty_describe(const Compiler *c, Ty t, char *buf, size_t len);
 Ty check_expr(Compiler *c, AstNode *e);
+bool check_is_member(Compiler *c, AstNode *e);     /* a bare name that is not declared */
+void check_operands(Compiler *c, AstNode *l, AstNode *r, Ty *tl, Ty *tr);
 int enum_index(const Symbol *owner, const char *name);
 /* codegen.c */
 GdlProgram *codegen_program(Compiler *c, Arena *out);

@@ -54,8 +54,9 @@ Symbol *sym_declare(Compiler *c, SymKind kind, const char *name, AstNode *decl)
 {
     Symbol *old = sym_lookup(c, name);
     if (old) {
-        diag_report(&c->diag, SEV_ERROR, decl->name_span, "'%s' is already declared as a %s",
-                    name, sym_kind_name(old->kind));
+        const char *old_kind = sym_kind_name(old->kind);
+        diag_report(&c->diag, SEV_ERROR, decl->name_span, "'%s' is already declared as %s %s",
+                    name, strchr("aeiou", old_kind[0]) ? "an" : "a", old_kind);
         if (old->decl)
             diag_report(&c->diag, SEV_NOTE, old->decl->name_span, "'%s' declared here", name);
         return NULL;

@@ -348,7 +348,11 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         fail(r, "file is %zu bytes but its header says %u (truncated or padded)", len, size);
         return -1;
     }
-    get_u32(r);   /* flags: none defined yet */
+    uint32_t flags = get_u32(r);
+    if (flags != 0) {   /* none defined yet: a newer writer's meaning we cannot honour */
+        fail(r, "unknown header flags 0x%x", flags);
+        return -1;
+    }
     uint64_t hash = get_u64(r);
     if (hash != gdlb_hash(data, len)) {
         fail(r, "content hash mismatch: the file is corrupt");
@@ -448,14 +452,12 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         p->params = alloc(r, a, sizeof(GdlParam) * p->nparams);
         for (uint32_t i = 0; !r->failed && i < p->nparams; i++) {
             GdlParam *pa = &p->params[i];
-            uint16_t flags;
             pa->name = (uint16_t)get_u16(r);
             pa->type = (uint8_t)get_u8(r);
             pa->unit = (uint16_t)get_u16(r);
             pa->section = (uint16_t)get_u16(r);
             pa->value = get_f64(r);
-            get_range(r, &flags, &pa->min, &pa->max);
-            pa->flags = (uint8_t)flags;
+            get_range(r, &pa->flags, &pa->min, &pa->max);
         }
         leave_section(r);
     }

@@ -248,14 +248,17 @@ static void print_code(const GdlProgram *p, FILE *out)
         halt_pc = p->ncode;
 
     uint32_t li = 0, fact = GDL_NONE, line = 0, file = GDL_NONE, shown_line = 0, shown_file = GDL_NONE;
+    uint32_t group_line = 0;    /* the first line of the fact's code: its declaration */
     bool have_line = false;
     fprintf(out, "\ncode:\n");
     for (uint32_t pc = 0; pc < p->ncode; pc = next_pc(p, pc)) {
         bool new_group = false;
         for (; li < p->nlines && p->lines[li].pc <= pc; li++) {
             const GdlLine *l = &p->lines[li];
-            if (l->fact != fact)
+            if (l->fact != fact) {
                 new_group = true;
+                group_line = l->line;
+            }
             fact = l->fact;
             line = l->line;
             file = l->file;
@@ -269,12 +272,14 @@ static void print_code(const GdlProgram *p, FILE *out)
             uint32_t end_pc = end < p->nlines && p->lines[end].pc < halt_pc ? p->lines[end].pc : halt_pc;
             uint32_t n = count_insns(p, pc, end_pc);
             fprintf(out, "fact %u %s %s <%s:%u> (%u instruction%s)\n", fact,
-                    fact < p->nfacts ? verify_fact_kind_name(p->facts[fact].kind) : "?", fact_name(p, fact),
-                    base_name(gdl_str(p, file)), line, n, n == 1 ? "" : "s");
+                    fact < p->nfacts ? gdl_fact_kind_name(p->facts[fact].kind) : "?", fact_name(p, fact),
+                    base_name(gdl_str(p, file)), group_line, n, n == 1 ? "" : "s");
             shown_line = 0;
             shown_file = GDL_NONE;
         }
-        char cell[16] = "  |";
+        char cell[16] = "";
+        if (have_line)
+            snprintf(cell, sizeof cell, "  |");
         if (have_line && (line != shown_line || file != shown_file)) {
             snprintf(cell, sizeof cell, "[%u]", line);
             shown_line = line;

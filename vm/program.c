@@ -22,6 +22,12 @@ static const char *const OUTCOME_NAMES[OK__COUNT] = {
     [OK_ADVICE] = "advice", [OK_SCHEDULE] = "schedule", [OK_MEASUREMENT] = "measurement",
 };
 
+static const char *const FACT_KIND_NAMES[FK__COUNT] = {
+    [FK_INPUT] = "input", [FK_DEFINE] = "define", [FK_CLASSIFY] = "classify",
+    [FK_BUILTIN] = "builtin", [FK_OUTCOME] = "outcome", [FK_DATE] = "date",
+};
+
+const char *gdl_fact_kind_name(unsigned kind) { return NAME_OF(FACT_KIND_NAMES, kind); }
 const char *gdl_type_name(GdlType t) { return NAME_OF(TYPE_NAMES, t); }
 const char *gdl_action_name(GdlAction a) { return NAME_OF(ACTION_NAMES, a); }
 const char *gdl_strength_name(GdlStrength s) { return NAME_OF(STRENGTH_NAMES, s); }

@@ -67,7 +67,7 @@ typedef struct {
 typedef struct {
     uint16_t name;
     uint8_t type;
-    uint8_t flags;          /* IN_HAS_MIN ... as for inputs */
+    uint16_t flags;         /* IN_HAS_MIN ... as for inputs */
     uint16_t unit;
     uint16_t section;       /* string or GDL_NONE */
     double value, min, max;
@@ -147,5 +147,6 @@ const char *gdl_type_name(GdlType t);
 const char *gdl_action_name(GdlAction a);
 const char *gdl_strength_name(GdlStrength s);
 const char *gdl_outcome_kind_name(OutcomeKind k);   /* as in "missing": exclusion, red_flag, ... */
+const char *gdl_fact_kind_name(unsigned kind);      /* input, define, classify, builtin, outcome, date */
 
 #endif

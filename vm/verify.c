@@ -33,16 +33,6 @@ typedef struct {
     uint16_t *dep_owner;    /* [ndep_bits]: fact holding the bit, or GDL_NONE */
 } Verifier;
 
-static const char *const FACT_KIND_NAMES[FK__COUNT] = {
-    [FK_INPUT] = "input", [FK_DEFINE] = "define", [FK_CLASSIFY] = "classify",
-    [FK_BUILTIN] = "builtin", [FK_OUTCOME] = "outcome", [FK_DATE] = "date",
-};
-
-const char *verify_fact_kind_name(unsigned kind)
-{
-    return kind < FK__COUNT && FACT_KIND_NAMES[kind] ? FACT_KIND_NAMES[kind] : "?";
-}
-
 /* ---- reporting ------------------------------------------------------- */
 
 static void at_section(Verifier *v, const char *section)
@@ -101,7 +91,7 @@ static bool check_fact_ref(Verifier *v, const char *field, uint32_t f, unsigned 
         return fail(v, "%s fact %u out of range (%u facts)", field, f, v->p->nfacts);
     unsigned k = v->p->facts[f].kind;
     if (k != kind)
-        return fail(v, "%s fact %u is not %s (kind %s)", field, f, what, verify_fact_kind_name(k));
+        return fail(v, "%s fact %u is not %s (kind %s)", field, f, what, gdl_fact_kind_name(k));
     return true;
 }
 
@@ -267,7 +257,7 @@ static bool verify_fact(Verifier *v, uint32_t i)
         return fail(v, "invalid kind %u", f->kind);
     if (i < p->ninputs && f->kind != FK_INPUT)
         return fail(v, "%s fact among the inputs (the first %u facts must be inputs)",
-                    verify_fact_kind_name(f->kind), p->ninputs);
+                    gdl_fact_kind_name(f->kind), p->ninputs);
     if (i >= p->ninputs && f->kind == FK_INPUT)
         return fail(v, "input fact after the first %u facts (inputs come first)", p->ninputs);
     if (f->type < GT_BOOL || f->type >= GT__COUNT)
@@ -280,7 +270,7 @@ static bool verify_fact(Verifier *v, uint32_t i)
             return fail(v, "dep_bit %u already used by fact %u", f->dep_bit, v->dep_owner[f->dep_bit]);
         v->dep_owner[f->dep_bit] = (uint16_t)i;
     } else if (f->dep_bit != GDL_NONE) {
-        return fail(v, "%s fact has dep_bit %u (must be GDL_NONE)", verify_fact_kind_name(f->kind), f->dep_bit);
+        return fail(v, "%s fact has dep_bit %u (must be GDL_NONE)", gdl_fact_kind_name(f->kind), f->dep_bit);
     }
 
     if ((uint32_t)f->sym_first + f->sym_count > p->nsyms)
@@ -405,8 +395,9 @@ static bool check_index(Verifier *v, const Insn *in, const char *what, uint32_t 
 }
 
 /* A target must lie strictly ahead (no loops, so every run ends) and inside
- * the code; that it lands on an instruction start is checked as the pass
- * reaches it. The end of code is no target: it would skip the final HALT. */
+ * the code. The end of code is no target: it would skip the final HALT. A
+ * target inside this instruction fails here; one inside a later instruction
+ * fails when the pass decodes that instruction. */
 static bool check_target(Verifier *v, const Insn *in, uint32_t t)
 {
     uint32_t ncode = v->p->ncode;
@@ -416,6 +407,8 @@ static bool check_target(Verifier *v, const Insn *in, uint32_t t)
         return fail(v, "jump target %u outside code (size %u)", t, ncode);
     if (t == ncode)
         return fail(v, "jump target %u is the end of code, past the final HALT", t);
+    if (t < in->pc + in->size)
+        return fail(v, "jump target 0x%04x is inside the instruction at 0x%04x", t, in->pc);
     return true;
 }
 
@@ -555,15 +548,16 @@ static bool verify_code(Verifier *v)
         if (v->jump_depth[pc] != VERIFY_NO_DEPTH && v->jump_depth[pc] != st.depth)
             return fail(v, "stack depth %d here but %d on the jump from 0x%04x", st.depth, v->jump_depth[pc],
                         v->jump_from[pc]);
-        decode_operands(p->code + pc, &in);
-        if (!check_operands(v, &in) || !step(v, &st, &in))
-            return false;
+        /* A target inside this instruction, from an earlier jump (check_target catches its own). */
         for (uint32_t k = 1; k < in.size; k++) {
             if (v->jump_depth[pc + k] != VERIFY_NO_DEPTH) {
                 at_pc(v, v->jump_from[pc + k]);
                 return fail(v, "jump target 0x%04x is inside the instruction at 0x%04x", pc + k, pc);
             }
         }
+        decode_operands(p->code + pc, &in);
+        if (!check_operands(v, &in) || !step(v, &st, &in))
+            return false;
         pc += in.size;
     }
     at_pc(v, last);

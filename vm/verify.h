@@ -15,7 +15,5 @@
  * malformed program; time and memory are linear in its size. err may be NULL. */
 int gdl_verify(const GdlProgram *p, char *err, size_t errlen);
 
-/* "input", "define", "classify", "builtin", "outcome", "date"; "?" otherwise. */
-const char *verify_fact_kind_name(unsigned kind);
 
 #endif
