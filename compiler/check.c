@@ -259,6 +259,14 @@ static Symbol *lookup_name(Compiler *c, const char *name, AstNode **param_arg, F
     return sym_lookup(c, name);
 }
 
+static int arg_index(const FnEnv *env, const char *name)
+{
+    for (uint32_t i = 0; i < env->fn->list.count; i++)
+        if (strcmp(env->fn->list.items[i]->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 static Ty symbol_type(Compiler *c, Symbol *s, AstNode *use)
 {
     s->used = true;
@@ -289,10 +297,15 @@ static Ty check_name(Compiler *c, AstNode *e)
     FnEnv *arg_env;
     Symbol *s = lookup_name(c, e->name, &arg, &arg_env);
     if (arg) {
-        FnEnv *saved = c->env;
+        FnEnv *env = c->env;
+        uint32_t i = (uint32_t)(arg_index(env, e->name));
+        if (env->arg_checked[i])
+            return env->arg_types[i];
         c->env = arg_env;
         Ty t = check_expr(c, arg);
-        c->env = saved;
+        c->env = env;
+        env->arg_types[i] = t;
+        env->arg_checked[i] = true;
         return t;
     }
     if (!s) {
@@ -521,16 +534,27 @@ static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
             decl->list.count == 1 ? "" : "s", e->list.count);
         return T_ERR;
     }
-    if (c->fn_depth >= 32) {
-        ERR(e->span, "function '%s' calls itself (functions are expanded, so they cannot recurse)", fn->name);
+    if (decl->list.count > FN_MAX_PARAMS) {
+        ERR(decl->name_span, "function '%s' has more than %d parameters", fn->name, FN_MAX_PARAMS);
         return T_ERR;
     }
-    FnEnv env = { decl, e->list.items, c->env };
-    c->env = &env;
-    c->fn_depth++;
+    /* The callers of this call are the scopes its arguments were written in;
+     * meeting the same function there means it calls itself. Nesting calls
+     * in arguments (f(f(x))) is not recursion. */
+    for (const FnEnv *caller = c->env; caller; caller = caller->outer)
+        if (caller->fn == decl) {
+            ERR(e->span, "function '%s' calls itself (functions are expanded, so they cannot recurse)", fn->name);
+            return T_ERR;
+        }
+    FnEnv *env = arena_zalloc(&c->arena, sizeof *env);
+    if (!env)
+        return T_ERR;
+    env->fn = decl;
+    env->args = e->list.items;
+    env->outer = c->env;
+    c->env = env;
     Ty t = check_expr(c, decl->a);
-    c->fn_depth--;
-    c->env = env.outer;
+    c->env = env->outer;
     return t;
 }
 

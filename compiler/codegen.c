@@ -186,6 +186,8 @@ static void mark_fact(Gen *g, uint16_t fact, const AstNode *decl)
 /* Emits an instruction and tracks the stack depth from the opcode table. */
 static void emit(Gen *g, Opcode op, uint32_t a, uint32_t b)
 {
+    if (g->failed)
+        return;     /* operands were dropped: counting operators would corrupt the depth */
     const OpInfo *info = &OP_INFO[op];
     int pop = info->pop == -1 ? (int)a : info->pop == -2 ? (int)a + 1 : info->pop;
     g->depth -= pop;
@@ -333,10 +335,17 @@ static void gen_call(Gen *g, AstNode *e)
     default: break;
     }
     Symbol *fn = sym_lookup(c, e->name);
-    FnEnv env = { fn->decl, args, c->env };
-    c->env = &env;
+    FnEnv *env = arena_zalloc(&c->arena, sizeof *env);
+    if (!env) {
+        g->failed = true;
+        return;
+    }
+    env->fn = fn->decl;
+    env->args = args;
+    env->outer = c->env;
+    c->env = env;
     gen_expr(g, fn->decl->a);
-    c->env = env.outer;
+    c->env = env->outer;
 }
 
 static void gen_expr(Gen *g, AstNode *e)
@@ -815,7 +824,7 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
         return NULL;
     }
     p->ndep_bits = dep_bits;
-    if (p->max_stack > GDL_MAX_STACK) {
+    if (!g.failed && p->max_stack > GDL_MAX_STACK) {
         diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
                   "expressions nest too deeply (stack of %u, limit is %d)", p->max_stack, GDL_MAX_STACK);
         return NULL;

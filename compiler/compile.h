@@ -80,15 +80,20 @@ typedef struct Compiler {
     Symbol *in_scope, *red_flagged;
     const char *languages[8];
     uint32_t nlanguages;
-    int fn_depth;
     bool import_failed;     /* then checking would only echo the missing names */
     struct FnEnv *env;      /* innermost function expansion */
 } Compiler;
 
+enum { FN_MAX_PARAMS = 64 };
+
 typedef struct FnEnv {
     AstNode *fn;            /* the FN declaration */
     AstNode **args;         /* call arguments, one per parameter */
-    struct FnEnv *outer;    /* the scope the arguments were written in */
+    struct FnEnv *outer;    /* the scope the arguments were written in: the caller */
+    /* Each argument is type-checked once, however often the body uses it;
+     * re-checking would make nested calls of `fn sq(v) = v * v` exponential. */
+    Ty arg_types[FN_MAX_PARAMS];
+    bool arg_checked[FN_MAX_PARAMS];
 } FnEnv;
 
 void compiler_init(Compiler *c, FILE *diag_out);

@@ -25,16 +25,16 @@ Symbol *sym_lookup(const Compiler *c, const char *name)
 static const char *sym_kind_name(SymKind k)
 {
     switch (k) {
-    case SYM_UNIT: return "unit";
-    case SYM_INPUT: return "input";
-    case SYM_PARAM: return "param";
-    case SYM_DEFINE: return "define";
-    case SYM_FN: return "function";
-    case SYM_CLASSIFY: return "classification";
-    case SYM_BUILTIN: return "built-in fact";
-    case SYM_OUTCOME: return "outcome";
+    case SYM_UNIT: return "a unit";
+    case SYM_INPUT: return "an input";
+    case SYM_PARAM: return "a param";
+    case SYM_DEFINE: return "a define";
+    case SYM_FN: return "a function";
+    case SYM_CLASSIFY: return "a classification";
+    case SYM_BUILTIN: return "a built-in fact";
+    case SYM_OUTCOME: return "an outcome";
     }
-    return "name";
+    return "a name";
 }
 
 static Symbol *sym_new(Compiler *c, SymKind kind, const char *name, AstNode *decl)
@@ -54,9 +54,8 @@ Symbol *sym_declare(Compiler *c, SymKind kind, const char *name, AstNode *decl)
 {
     Symbol *old = sym_lookup(c, name);
     if (old) {
-        const char *old_kind = sym_kind_name(old->kind);
-        diag_report(&c->diag, SEV_ERROR, decl->name_span, "'%s' is already declared as %s %s",
-                    name, strchr("aeiou", old_kind[0]) ? "an" : "a", old_kind);
+        diag_report(&c->diag, SEV_ERROR, decl->name_span, "'%s' is already declared as %s",
+                    name, sym_kind_name(old->kind));
         if (old->decl)
             diag_report(&c->diag, SEV_NOTE, old->decl->name_span, "'%s' declared here", name);
         return NULL;

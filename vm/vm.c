@@ -107,6 +107,26 @@ static bool param_in_range(const GdlParam *pa, double v)
     return true;
 }
 
+/* A plain decimal as an editor writes it: -?digits(.digits)?. strtod alone
+ * would also take hex, exponents, "inf" and leading blanks. */
+static bool is_decimal(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (!(*s >= '0' && *s <= '9'))
+        return false;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen)
 {
     const GdlProgram *p = vm->p;
@@ -130,7 +150,7 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
         char *end;
         errno = 0;
         double v = strtod(text, &end);
-        if (end == text || *end || errno == ERANGE || !isfinite(v)) {
+        if (!is_decimal(text) || end == text || *end || errno == ERANGE || !isfinite(v)) {
             snprintf(err, errlen, "parameter '%s' needs a number%s%s, not '%s'", name, *unit ? " (in " : "", unit, text);
             if (*unit)
                 strncat(err, ")", errlen - strlen(err) - 1);

@@ -1,0 +1,646 @@
+/* test_codegen.c - CUnit tests for compiler/codegen.c: each fact's opcode
+ * block (decoded with OP_INFO / OP_FORMAT_SIZE, operands resolved), constant
+ * folding, deduplicated pools, max_stack and its limit, and byte-identical
+ * .gdlb output for the same source. */
+#include <CUnit/CUnit.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcfile.h"
+#include "buf.h"
+#include "compile.h"
+#include "opcodes.h"
+#include "verify.h"
+
+#define HEADER "guideline t { title \"t\" version \"1\" status draft language en }\n"
+
+typedef struct {
+    Compiler c;
+    Arena out;
+    GdlProgram *p;
+    char *diag;
+    size_t diag_len;
+    FILE *df;
+} Built;
+
+static Built *build(const char *body, bool quiet_failure)
+{
+    Built *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    size_t n = strlen(HEADER) + strlen(body);
+    char *text = malloc(n + 1);
+    if (!text) {
+        free(b);
+        return NULL;
+    }
+    snprintf(text, n + 1, "%s%s", HEADER, body);
+    b->df = open_memstream(&b->diag, &b->diag_len);
+    compiler_init(&b->c, b->df);
+    arena_init(&b->out, 0);
+    if (compile_load_text(&b->c, "t.gdl", text, n)) {
+        resolve_declarations(&b->c);
+        check_program(&b->c);
+        if (b->c.diag.errors == 0)
+            b->p = codegen_program(&b->c, &b->out);
+    }
+    free(text);
+    fflush(b->df);
+    if (b->p && b->c.diag.errors) {
+        fprintf(stderr, "\n    codegen returned a program but reported errors:\n%s\n", b->diag);
+        b->p = NULL;
+    }
+    if (!b->p && !quiet_failure)
+        fprintf(stderr, "\n    compile failed:\n%s\n", b->diag ? b->diag : "");
+    if (b->p) {
+        char err[256] = "";
+        if (gdl_verify(b->p, err, sizeof err) != 0) {
+            fprintf(stderr, "\n    generated program fails verification: %s\n", err);
+            b->p = NULL;
+        }
+    }
+    return b;
+}
+
+static void built_free(Built *b)
+{
+    if (!b)
+        return;
+    arena_free(&b->out);
+    compiler_free(&b->c);
+    fclose(b->df);
+    free(b->diag);
+    free(b);
+}
+
+#define BUILD(var, body)                     \
+    Built *var = build((body), false);       \
+    CU_ASSERT_FATAL(var != NULL);            \
+    if (!var->p) {                           \
+        CU_FAIL("program did not compile");  \
+        built_free(var);                     \
+        return;                              \
+    }
+
+static uint16_t rd16(const uint8_t *c) { return (uint16_t)(c[0] | c[1] << 8); }
+
+static int fact_by_name(const GdlProgram *p, const char *name)
+{
+    for (uint32_t f = 0; f < p->nfacts; f++)
+        if (strcmp(gdl_str(p, p->facts[f].name), name) == 0)
+            return (int)f;
+    return -1;
+}
+
+/* Instruction start offsets; returns their count. */
+static uint32_t decode(const GdlProgram *p, uint32_t *starts, uint32_t max)
+{
+    uint32_t n = 0;
+    for (uint32_t pc = 0; pc < p->ncode && n < max;) {
+        starts[n++] = pc;
+        uint8_t op = p->code[pc];
+        if (op >= NUM_OPCODES)
+            break;
+        pc += OP_FORMAT_SIZE[OP_INFO[op].format];
+    }
+    return n;
+}
+
+static uint32_t index_of(const uint32_t *starts, uint32_t n, uint32_t pc, const GdlProgram *p)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (starts[i] == pc)
+            return i;
+    return pc == p->ncode ? n : 0xFFFFFFFFu;
+}
+
+/* One instruction as text: name and operands resolved ("LOAD_FACT a",
+ * "PUSH_NUM #6", "CLASSIFY_ROW ->6 #0", jump targets as instruction numbers). */
+static void insn_text(const GdlProgram *p, const uint32_t *starts, uint32_t n, uint32_t i, char *buf, size_t len)
+{
+    const uint8_t *c = p->code + starts[i];
+    const OpInfo *info = &OP_INFO[c[0]];
+    switch ((OpFormat)info->format) {
+    case FMT_NONE: snprintf(buf, len, "%s", info->name); break;
+    case FMT_K: snprintf(buf, len, "%s #%g", info->name, p->numbers[rd16(c + 1)]); break;
+    case FMT_S: snprintf(buf, len, "%s \"%s\"", info->name, gdl_str(p, rd16(c + 1))); break;
+    case FMT_F: snprintf(buf, len, "%s %s", info->name, gdl_str(p, p->facts[rd16(c + 1)].name)); break;
+    case FMT_P: snprintf(buf, len, "%s %s", info->name, gdl_str(p, p->params[rd16(c + 1)].name)); break;
+    case FMT_C: snprintf(buf, len, "%s %u", info->name, c[1]); break;
+    case FMT_II: snprintf(buf, len, "%s %u..%u", info->name, c[1], c[2]); break;
+    case FMT_J: snprintf(buf, len, "%s ->%u", info->name, index_of(starts, n, rd16(c + 1), p)); break;
+    case FMT_JK:
+        snprintf(buf, len, "%s ->%u #%g", info->name, index_of(starts, n, rd16(c + 1), p), p->numbers[rd16(c + 3)]);
+        break;
+    default: snprintf(buf, len, "?"); break;
+    }
+}
+
+enum { MAX_INSNS = 4096 };
+
+/* The whole program, instructions separated by "; ". */
+static char *listing(const GdlProgram *p)
+{
+    static uint32_t starts[MAX_INSNS];
+    uint32_t n = decode(p, starts, MAX_INSNS);
+    size_t cap = 64 + (size_t)n * 80;
+    char *out = calloc(1, cap);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (uint32_t i = 0; i < n && k < cap; i++) {
+        char one[128];
+        insn_text(p, starts, n, i, one, sizeof one);
+        k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? "; " : "", one);
+    }
+    return out;
+}
+
+/* The block that computes fact `name`: from after the previous STORE_FACT
+ * up to and including STORE_FACT name. Jump targets are counted from the
+ * start of the block. */
+static bool block_is(const GdlProgram *p, const char *name, const char *want)
+{
+    static uint32_t starts[MAX_INSNS];
+    uint32_t n = decode(p, starts, MAX_INSNS);
+    int f = fact_by_name(p, name);
+    uint32_t first = 0, last = 0xFFFFFFFFu;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *c = p->code + starts[i];
+        if (c[0] == OP_STORE_FACT) {
+            if (f >= 0 && rd16(c + 1) == (uint16_t)f) {
+                last = i;
+                break;
+            }
+            first = i + 1;
+        }
+    }
+    char got[2048] = "";
+    if (last == 0xFFFFFFFFu) {
+        snprintf(got, sizeof got, "<no STORE_FACT %s>", name);
+    } else {
+        size_t k = 0;
+        for (uint32_t i = first; i <= last && k < sizeof got; i++) {
+            char one[128];
+            insn_text(p, starts, n, i, one, sizeof one);
+            const uint8_t *c = p->code + starts[i];
+            if (OP_INFO[c[0]].flags & OPF_JUMP) {   /* renumber the target within the block */
+                uint32_t t = index_of(starts, n, rd16(c + 1), p);
+                char *arrow = strstr(one, "->");
+                if (arrow) {
+                    char rest[64] = "";
+                    const char *sp = strchr(arrow, ' ');
+                    if (sp)
+                        snprintf(rest, sizeof rest, "%s", sp);
+                    snprintf(arrow, sizeof one - (size_t)(arrow - one), "->%u%s", t - first, rest);
+                }
+            }
+            k += (size_t)snprintf(got + k, sizeof got - k, "%s%s", i > first ? "; " : "", one);
+        }
+    }
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "\n    block of %s:\n      got  %s\n      want %s\n", name, got, want);
+        return false;
+    }
+    return true;
+}
+
+#define BLOCK_IS(b, name, want) CU_ASSERT(block_is((b)->p, (name), (want)))
+
+/* Stack depth by walking straight-line code with OP_INFO (exact for code
+ * without jumps). */
+static uint32_t simulate_max_stack(const GdlProgram *p)
+{
+    int depth = 0, max = 0;
+    for (uint32_t pc = 0; pc < p->ncode;) {
+        const uint8_t *c = p->code + pc;
+        const OpInfo *info = &OP_INFO[c[0]];
+        int pop = info->pop == -1 ? c[1] : info->pop == -2 ? c[1] + 1 : info->pop;
+        depth += info->push - pop;
+        if (depth > max)
+            max = depth;
+        pc += OP_FORMAT_SIZE[info->format];
+    }
+    return (uint32_t)max;
+}
+
+/* ---- tests ----------------------------------------------------------- */
+
+static void test_opcode_sequence_logic(void)
+{
+    BUILD(b, "input a: bool\ninput b: bool\n"
+             "define r = a and not b\n");
+    char *l = listing(b->p);
+    CU_ASSERT_STRING_EQUAL(l, "LOAD_FACT a; LOAD_FACT b; NOT; AND; STORE_FACT r; "
+                              "PUSH_TRUE; STORE_FACT in_scope; PUSH_FALSE; STORE_FACT red_flagged; HALT");
+    free(l);
+    /* HALT is the last byte: the code ends in a terminator. */
+    CU_ASSERT_EQUAL(b->p->code[b->p->ncode - 1], OP_HALT);
+    CU_ASSERT_EQUAL(OP_FORMAT_SIZE[FMT_F], 3);
+    built_free(b);
+}
+
+static void test_opcode_sequence_outcomes(void)
+{
+    BUILD(b, "input a: bool\ninput b: bool\n"
+             "exclude e1 \"A.1\" when a\n"
+             "exclude e2 \"A.1\" when b\n"
+             "red_flag rf \"B.1\" in cl -> refer_gp when a and b\n"
+             "advice v do \"C.1\"\n  en \"x\"\n");
+    BLOCK_IS(b, "exclusion:e1", "LOAD_FACT a; STORE_FACT exclusion:e1");
+    BLOCK_IS(b, "exclusion:e2", "LOAD_FACT b; STORE_FACT exclusion:e2");
+    BLOCK_IS(b, "red_flag:rf", "LOAD_FACT a; LOAD_FACT b; AND; STORE_FACT red_flag:rf");
+    BLOCK_IS(b, "advice:v", "PUSH_TRUE; STORE_FACT advice:v");      /* no `when`: always */
+    /* in_scope = not (e1 or e2); red_flagged = any red flag */
+    BLOCK_IS(b, "in_scope", "LOAD_FACT exclusion:e1; LOAD_FACT exclusion:e2; OR; NOT; STORE_FACT in_scope");
+    BLOCK_IS(b, "red_flagged", "LOAD_FACT red_flag:rf; STORE_FACT red_flagged");
+    CU_ASSERT_EQUAL(b->p->noutcomes, 4);
+    built_free(b);
+}
+
+static void test_opcode_sequence_classify(void)
+{
+    BUILD(b, "input a: bool\ninput b: bool\ninput ov: enum { x, y, z }\n"
+             "classify k \"S\" override ov {\n  when a -> x\n  when b -> y\n  otherwise -> z\n}\n"
+             "classify n \"S\" {\n  when a -> 10\n  otherwise -> 20\n}\n");
+    /* Rows jump past the table (to COALESCE with the override) with their value. */
+    BLOCK_IS(b, "k", "LOAD_FACT ov; LOAD_FACT a; CLASSIFY_ROW ->6 #0; LOAD_FACT b; CLASSIFY_ROW ->6 #1; "
+                     "PUSH_NUM #2; COALESCE; STORE_FACT k");
+    BLOCK_IS(b, "n", "LOAD_FACT a; CLASSIFY_ROW ->3 #10; PUSH_NUM #20; STORE_FACT n");
+    int k = fact_by_name(b->p, "k"), ov = fact_by_name(b->p, "ov");
+    CU_ASSERT_FATAL(k >= 0 && ov >= 0);
+    CU_ASSERT_EQUAL(b->p->facts[k].kind, FK_CLASSIFY);
+    CU_ASSERT_EQUAL(b->p->facts[k].override, ov);
+    CU_ASSERT_EQUAL(b->p->facts[k].sym_count, 3);
+    CU_ASSERT_STRING_EQUAL(gdl_str(b->p, b->p->syms[b->p->facts[k].sym_first + 2]), "z");
+    built_free(b);
+}
+
+static void test_opcode_sequence_builtins(void)
+{
+    BUILD(b, "input a: bool\ninput b: bool\ninput c: bool\ninput x: number\ninput y: number\n"
+             "input s: enum { red, green, blue }\ninput name: string\n"
+             "input items: list of int\nparam lim = 5 [0, 10]\n"
+             "define r = x in [1, 5)\n"
+             "define r2 = x in (1, 5]\n"
+             "define st = s in { red, blue }\n"
+             "define ne = name != \"bob\"\n"
+             "define al = at_least(2, a, b, c)\n"
+             "define cn = count(a, b)\n"
+             "define su = sum(items, 2, 4)\n"
+             "define sl = sum(items)\n"
+             "define kn = known(x)\n"
+             "define co = coalesce(x, y, 0)\n"
+             "define gt = x > lim\n"
+             "define ge = s >= green\n"
+             "define an = any(a, b, c)\n"
+             "define neg = -x\n");
+    BLOCK_IS(b, "r", "LOAD_FACT x; PUSH_NUM #1; GE; LOAD_FACT x; PUSH_NUM #5; LT; AND; STORE_FACT r");
+    BLOCK_IS(b, "r2", "LOAD_FACT x; PUSH_NUM #1; GT; LOAD_FACT x; PUSH_NUM #5; LE; AND; STORE_FACT r2");
+    BLOCK_IS(b, "st", "LOAD_FACT s; PUSH_NUM #0; EQ; LOAD_FACT s; PUSH_NUM #2; EQ; OR; STORE_FACT st");
+    BLOCK_IS(b, "ne", "LOAD_FACT name; PUSH_STR \"bob\"; STR_EQ; NOT; STORE_FACT ne");
+    BLOCK_IS(b, "al", "PUSH_NUM #2; LOAD_FACT a; LOAD_FACT b; LOAD_FACT c; AT_LEAST 3; STORE_FACT al");
+    BLOCK_IS(b, "cn", "LOAD_FACT a; LOAD_FACT b; COUNT 2; STORE_FACT cn");
+    BLOCK_IS(b, "su", "LOAD_FACT items; SUM_ITEMS 2..4; STORE_FACT su");
+    BLOCK_IS(b, "sl", "LOAD_FACT items; SUM_LIST; STORE_FACT sl");
+    BLOCK_IS(b, "kn", "LOAD_FACT x; KNOWN; STORE_FACT kn");
+    BLOCK_IS(b, "co", "LOAD_FACT x; LOAD_FACT y; COALESCE; PUSH_NUM #0; COALESCE; STORE_FACT co");
+    BLOCK_IS(b, "gt", "LOAD_FACT x; LOAD_PARAM lim; GT; STORE_FACT gt");
+    BLOCK_IS(b, "ge", "LOAD_FACT s; PUSH_NUM #1; GE; STORE_FACT ge");
+    BLOCK_IS(b, "an", "LOAD_FACT a; LOAD_FACT b; OR; LOAD_FACT c; OR; STORE_FACT an");
+    BLOCK_IS(b, "neg", "LOAD_FACT x; NEG; STORE_FACT neg");
+    built_free(b);
+}
+
+static void test_schedule_blocks(void)
+{
+    BUILD(b, "unit weeks\ninput a: bool\ninput first_contact_on: date\ninput assessed_on: date\ninput d: date\n"
+             "schedule s1 \"B.2\" after 3 weeks when a\n"
+             "schedule s2 \"B.2\" after 2 days from d\n");
+    BLOCK_IS(b, "schedule:s1", "LOAD_FACT a; STORE_FACT schedule:s1");
+    BLOCK_IS(b, "schedule-start:s1",
+             "LOAD_FACT first_contact_on; LOAD_FACT assessed_on; COALESCE; STORE_FACT schedule-start:s1");
+    BLOCK_IS(b, "schedule-start:s2", "LOAD_FACT d; STORE_FACT schedule-start:s2");
+    CU_ASSERT_EQUAL_FATAL(b->p->noutcomes, 2);
+    CU_ASSERT_EQUAL(b->p->outcomes[0].after, 3);
+    CU_ASSERT_EQUAL(b->p->outcomes[0].after_unit, AFTER_WEEKS);
+    CU_ASSERT_EQUAL(b->p->outcomes[1].after, 2);
+    CU_ASSERT_EQUAL(b->p->outcomes[1].after_unit, AFTER_DAYS);
+    CU_ASSERT_EQUAL(b->p->outcomes[1].from, fact_by_name(b->p, "schedule-start:s2"));
+    built_free(b);
+}
+
+static bool pool_has_number(const GdlProgram *p, double v)
+{
+    for (uint32_t i = 0; i < p->nnumbers; i++)
+        if (p->numbers[i] == v)
+            return true;
+    return false;
+}
+
+static void test_constant_folding(void)
+{
+    BUILD(b, "unit weeks\ninput d: number weeks\ninput x: number\n"
+             "define w = d >= 2 * 3 weeks\n"
+             "define n = x > -(7 + 4)\n"
+             "define q = x / (1 - 1)\n"
+             "define m = x * (10 / 4)\n");
+    BLOCK_IS(b, "w", "LOAD_FACT d; PUSH_NUM #6; GE; STORE_FACT w");
+    BLOCK_IS(b, "n", "LOAD_FACT x; PUSH_NUM #-11; GT; STORE_FACT n");
+    /* A constant division by zero is left to run time, where it is unknown. */
+    BLOCK_IS(b, "q", "LOAD_FACT x; PUSH_NUM #0; DIV; STORE_FACT q");
+    BLOCK_IS(b, "m", "LOAD_FACT x; PUSH_NUM #2.5; MUL; STORE_FACT m");
+    /* The folded operands never reach the pool. */
+    CU_ASSERT(pool_has_number(b->p, 6));
+    CU_ASSERT(!pool_has_number(b->p, 2));
+    CU_ASSERT(!pool_has_number(b->p, 3));
+    CU_ASSERT(!pool_has_number(b->p, 7));
+    CU_ASSERT(!pool_has_number(b->p, 4));
+    CU_ASSERT(!pool_has_number(b->p, 10));
+    built_free(b);
+}
+
+#define RICH_SRC                                                                   \
+    "unit weeks, days\n"                                                           \
+    "input a: bool\n  en \"a\"\ninput b: bool\ninput dur: number [0, 100] weeks\n"   \
+    "input name: string length [1, 10]\ninput ov: enum { acute, subacute, chronic }\n" \
+    "input assessed_on: date\n"                                                    \
+    "param lim = 6 weeks [0 weeks, 52 weeks]\n"                                    \
+    "classify phase \"A.1\" override ov {\n"                                       \
+    "  when dur <= lim -> acute\n  when dur <= 12 weeks -> subacute\n  otherwise -> chronic\n}\n" \
+    "define bob = name == \"bob\" or name == \"bob\"\n"                            \
+    "define six = dur > 6 weeks or dur < 6 weeks or dur == 6 weeks\n"              \
+    "exclude e1 \"B.2\" when a and dur > 90 weeks\n"                               \
+    "red_flag rf \"B.2\" in bob -> refer_gp when b\n"                              \
+    "advice v1 do \"B.2\" when phase == acute\n  en \"bob\"\n  dose { sessions: 6, note: \"bob\" }\n" \
+    "advice v2 consider \"C.1\" when bob\n  en \"Six.\"\n"                         \
+    "schedule s1 \"B.2\" after 6 weeks when phase == chronic\n"                    \
+    "measure nprs \"B.3\" at intake, discharge\n"
+
+static void test_deterministic_bytes(void)
+{
+    BUILD(b1, RICH_SRC);
+    Built *b2 = build(RICH_SRC, false);
+    CU_ASSERT_FATAL(b2 != NULL && b2->p != NULL);
+    ByteBuf w1 = { 0 }, w2 = { 0 };
+    CU_ASSERT_EQUAL(gdlb_write(b1->p, &w1), 0);
+    CU_ASSERT_EQUAL(gdlb_write(b2->p, &w2), 0);
+    CU_ASSERT(w1.len > GDLB_HEADER_SIZE);
+    CU_ASSERT_EQUAL(w1.len, w2.len);
+    CU_ASSERT(w1.len == w2.len && memcmp(w1.data, w2.data, w1.len) == 0);
+    CU_ASSERT(w1.len >= 8 && memcmp(w1.data, "GDLB\r\n\x1a\n", 8) == 0);
+    /* Writing the same program twice gives the same bytes too, and a read
+     * back program writes the same bytes again. */
+    ByteBuf w3 = { 0 };
+    CU_ASSERT_EQUAL(gdlb_write(b1->p, &w3), 0);
+    CU_ASSERT(w3.len == w1.len && memcmp(w3.data, w1.data, w1.len) == 0);
+    Arena ra;
+    arena_init(&ra, 0);
+    GdlProgram *back = NULL;
+    char err[256] = "";
+    CU_ASSERT_EQUAL(gdlb_read(w1.data, w1.len, &ra, &back, err, sizeof err), 0);
+    if (back) {
+        ByteBuf w4 = { 0 };
+        CU_ASSERT_EQUAL(gdlb_write(back, &w4), 0);
+        CU_ASSERT(w4.len == w1.len && memcmp(w4.data, w1.data, w1.len) == 0);
+        buf_free(&w4);
+    } else {
+        fprintf(stderr, "\n    gdlb_read: %s\n", err);
+    }
+    arena_free(&ra);
+    buf_free(&w1);
+    buf_free(&w2);
+    buf_free(&w3);
+    built_free(b2);
+    built_free(b1);
+}
+
+static void test_pools_deduplicated(void)
+{
+    BUILD(b, RICH_SRC);
+    const GdlProgram *p = b->p;
+    /* Every string once. */
+    for (uint32_t i = 0; i < p->nstrings; i++)
+        for (uint32_t j = i + 1; j < p->nstrings; j++)
+            if (p->string_lens[i] == p->string_lens[j] && memcmp(p->strings[i], p->strings[j], p->string_lens[i]) == 0) {
+                fprintf(stderr, "\n    string \"%s\" at %u and %u\n", p->strings[i], i, j);
+                CU_FAIL("duplicate string");
+            }
+    /* Every number once (bitwise). */
+    for (uint32_t i = 0; i < p->nnumbers; i++)
+        for (uint32_t j = i + 1; j < p->nnumbers; j++)
+            if (memcmp(&p->numbers[i], &p->numbers[j], sizeof(double)) == 0) {
+                fprintf(stderr, "\n    number %g at %u and %u\n", p->numbers[i], i, j);
+                CU_FAIL("duplicate number");
+            }
+    /* "B.2" is the section of four outcomes... */
+    uint32_t b2 = GDL_NONE;
+    for (uint32_t i = 0; i < p->nstrings; i++)
+        if (strcmp(p->strings[i], "B.2") == 0)
+            b2 = i;
+    CU_ASSERT_FATAL(b2 != GDL_NONE);
+    uint32_t uses = 0;
+    for (uint32_t i = 0; i < p->noutcomes; i++)
+        uses += p->outcomes[i].section == b2;
+    CU_ASSERT_EQUAL(uses, 4);
+    /* ... "bob" is a string constant (twice), a cluster and a text: one entry,
+     * and every PUSH_STR of it and every PUSH_NUM of 6 use one index. */
+    uint32_t bob = GDL_NONE;
+    for (uint32_t i = 0; i < p->nstrings; i++)
+        if (strcmp(p->strings[i], "bob") == 0)
+            bob = i;
+    CU_ASSERT_FATAL(bob != GDL_NONE);
+    uint32_t npush_str = 0, npush6 = 0, k6 = 0xFFFFFFFFu;
+    bool same6 = true;
+    for (uint32_t pc = 0; pc < p->ncode;) {
+        const uint8_t *c = p->code + pc;
+        if (c[0] == OP_PUSH_STR) {
+            CU_ASSERT_EQUAL(rd16(c + 1), bob);
+            npush_str++;
+        }
+        if (c[0] == OP_PUSH_NUM && p->numbers[rd16(c + 1)] == 6) {
+            if (k6 != 0xFFFFFFFFu && k6 != rd16(c + 1))
+                same6 = false;
+            k6 = rd16(c + 1);
+            npush6++;
+        }
+        pc += OP_FORMAT_SIZE[OP_INFO[c[0]].format];
+    }
+    CU_ASSERT_EQUAL(npush_str, 2);
+    CU_ASSERT_EQUAL(npush6, 3);
+    CU_ASSERT(same6);
+    uint32_t rf = 0;
+    for (uint32_t i = 0; i < p->noutcomes; i++)
+        if (p->outcomes[i].kind == OK_RED_FLAG)
+            rf = i;
+    CU_ASSERT_EQUAL(p->outcomes[rf].cluster, bob);
+    built_free(b);
+}
+
+static void test_max_stack(void)
+{
+    /* a and (b and (c and d)): a, b, c, d on the stack before the first AND. */
+    BUILD(r, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
+             "define right = a and (b and (c and d))\ndefine left = a and b and c and d\n");
+    CU_ASSERT_EQUAL(r->p->max_stack, 4);
+    CU_ASSERT_EQUAL(simulate_max_stack(r->p), r->p->max_stack);
+    built_free(r);
+    /* Left-nested: never more than two. */
+    BUILD(l, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
+             "define left = a and b and c and d\n");
+    CU_ASSERT_EQUAL(l->p->max_stack, 2);
+    CU_ASSERT_EQUAL(simulate_max_stack(l->p), l->p->max_stack);
+    built_free(l);
+    /* at_least(2, a, b, c, d): the count and four facts. */
+    BUILD(al, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
+              "define r = at_least(2, a, b, c, d)\n");
+    CU_ASSERT_EQUAL(al->p->max_stack, 5);
+    CU_ASSERT_EQUAL(simulate_max_stack(al->p), al->p->max_stack);
+    built_free(al);
+    /* x in [1, 5) and a: x >= 1 stays while x < 5 is computed (3), then a (2). */
+    BUILD(rg, "input x: number\ninput a: bool\ndefine r = x in [1, 5) and a\n");
+    CU_ASSERT_EQUAL(rg->p->max_stack, 3);
+    CU_ASSERT_EQUAL(simulate_max_stack(rg->p), rg->p->max_stack);
+    built_free(rg);
+}
+
+/* A stack deeper than GDL_MAX_STACK is a compile error, not a program. */
+static void test_stack_limit(void)
+{
+    /* a and at_least(1, a x 254): 1 + 1 + 254 = 256 values at once. */
+    char src[8192];
+    size_t n = (size_t)snprintf(src, sizeof src, "input a: bool\ndefine r = a and at_least(1");
+    for (int i = 0; i < 254; i++)
+        n += (size_t)snprintf(src + n, sizeof src - n, ", a");
+    snprintf(src + n, sizeof src - n, ")\n");
+    Built *b = build(src, true);
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT_PTR_NULL(b->p);
+    CU_ASSERT_PTR_NOT_NULL(strstr(b->diag ? b->diag : "", "t.gdl: error: expressions nest too deeply (stack of 256, limit is 255)"));
+    built_free(b);
+    /* One fewer fits exactly. */
+    n = (size_t)snprintf(src, sizeof src, "input a: bool\ndefine r = a and at_least(1");
+    for (int i = 0; i < 253; i++)
+        n += (size_t)snprintf(src + n, sizeof src - n, ", a");
+    snprintf(src + n, sizeof src - n, ")\n");
+    b = build(src, false);
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT_PTR_NOT_NULL(b->p);
+    if (b->p)
+        CU_ASSERT_EQUAL(b->p->max_stack, 255);
+    built_free(b);
+}
+
+/* BUG (compiler/codegen.c emit, lines 191-194, reported at line 820): once
+ * the code passes GDL_MAX_CODE, gen_expr returns early for operands but
+ * the operators after them are still emitted, so the tracked depth goes
+ * negative and (uint32_t)depth becomes max_stack. A guideline that is only
+ * too large then gets a second, false error: "expressions nest too deeply
+ * (stack of 4294967295, limit is 255)". */
+static void test_code_limit_single_error(void)
+{
+    /* 400 defines of any(a x 100): about 400 bytes of code each. */
+    size_t cap = 400 * 420 + 64, n = 0;
+    char *src = malloc(cap);
+    CU_ASSERT_FATAL(src != NULL);
+    n += (size_t)snprintf(src + n, cap - n, "input a: bool\n");
+    for (int d = 0; d < 400; d++) {
+        n += (size_t)snprintf(src + n, cap - n, "define d%d = any(a", d);
+        for (int i = 1; i < 100; i++)
+            n += (size_t)snprintf(src + n, cap - n, ", a");
+        n += (size_t)snprintf(src + n, cap - n, ")\n");
+    }
+    Built *b = build(src, true);
+    free(src);
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT_PTR_NULL(b->p);
+    const char *out = b->diag ? b->diag : "";
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "t.gdl: error: guideline too large: more than 65535 bytes of code\n"));
+    CU_ASSERT_EQUAL(b->c.diag.errors, 1);
+    if (strstr(out, "nest too deeply"))
+        fprintf(stderr, "\n    %s\n", out);
+    CU_ASSERT_PTR_NULL(strstr(out, "nest too deeply"));
+    built_free(b);
+}
+
+static void test_tables(void)
+{
+    BUILD(b, RICH_SRC);
+    const GdlProgram *p = b->p;
+    /* Inputs first, in declaration order, each with its own provenance bit. */
+    static const char *const inputs[] = { "a", "b", "dur", "name", "ov", "assessed_on" };
+    CU_ASSERT_EQUAL_FATAL(p->ninputs, 6);
+    for (uint32_t i = 0; i < 6; i++) {
+        CU_ASSERT_STRING_EQUAL(gdl_str(p, p->facts[i].name), inputs[i]);
+        CU_ASSERT_EQUAL(p->facts[i].kind, FK_INPUT);
+        CU_ASSERT_EQUAL(p->facts[i].dep_bit, i);
+    }
+    CU_ASSERT_EQUAL(p->facts[2].type, GT_NUMBER);
+    CU_ASSERT_EQUAL(p->facts[2].flags, IN_HAS_MIN | IN_HAS_MAX);
+    CU_ASSERT_DOUBLE_EQUAL(p->facts[2].max, 100, 0);
+    CU_ASSERT_STRING_EQUAL(gdl_str(p, p->facts[2].unit), "weeks");
+    CU_ASSERT_EQUAL(p->facts[3].flags, IN_HAS_LEN);
+    CU_ASSERT_EQUAL(p->facts[3].len_min, 1);
+    CU_ASSERT_EQUAL(p->facts[3].len_max, 10);
+    CU_ASSERT_STRING_EQUAL(gdl_str(p, p->facts[0].text_en), "a");
+    CU_ASSERT_EQUAL(p->facts[1].text_en, GDL_NONE);
+    /* Derived facts: defines have no bit, the classification has the next one. */
+    int phase = fact_by_name(p, "phase"), bob = fact_by_name(p, "bob");
+    CU_ASSERT_FATAL(phase >= 6 && bob >= 6);
+    CU_ASSERT_EQUAL(p->facts[phase].dep_bit, 6);
+    CU_ASSERT_EQUAL(p->facts[bob].dep_bit, GDL_NONE);
+    CU_ASSERT_EQUAL(p->facts[bob].kind, FK_DEFINE);
+    /* ndep_bits: 6 inputs + 1 classification + in_scope + red_flagged */
+    CU_ASSERT_EQUAL(p->ndep_bits, 9);
+    CU_ASSERT_EQUAL_FATAL(p->nparams, 1);
+    CU_ASSERT_DOUBLE_EQUAL(p->params[0].value, 6, 0);
+    CU_ASSERT_DOUBLE_EQUAL(p->params[0].max, 52, 0);
+    CU_ASSERT_STRING_EQUAL(gdl_str(p, p->params[0].unit), "weeks");
+    /* Outcomes in declaration order with their vocabularies. */
+    CU_ASSERT_EQUAL_FATAL(p->noutcomes, 6);
+    CU_ASSERT_EQUAL(p->outcomes[0].kind, OK_EXCLUSION);
+    CU_ASSERT_EQUAL(p->outcomes[1].kind, OK_RED_FLAG);
+    CU_ASSERT_EQUAL(p->outcomes[1].action, ACT_REFER_GP);
+    CU_ASSERT_EQUAL(p->outcomes[2].kind, OK_ADVICE);
+    CU_ASSERT_EQUAL(p->outcomes[2].strength, STR_DO);
+    CU_ASSERT_STRING_EQUAL(gdl_str(p, p->outcomes[2].dose), "{\"sessions\": 6, \"note\": \"bob\"}");
+    CU_ASSERT_EQUAL(p->outcomes[3].strength, STR_CONSIDER);
+    CU_ASSERT_EQUAL(p->outcomes[3].dose, GDL_NONE);
+    CU_ASSERT_EQUAL(p->outcomes[4].kind, OK_SCHEDULE);
+    CU_ASSERT_EQUAL(p->outcomes[5].kind, OK_MEASUREMENT);
+    CU_ASSERT_EQUAL(p->outcomes[5].moments, MOMENT_INTAKE | MOMENT_DISCHARGE);
+    CU_ASSERT_STRING_EQUAL(gdl_str(p, p->meta.title), "t");
+    CU_ASSERT_STRING_EQUAL(gdl_str(p, p->meta.status), "draft");
+    CU_ASSERT_STRING_EQUAL(gdl_str(p, p->meta.languages), "en");
+    built_free(b);
+}
+
+void test_codegen_register(void);
+void test_codegen_register(void)
+{
+    CU_pSuite s = CU_add_suite("codegen", NULL, NULL);
+    if (!s)
+        return;
+    static const struct {
+        const char *name;
+        CU_TestFunc fn;
+    } tests[] = {
+        {"opcode_sequence_logic", test_opcode_sequence_logic},
+        {"opcode_sequence_outcomes", test_opcode_sequence_outcomes},
+        {"opcode_sequence_classify", test_opcode_sequence_classify},
+        {"opcode_sequence_builtins", test_opcode_sequence_builtins},
+        {"schedule_blocks", test_schedule_blocks},
+        {"constant_folding", test_constant_folding},
+        {"deterministic_bytes", test_deterministic_bytes},
+        {"pools_deduplicated", test_pools_deduplicated},
+        {"max_stack", test_max_stack},
+        {"stack_limit", test_stack_limit},
+        {"code_limit_single_error", test_code_limit_single_error},
+        {"tables", test_tables},
+    };
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+        if (!CU_add_test(s, tests[i].name, tests[i].fn))
+            return;
+}
