@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "program.h"
 #include "source.h"
 
 typedef enum {
@@ -41,7 +42,7 @@ struct AstNode {
     const char *str;    SrcSpan str_span;
     const char *unit;   SrcSpan unit_span;
     double num;
-    int op;             /* AstOp, or an OutcomeKind for OUTCOME */
+    int op;             /* AstOp, or the OutcomeKind of an OUTCOME */
     int flags;
     AstNode *a, *b, *c;
     AstList list, list2;

@@ -838,7 +838,6 @@ int outcome_action(const char *word) { return NAMED(ACTIONS, word); }
 int outcome_strength(const char *word) { return NAMED(STRENGTHS, word); }
 int outcome_moment(const char *word) { return NAMED(MOMENTS, word); }
 
-static const char *outcome_word(int tok_kind);
 
 /* Outcome symbols exist before any expression is checked, so that in_scope
  * can depend on the exclusions whatever the declaration order. */
@@ -856,7 +855,7 @@ static void make_outcome_symbols(Compiler *c)
         s->fact = -1;
         s->param = -1;
         o->ref = s;
-        const char *w = outcome_word(o->op);
+        const char *w = gdl_outcome_kind_name((OutcomeKind)o->op);
         nexcl += strcmp(w, "exclusion") == 0;
         nflags += strcmp(w, "red_flag") == 0;
     }
@@ -866,7 +865,7 @@ static void make_outcome_symbols(Compiler *c)
         return;
     for (uint32_t i = 0; i < c->outcomes.count; i++) {
         AstNode *o = c->outcomes.items[i];
-        const char *w = outcome_word(o->op);
+        const char *w = gdl_outcome_kind_name((OutcomeKind)o->op);
         if (strcmp(w, "exclusion") == 0)
             c->in_scope->deps[c->in_scope->ndeps++] = o->ref;
         else if (strcmp(w, "red_flag") == 0)
@@ -897,7 +896,7 @@ static void check_advice_texts(Compiler *c, AstNode *o)
 
 static void check_outcome_body(Compiler *c, AstNode *o)
 {
-    const char *kind = outcome_word(o->op);
+    const char *kind = gdl_outcome_kind_name((OutcomeKind)o->op);
     if (!o->b)
         ERR(o->name_span, "%s '%s' has no section citation (write the guideline section after the id, e.g. \"B.1.3\")",
             kind, o->name);
@@ -981,7 +980,7 @@ static void check_test(Compiler *c, AstNode *t)
         bool found = false, known_kind = false;
         for (uint32_t j = 0; j < c->outcomes.count; j++) {
             AstNode *o = c->outcomes.items[j];
-            if (strcmp(outcome_word(o->op), kind) != 0)
+            if (strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), kind) != 0)
                 continue;
             known_kind = true;
             found |= strcmp(o->name, x->name2) == 0;
@@ -1061,19 +1060,4 @@ void check_program(Compiler *c)
     check_derived(c, c->red_flagged);
     for (uint32_t i = 0; i < c->tests.count; i++)
         check_test(c, c->tests.items[i]);
-}
-
-/* Token kinds of the grammar, mapped to the advice format's kind words. */
-#include "gdl.tab.h"
-static const char *outcome_word(int tok_kind)
-{
-    switch (tok_kind) {
-    case TOK_EXCLUDE: return "exclusion";
-    case TOK_RED_FLAG: return "red_flag";
-    case TOK_REFER: return "referral";
-    case TOK_ADVICE: return "advice";
-    case TOK_SCHEDULE: return "schedule";
-    case TOK_MEASURE: return "measurement";
-    }
-    return "?";
 }

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "date.h"
-#include "gdl.tab.h"
 #include "opcodes.h"
 
 int builtin_fn(const char *name);
@@ -517,18 +516,6 @@ static void gen_classify(Gen *g, Symbol *s)
         emit(g, OP_COALESCE, 0, 0);
 }
 
-static int outcome_kind(int tok)
-{
-    switch (tok) {
-    case TOK_EXCLUDE: return OK_EXCLUSION;
-    case TOK_RED_FLAG: return OK_RED_FLAG;
-    case TOK_REFER: return OK_REFERRAL;
-    case TOK_ADVICE: return OK_ADVICE;
-    case TOK_SCHEDULE: return OK_SCHEDULE;
-    default: return OK_MEASUREMENT;
-    }
-}
-
 /* JSON text of a dose: keys in written order; numbers shortest round-trip. */
 static void json_number(char *buf, size_t len, double v)
 {
@@ -585,7 +572,7 @@ static void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
 {
     AstNode *d = s->decl;
     memset(o, 0, sizeof *o);
-    o->kind = (uint8_t)outcome_kind(d->op);
+    o->kind = (uint8_t)d->op;
     o->id = intern(g, d->name);
     o->section = intern(g, d->b ? d->b->str : "");
     o->cond = (uint16_t)s->fact;
@@ -695,7 +682,7 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
         s->fact = (int32_t)nfacts++;
         if (s->kind == SYM_OUTCOME) {
             noutcomes++;
-            if (s->decl->op == TOK_SCHEDULE)
+            if (s->decl->op == OK_SCHEDULE)
                 nfacts++;
         }
     }
@@ -798,7 +785,7 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
         case SYM_OUTCOME: {
             f->kind = FK_OUTCOME;
             char label[160];
-            snprintf(label, sizeof label, "%s:%s", gdl_outcome_kind_name((OutcomeKind)outcome_kind(s->decl->op)), s->name);
+            snprintf(label, sizeof label, "%s:%s", gdl_outcome_kind_name((OutcomeKind)s->decl->op), s->name);
             f->name = intern(&g, label);
             GdlOutcome *o = &p->outcomes[p->noutcomes++];
             gen_outcome(&g, s, o);

@@ -228,20 +228,20 @@ urgent_opt : %empty { $$ = 0; } | URGENT { $$ = 1; } ;
  *          | 'measure' NAME section? 'at' MOMENT (',' MOMENT)* when? */
 outcome_decl
     : EXCLUDE IDENT section_opt when_opt
-        { $$ = outcome(ctx, TOK_EXCLUDE, @$, $2, @2); $$->b = $3; $$->a = $4; }
+        { $$ = outcome(ctx, OK_EXCLUSION, @$, $2, @2); $$->b = $3; $$->a = $4; }
     | RED_FLAG IDENT section_opt IN IDENT urgent_opt ARROW IDENT when_opt
-        { $$ = outcome(ctx, TOK_RED_FLAG, @$, $2, @2); $$->b = $3; $$->name2 = $5; $$->name2_span = @5;
+        { $$ = outcome(ctx, OK_RED_FLAG, @$, $2, @2); $$->b = $3; $$->name2 = $5; $$->name2_span = @5;
           $$->flags = $6; $$->unit = $8; $$->unit_span = @8; $$->a = $9; }
     | REFER IDENT section_opt urgent_opt ARROW IDENT when_opt
-        { $$ = outcome(ctx, TOK_REFER, @$, $2, @2); $$->b = $3; $$->flags = $4;
+        { $$ = outcome(ctx, OK_REFERRAL, @$, $2, @2); $$->b = $3; $$->flags = $4;
           $$->unit = $6; $$->unit_span = @6; $$->a = $7; }
     | ADVICE IDENT IDENT section_opt when_opt
-        { $$ = outcome(ctx, TOK_ADVICE, @$, $2, @2); $$->name2 = $3; $$->name2_span = @3; $$->b = $4; $$->a = $5; }
+        { $$ = outcome(ctx, OK_ADVICE, @$, $2, @2); $$->name2 = $3; $$->name2_span = @3; $$->b = $4; $$->a = $5; }
     | SCHEDULE IDENT section_opt AFTER NUMBER IDENT from_opt when_opt
-        { $$ = outcome(ctx, TOK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->num = $5;
+        { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->num = $5;
           $$->unit = $6; $$->unit_span = @6; $$->c = $7; $$->a = $8; }
     | MEASURE IDENT section_opt AT moments when_opt
-        { $$ = outcome(ctx, TOK_MEASURE, @$, $2, @2); $$->b = $3; $$->list2 = ctx->values; ctx->values = (AstList){0}; $$->a = $6; }
+        { $$ = outcome(ctx, OK_MEASUREMENT, @$, $2, @2); $$->b = $3; $$->list2 = ctx->values; ctx->values = (AstList){0}; $$->a = $6; }
     | outcome_decl text             { $$ = $1; ast_push(B, &$$->list, $2); }
     | outcome_decl DOSE '{' dose_entries '}'
         { $$ = $1; $$->c = ast_new(B, AST_ARRAY, @2); $$->c->list = ctx->values; ctx->values = (AstList){0}; }
