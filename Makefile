@@ -5,6 +5,11 @@ DESTDIR  ?=
 BUILD    := build
 BIN      := bin/gdl
 
+ifeq ($(SANITIZE),1)
+BUILD    := build-san
+BIN      := bin/gdl-san
+endif
+
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Ivm -Icompiler -I$(BUILD) \
@@ -15,8 +20,6 @@ endif
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
-BUILD    := build-san
-BIN      := bin/gdl-san
 endif
 
 VM_SRC   := $(wildcard vm/*.c)
