@@ -329,7 +329,9 @@ static int run_one(GdlVm *vm, const RunOptions *o, const char *path)
     GdlCaseErrors errs;
     int rc = EXIT_OK;
     if (r == -2) {
-        memset(&errs, 0, sizeof errs);
+        gdl_case_errors_clear(&errs);
+        errs.items[0].has_field = false;
+        errs.items[0].line = errs.items[0].col = 0;
         errs.count = 1;
         snprintf(errs.items[0].message, sizeof errs.items[0].message, "case file larger than %d bytes", MAX_CASE_BYTES);
         gdl_vm_reset_case(vm);
@@ -348,70 +350,139 @@ static int run_one(GdlVm *vm, const RunOptions *o, const char *path)
     return rc;
 }
 
+/* Reads stdin in large blocks and hands out one line at a time, without its
+ * '\n' (and without a '\r' before it). A line longer than the limit is
+ * consumed to its end and reported as too long; nothing is ever skipped. */
+typedef struct {
+    char *buf;
+    size_t cap, start, end;     /* unread bytes are buf[start, end) */
+    bool eof;
+} LineReader;
+
+enum { LINE_READ_BLOCK = 1 << 16 };
+
+/* 1: a line in (*line, *len) or *too_long; 0: end of input. */
+static int next_line(LineReader *r, char **line, size_t *len, bool *too_long)
+{
+    *too_long = false;
+    size_t scanned = r->start;
+    for (;;) {
+        char *nl = memchr(r->buf + scanned, '\n', r->end - scanned);
+        if (nl) {
+            *line = r->buf + r->start;
+            *len = (size_t)(nl - *line);
+            r->start = (size_t)(nl - r->buf) + 1;
+            break;
+        }
+        if (r->eof) {
+            if (r->start == r->end)
+                return 0;
+            *line = r->buf + r->start;      /* a last line without '\n' */
+            *len = r->end - r->start;
+            r->start = r->end;
+            break;
+        }
+        if (r->end - r->start > MAX_BATCH_LINE) {
+            /* Too long: drop what we have and skip to the end of the line. */
+            *too_long = true;
+            r->start = r->end = 0;
+            for (;;) {
+                size_t got = fread(r->buf, 1, r->cap, stdin);
+                if (got == 0) {
+                    r->eof = true;
+                    *len = 0;
+                    return 1;
+                }
+                char *end = memchr(r->buf, '\n', got);
+                if (end) {
+                    r->start = (size_t)(end - r->buf) + 1;
+                    r->end = got;
+                    *len = 0;
+                    return 1;
+                }
+            }
+        }
+        if (r->start > 0) {         /* keep the partial line at the front */
+            memmove(r->buf, r->buf + r->start, r->end - r->start);
+            r->end -= r->start;
+            r->start = 0;
+        }
+        scanned = r->end;
+        size_t got = fread(r->buf + r->end, 1, r->cap - r->end, stdin);
+        if (got == 0)
+            r->eof = true;
+        r->end += got;
+    }
+    if (*len && (*line)[*len - 1] == '\r')
+        (*len)--;                   /* CRLF files */
+    return 1;
+}
+
 /* One result line per input line, always: a blank, over-long or corrupt line
  * gives a status "error" result with its line number. */
 static int run_batch(GdlVm *vm, RunOptions *o)
 {
-    char *line = malloc(MAX_BATCH_LINE + 1);
+    LineReader reader = { .cap = MAX_BATCH_LINE + LINE_READ_BLOCK + 1 };
+    reader.buf = malloc(reader.cap);
     ByteBuf out = { 0 };
-    if (!line)
+    GdlCaseErrors *errs = malloc(sizeof *errs);
+    if (!reader.buf || !errs) {
+        free(reader.buf);
+        free(errs);
+        fprintf(stderr, "gdl: out of memory\n");
         return EXIT_IO;
+    }
     long lineno = 0, errors = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     o->advice.format = ADVICE_JSON;
-    for (;;) {
-        size_t n = 0;
-        bool too_long = false, eof = false;
-        int ch;
-        while ((ch = getchar()) != EOF && ch != '\n') {
-            if (n < MAX_BATCH_LINE)
-                line[n++] = (char)ch;
-            else
-                too_long = true;
-        }
-        if (ch == EOF) {
-            eof = true;
-            if (n == 0 && !too_long)
-                break;      /* nothing after the last newline */
-        }
+    char *line;
+    size_t n;
+    bool too_long;
+    while (next_line(&reader, &line, &n, &too_long)) {
         lineno++;
-        if (n && line[n - 1] == '\r')
-            n--;            /* CRLF files */
-        GdlCaseErrors errs;
-        memset(&errs, 0, sizeof errs);
+        gdl_case_errors_clear(errs);
         bool failed = true;
         if (too_long) {
             gdl_vm_reset_case(vm);
-            errs.count = 1;
-            snprintf(errs.items[0].message, sizeof errs.items[0].message, "line longer than %d bytes", MAX_BATCH_LINE);
+            errs->count = 1;
+            errs->items[0].has_field = false;
+            errs->items[0].line = errs->items[0].col = 0;
+            snprintf(errs->items[0].message, sizeof errs->items[0].message, "line longer than %d bytes", MAX_BATCH_LINE);
         } else if (n == 0) {
             gdl_vm_reset_case(vm);
-            errs.count = 1;
-            snprintf(errs.items[0].message, sizeof errs.items[0].message, "blank line: expected a case (one JSON object per line)");
-        } else if (gdl_case_load_json(vm, line, n, &errs) == 0) {
+            errs->count = 1;
+            errs->items[0].has_field = false;
+            errs->items[0].line = errs->items[0].col = 0;
+            snprintf(errs->items[0].message, sizeof errs->items[0].message, "blank line: expected a case (one JSON object per line)");
+        } else if (gdl_case_load_json(vm, line, n, errs) == 0) {
             gdl_vm_run(vm);
             failed = false;
         }
         errors += failed;
         o->advice.batch_line = lineno;
-        out.len = 0;
-        gdl_advice_write(vm, failed ? &errs : NULL, &o->advice, &out);
-        fwrite(out.data, 1, out.len, stdout);
-        if (eof)
-            break;
+        gdl_advice_write(vm, failed ? errs : NULL, &o->advice, &out);
+        if (out.len >= LINE_READ_BLOCK) {   /* write in blocks, not per case */
+            fwrite(out.data, 1, out.len, stdout);
+            out.len = 0;
+        }
     }
+    fwrite(out.data, 1, out.len, stdout);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fflush(stdout);
+    bool read_error = ferror(stdin);
     if (o->stats) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         fprintf(stderr, "gdl: %ld cases, %ld errors, %.3f s, %.0f cases/s\n", lineno, errors, secs,
                 secs > 0 ? (double)lineno / secs : 0.0);
     }
-    free(line);
+    free(reader.buf);
+    free(errs);
     buf_free(&out);
-    if (ferror(stdout))
+    if (ferror(stdout) || read_error) {
+        fprintf(stderr, "gdl: %s\n", read_error ? "error reading standard input" : "error writing standard output");
         return EXIT_IO;
+    }
     return errors ? EXIT_INPUT : EXIT_OK;
 }
 

@@ -26,6 +26,13 @@ typedef struct {
     bool truncated;
 } GdlCaseErrors;
 
+/* Sets e to "no errors"; only the counters are touched. */
+static inline void gdl_case_errors_clear(GdlCaseErrors *e)
+{
+    e->count = 0;
+    e->truncated = false;
+}
+
 /* Resets the VM's case and loads text. 0 when the case is valid, else -1
  * with every error found in e (the inputs that did load stay loaded). */
 int gdl_case_load_json(GdlVm *vm, const char *text, size_t len, GdlCaseErrors *e);
