@@ -7,29 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "advice_prep.h"
 #include "date.h"
 
 /* ---- small helpers --------------------------------------------------- */
-
-typedef int (*CmpFn)(const void *ctx, const void *a, const void *b);
-
-/* Insertion sort with a context (C11 has no qsort_r); lists are short. */
-static void sort_with(void *base, size_t n, size_t size, CmpFn cmp, const void *ctx)
-{
-    unsigned char tmp[64];
-    unsigned char *b = base;
-    if (size > sizeof tmp)
-        return;
-    for (size_t i = 1; i < n; i++) {
-        memcpy(tmp, b + i * size, size);
-        size_t j = i;
-        while (j > 0 && cmp(ctx, b + (j - 1) * size, tmp) > 0) {
-            memcpy(b + j * size, b + (j - 1) * size, size);
-            j--;
-        }
-        memcpy(b + j * size, tmp, size);
-    }
-}
 
 int gdl_fact_truth(const GdlVm *vm, uint32_t fact)
 {
@@ -42,138 +23,127 @@ static const char *S(const GdlVm *vm, uint16_t s)
     return s == GDL_NONE ? "" : gdl_str(vm->p, s);
 }
 
+/* A program string as JSON: copied, escaped once per program in advice_prep.c. */
 static void put_str(ByteBuf *b, const GdlVm *vm, uint16_t s)
 {
-    if (s == GDL_NONE)
+    if (s == GDL_NONE || s >= vm->p->nstrings) {
         buf_puts(b, "null");
-    else
-        buf_json_string(b, vm->p->strings[s], vm->p->string_lens[s]);
-}
-
-/* Natural order of section numbers: "C.2.10" after "C.2.9". */
-static int section_cmp(const char *a, const char *b)
-{
-    while (*a && *b) {
-        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
-            unsigned long x = 0, y = 0;
-            while (*a >= '0' && *a <= '9') x = x * 10 + (unsigned long)(*a++ - '0');
-            while (*b >= '0' && *b <= '9') y = y * 10 + (unsigned long)(*b++ - '0');
-            if (x != y)
-                return x < y ? -1 : 1;
-        } else {
-            if (*a != *b)
-                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-            a++;
-            b++;
-        }
+        return;
     }
-    return *a ? 1 : *b ? -1 : 0;
+    const AdviceTables *t = vm->advice;
+    buf_put(b, t->json + t->json_off[s], t->json_off[s + 1] - t->json_off[s]);
 }
 
 /* ---- "because" and "missing" ----------------------------------------- */
+
+/* Calls back for each set bit of a provenance set, lowest first. */
+#define FOR_EACH_BIT(set, words, bit)                                              \
+    for (uint32_t w_ = 0; w_ < (words); w_++)                                      \
+        for (uint64_t m_ = (set)[w_]; m_; m_ &= m_ - 1)                            \
+            for (uint32_t bit = w_ * 64 + gdl_ctz64(m_), once_ = 1; once_; once_ = 0)
 
 static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
 {
     const uint64_t *d = gdl_fact_deps(vm, fact);
     buf_putc(b, '[');
     bool first = true;
-    for (uint32_t bit = 0; bit < vm->p->ndep_bits; bit++)
-        if (d[bit >> 6] >> (bit & 63) & 1) {
-            if (!first)
-                buf_puts(b, ", ");
-            first = false;
-            put_str(b, vm, vm->p->facts[vm->dep_fact[bit]].name);
-        }
+    FOR_EACH_BIT(d, vm->words, bit) {
+        if (bit >= vm->p->ndep_bits)
+            continue;   /* never set in a verified run; FOR_EACH_BIT cannot break */
+        if (!first)
+            buf_puts(b, ", ");
+        first = false;
+        put_str(b, vm, vm->p->facts[vm->dep_fact[bit]].name);
+    }
     buf_putc(b, ']');
 }
 
+static const char *const RANK_NAMES[RANK__COUNT] = { "scope", "exclusion", "red_flag", "referral", "classification",
+                                                    "advice", "schedule", "measurement" };
+
+/* What "missing" lists: the input fields behind undecided conclusions, in
+ * name order, and those conclusions, in "needed_for" order. */
 typedef struct {
-    uint16_t field;         /* input fact */
-    uint8_t rank;           /* kind, in the order of the advice format */
-    uint16_t id;            /* string, or GDL_NONE for scope */
-} Need;
+    uint16_t *fields;       /* input facts */
+    uint32_t nfields;
+    const Conclusion **open;
+    uint32_t nopen;
+} Missing;
 
-enum { RANK_SCOPE, RANK_EXCLUSION, RANK_RED_FLAG, RANK_REFERRAL, RANK_CLASSIFICATION, RANK_ADVICE,
-       RANK_SCHEDULE, RANK_MEASUREMENT };
-static const char *const RANK_NAMES[] = { "scope", "exclusion", "red_flag", "referral", "classification",
-                                          "advice", "schedule", "measurement" };
-
-static int rank_of(OutcomeKind k)
-{
-    switch (k) {
-    case OK_EXCLUSION: return RANK_EXCLUSION;
-    case OK_RED_FLAG: return RANK_RED_FLAG;
-    case OK_REFERRAL: return RANK_REFERRAL;
-    case OK_ADVICE: return RANK_ADVICE;
-    case OK_SCHEDULE: return RANK_SCHEDULE;
-    default: return RANK_MEASUREMENT;
-    }
-}
-
-static int need_cmp(const void *ctx, const void *a, const void *b)
-{
-    const GdlVm *vm = ctx;
-    const Need *x = a, *y = b;
-    if (x->field != y->field)
-        return vm->input_rank[x->field] < vm->input_rank[y->field] ? -1 : 1;
-    if (x->rank != y->rank)
-        return x->rank < y->rank ? -1 : 1;
-    if (x->id == y->id)
-        return 0;
-    return strcmp(S(vm, x->id), S(vm, y->id));
-}
-
-typedef struct {
-    Need *items;
-    uint32_t count, cap;
-} Needs;
-
-static void add_needs(GdlVm *vm, Needs *n, uint32_t fact, int rank, uint16_t id)
-{
-    if (vm->facts[fact].tag != VT_UNKNOWN)
-        return;
-    const uint64_t *d = gdl_fact_deps(vm, fact);
-    for (uint32_t bit = 0; bit < vm->p->ndep_bits; bit++) {
-        if (!(d[bit >> 6] >> (bit & 63) & 1))
-            continue;
-        uint16_t f = vm->dep_fact[bit];
-        if (vm->p->facts[f].kind != FK_INPUT)
-            continue;
-        if (n->count == n->cap) {
-            uint32_t cap = n->cap ? n->cap * 2 : 64;
-            Need *items = arena_alloc(&vm->case_arena, sizeof(Need) * cap);
-            if (!items)
-                return;
-            if (n->count)
-                memcpy(items, n->items, sizeof(Need) * n->count);
-            n->items = items;
-            n->cap = cap;
-        }
-        n->items[n->count++] = (Need){ f, (uint8_t)rank, id };
-    }
-}
-
-static Needs collect_needs(const GdlVm *cvm)
+static Missing find_missing(const GdlVm *cvm)
 {
     GdlVm *vm = (GdlVm *)cvm;   /* only the case arena is written */
     const GdlProgram *p = vm->p;
-    Needs n = { 0 };
-    if (p->in_scope_fact != GDL_NONE)
-        add_needs(vm, &n, p->in_scope_fact, RANK_SCOPE, GDL_NONE);
-    for (uint32_t i = 0; i < p->noutcomes; i++)
-        add_needs(vm, &n, p->outcomes[i].cond, rank_of((OutcomeKind)p->outcomes[i].kind), p->outcomes[i].id);
-    for (uint32_t f = p->ninputs; f < p->nfacts; f++)
-        if (p->facts[f].kind == FK_CLASSIFY)
-            add_needs(vm, &n, f, RANK_CLASSIFICATION, p->facts[f].name);
-    sort_with(n.items, n.count, sizeof(Need), need_cmp, vm);
-    return n;
+    const AdviceTables *t = vm->advice;
+    Missing m = { 0 };
+    uint64_t *all = arena_zalloc(&vm->case_arena, sizeof(uint64_t) * vm->words);
+    m.open = arena_alloc(&vm->case_arena, sizeof(Conclusion *) * (t->nconclusions + 1));
+    if (!all || !m.open)
+        return (Missing){ 0 };
+    for (uint32_t i = 0; i < t->nconclusions; i++) {
+        const Conclusion *c = &t->conclusions[i];
+        if (vm->facts[c->fact].tag != VT_UNKNOWN)
+            continue;
+        m.open[m.nopen++] = c;
+        const uint64_t *d = gdl_fact_deps(vm, c->fact);
+        for (uint32_t w = 0; w < vm->words; w++)
+            all[w] |= d[w];
+    }
+    if (!m.nopen)
+        return m;
+    m.fields = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (p->ninputs + 1));
+    if (!m.fields)
+        return (Missing){ 0 };
+    FOR_EACH_BIT(all, vm->words, bit) {
+        if (bit >= p->ndep_bits)
+            continue;
+        uint16_t f = vm->dep_fact[bit];
+        if (p->facts[f].kind != FK_INPUT)
+            continue;
+        uint32_t j = m.nfields++;       /* insertion by name: the list is short */
+        while (j > 0 && vm->input_rank[m.fields[j - 1]] > vm->input_rank[f]) {
+            m.fields[j] = m.fields[j - 1];
+            j--;
+        }
+        m.fields[j] = f;
+    }
+    return m;
+}
+
+static bool depends_on(const GdlVm *vm, uint32_t fact, uint16_t input)
+{
+    uint16_t bit = vm->p->facts[input].dep_bit;
+    return gdl_fact_deps(vm, fact)[bit >> 6] >> (bit & 63) & 1;
+}
+
+/* The conclusions a missing field blocks, each once ("kind:id"). */
+static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint16_t field, const char *sep)
+{
+    const Conclusion *last = NULL;
+    bool first = true;
+    for (uint32_t i = 0; i < m->nopen; i++) {
+        const Conclusion *c = m->open[i];
+        if (!depends_on(vm, c->fact, field))
+            continue;
+        if (last && last->rank == c->rank && last->id == c->id)
+            continue;   /* one id under two strengths or sections */
+        last = c;
+        if (!first)
+            buf_puts(b, sep);
+        first = false;
+        buf_puts(b, RANK_NAMES[c->rank]);
+        if (c->id != GDL_NONE) {
+            buf_putc(b, ':');
+            buf_puts(b, S(vm, c->id));
+        }
+    }
 }
 
 bool gdl_field_missing(const GdlVm *vm, const char *field)
 {
-    Needs n = collect_needs(vm);
-    for (uint32_t i = 0; i < n.count; i++)
-        if (strcmp(S(vm, vm->p->facts[n.items[i].field].name), field) == 0)
+    Missing m = find_missing(vm);
+    for (uint32_t i = 0; i < m.nfields; i++)
+        if (strcmp(S(vm, vm->p->facts[m.fields[i]].name), field) == 0)
             return true;
     return false;
 }
@@ -193,47 +163,19 @@ bool gdl_outcome_fired(const GdlVm *vm, OutcomeKind kind, const char *id, const 
     return false;
 }
 
-/* ---- the fired outcomes, sorted -------------------------------------- */
-
-static int outcome_cmp(const void *ctx, const void *a, const void *b)
-{
-    const GdlVm *vm = ctx;
-    const GdlOutcome *x = &vm->p->outcomes[*(const uint16_t *)a], *y = &vm->p->outcomes[*(const uint16_t *)b];
-    int c;
-    switch (x->kind) {
-    case OK_RED_FLAG:
-    case OK_REFERRAL:
-        if (x->urgent != y->urgent)
-            return x->urgent ? -1 : 1;
-        break;
-    case OK_ADVICE:
-        if ((c = section_cmp(S(vm, x->section), S(vm, y->section))) != 0)
-            return c;
-        break;
-    case OK_SCHEDULE: {
-        uint32_t dx = x->after * (x->after_unit == AFTER_DAYS ? 1 : 7);
-        uint32_t dy = y->after * (y->after_unit == AFTER_DAYS ? 1 : 7);
-        if (dx != dy)
-            return dx < dy ? -1 : 1;
-        break;
-    }
-    default:
-        return 0;   /* declaration order */
-    }
-    return strcmp(S(vm, x->id), S(vm, y->id));
-}
+/* ---- the fired outcomes, in output order ------------------------------ */
 
 /* Indices of the fired outcomes of one kind, in output order. */
 static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
 {
     GdlVm *vm = (GdlVm *)cvm;
-    const GdlProgram *p = vm->p;
-    uint16_t *list = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (p->noutcomes + 1));
+    const AdviceTables *t = vm->advice;
+    const uint16_t *group = t->by_kind + t->kind_first[kind];
+    uint16_t *list = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (t->kind_count[kind] + 1));
     uint32_t n = 0;
-    for (uint32_t i = 0; list && i < p->noutcomes; i++)
-        if (p->outcomes[i].kind == kind && gdl_fact_truth(vm, p->outcomes[i].cond) == 1)
-            list[n++] = (uint16_t)i;
-    sort_with(list, n, sizeof(uint16_t), outcome_cmp, vm);
+    for (uint32_t i = 0; list && i < t->kind_count[kind]; i++)
+        if (gdl_fact_truth(vm, vm->p->outcomes[group[i]].cond) == 1)
+            list[n++] = group[i];
     *out = list;
     return list ? n : 0;
 }
@@ -416,27 +358,13 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     put_outcomes(b, vm, failed, opt, OK_SCHEDULE, "schedule");
     put_outcomes(b, vm, failed, opt, OK_MEASUREMENT, "measurements");
     buf_puts(b, ", \"missing\": [");
-    Needs needs = failed ? (Needs){ 0 } : collect_needs(vm);
-    for (uint32_t i = 0; i < needs.count;) {
-        uint16_t field = needs.items[i].field;
+    Missing m = failed ? (Missing){ 0 } : find_missing(vm);
+    for (uint32_t i = 0; i < m.nfields; i++) {
         buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");
-        put_str(b, vm, p->facts[field].name);
-        buf_puts(b, ", \"needed_for\": [");
-        for (uint32_t j = i; j < needs.count && needs.items[j].field == field; j++) {
-            const Need *x = &needs.items[j];
-            if (j > i && need_cmp(vm, &needs.items[j - 1], x) == 0)
-                continue;   /* the same conclusion through two paths */
-            buf_puts(b, j > i ? ", \"" : "\"");
-            buf_puts(b, RANK_NAMES[x->rank]);
-            if (x->id != GDL_NONE) {
-                buf_putc(b, ':');
-                buf_puts(b, S(vm, x->id));
-            }
-            buf_putc(b, '"');
-        }
-        buf_puts(b, "]}");
-        while (i < needs.count && needs.items[i].field == field)
-            i++;
+        put_str(b, vm, p->facts[m.fields[i]].name);
+        buf_puts(b, ", \"needed_for\": [\"");
+        put_needed_for(b, vm, &m, m.fields[i], "\", \"");
+        buf_puts(b, "\"]}");
     }
     buf_puts(b, "]}\n");
 }
@@ -522,12 +450,13 @@ static void text_because(ByteBuf *b, const GdlVm *vm, uint32_t fact, bool en)
 {
     const uint64_t *d = gdl_fact_deps(vm, fact);
     bool first = true;
-    for (uint32_t bit = 0; bit < vm->p->ndep_bits; bit++)
-        if (d[bit >> 6] >> (bit & 63) & 1) {
-            buf_puts(b, first ? (en ? "  (because: " : "  (op grond van: ") : ", ");
-            first = false;
-            buf_puts(b, S(vm, vm->p->facts[vm->dep_fact[bit]].name));
-        }
+    FOR_EACH_BIT(d, vm->words, bit) {
+        if (bit >= vm->p->ndep_bits)
+            continue;
+        buf_puts(b, first ? (en ? "  (because: " : "  (op grond van: ") : ", ");
+        first = false;
+        buf_puts(b, S(vm, vm->p->facts[vm->dep_fact[bit]].name));
+    }
     if (!first)
         buf_putc(b, ')');
 }
@@ -634,21 +563,13 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_printf(b, "  %s at%s%s%s [%s]\n", S(vm, o->id), (o->moments & 1) ? " intake" : "", (o->moments & 2) ? " interim" : "",
                    (o->moments & 4) ? " discharge" : "", S(vm, o->section));
     }
-    Needs needs = collect_needs(vm);
-    if (needs.count)
+    Missing miss = find_missing(vm);
+    if (miss.nfields)
         buf_printf(b, "\n%s\n", en ? "Missing findings (they would change the advice)" : "Ontbrekende bevindingen (zij kunnen het advies veranderen)");
-    for (uint32_t i = 0; i < needs.count;) {
-        uint16_t field = needs.items[i].field;
-        buf_printf(b, "  %s:", S(vm, p->facts[field].name));
-        for (uint32_t j = i; j < needs.count && needs.items[j].field == field; j++) {
-            if (j > i && need_cmp(vm, &needs.items[j - 1], &needs.items[j]) == 0)
-                continue;
-            buf_printf(b, " %s%s%s", RANK_NAMES[needs.items[j].rank], needs.items[j].id != GDL_NONE ? ":" : "",
-                       S(vm, needs.items[j].id));
-        }
+    for (uint32_t i = 0; i < miss.nfields; i++) {
+        buf_printf(b, "  %s: ", S(vm, p->facts[miss.fields[i]].name));
+        put_needed_for(b, vm, &miss, miss.fields[i], " ");
         buf_putc(b, '\n');
-        while (i < needs.count && needs.items[i].field == field)
-            i++;
     }
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_fast.h"
 #include "date.h"
 #include "json.h"
 #include "suggest.h"
@@ -213,9 +214,17 @@ static const char *closest_input(const GdlVm *vm, const char *name, size_t len)
 
 int gdl_case_load_json(GdlVm *vm, const char *text, size_t len, GdlCaseErrors *e)
 {
+    gdl_case_errors_clear(e);   /* not memset: the table is 13 KB and batches reuse it per case */
+    gdl_vm_reset_case(vm);
+    if (gdl_case_fast_load(vm, text, len))
+        return 0;
+    return gdl_case_load_json_strict(vm, text, len, e);
+}
+
+int gdl_case_load_json_strict(GdlVm *vm, const char *text, size_t len, GdlCaseErrors *e)
+{
     const GdlProgram *p = vm->p;
-    e->count = 0;       /* not memset: the table is 13 KB and batches reuse it per case */
-    e->truncated = false;
+    gdl_case_errors_clear(e);
     gdl_vm_reset_case(vm);
     JsonValue root;
     JsonError jerr;

@@ -36,6 +36,9 @@ static inline void gdl_case_errors_clear(GdlCaseErrors *e)
 /* Resets the VM's case and loads text. 0 when the case is valid, else -1
  * with every error found in e (the inputs that did load stay loaded). */
 int gdl_case_load_json(GdlVm *vm, const char *text, size_t len, GdlCaseErrors *e);
+/* The same without the fast path: every case through json.c. For tests
+ * that hold the two readers to the same result. */
+int gdl_case_load_json_strict(GdlVm *vm, const char *text, size_t len, GdlCaseErrors *e);
 /* The loaded case_id string, or fallback. */
 const char *gdl_case_id(const GdlVm *vm, const char *fallback);
 

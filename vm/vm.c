@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_prep.h"
 #include "opcodes.h"
 
 static int cmp_input_names(const GdlProgram *p, uint16_t a, uint16_t b)
@@ -27,6 +28,11 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     size_t size = sizeof(GdlValue) * p->nfacts + sizeof(uint64_t) * p->nfacts * vm->words
                 + sizeof(GdlValue) * stack + sizeof(uint64_t) * stack * vm->words
                 + sizeof(double) * p->nparams + sizeof(uint16_t) * (2 * p->ninputs + p->ndep_bits) + 64;
+    uint32_t slots = 16;
+    while (slots < 2 * p->ninputs)
+        slots *= 2;
+    size_t seen_words = (p->ninputs + 63) / 64 + 1;
+    size += sizeof(uint64_t) * seen_words + sizeof(uint16_t) * slots;
     char *block = calloc(1, size);
     if (!block)
         return -1;
@@ -34,12 +40,21 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     /* Carve the arrays out of one block, largest alignment first. */
     vm->fact_deps = (uint64_t *)block;
     vm->stack_deps = vm->fact_deps + (size_t)p->nfacts * vm->words;
-    vm->params = (double *)(vm->stack_deps + stack * vm->words);
+    vm->seen = vm->stack_deps + stack * vm->words;
+    vm->params = (double *)(vm->seen + seen_words);
     vm->facts = (GdlValue *)(vm->params + p->nparams);
     vm->stack = vm->facts + p->nfacts;
     vm->input_order = (uint16_t *)(vm->stack + stack);
     vm->input_rank = vm->input_order + p->ninputs;
     vm->dep_fact = vm->input_rank + p->ninputs;
+    vm->name_slots = vm->dep_fact + p->ndep_bits;
+    vm->name_mask = slots - 1;
+    for (uint32_t f = 0; f < p->ninputs; f++) {
+        uint32_t h = gdl_name_hash(p->strings[p->facts[f].name], p->string_lens[p->facts[f].name]) & vm->name_mask;
+        while (vm->name_slots[h])
+            h = (h + 1) & vm->name_mask;
+        vm->name_slots[h] = (uint16_t)(f + 1);
+    }
     for (uint32_t f = 0; f < p->nfacts; f++)
         if (p->facts[f].dep_bit != GDL_NONE)
             vm->dep_fact[p->facts[f].dep_bit] = (uint16_t)f;
@@ -57,45 +72,54 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     }
     for (uint32_t i = 0; i < p->ninputs; i++)
         vm->input_rank[vm->input_order[i]] = (uint16_t)i;
+    vm->advice = advice_tables_new(p);
+    if (!vm->advice) {
+        free(block);
+        return -1;
+    }
     arena_init(&vm->case_arena, 64 * 1024);
-    gdl_vm_reset_case(vm);
+    /* Derived facts are all stored by every run before they are read (the
+     * verifier checks it), so a new case only needs its inputs cleared. */
+    memset(vm->facts, 0, sizeof(GdlValue) * p->nfacts);
     return 0;
 }
 
 void gdl_vm_free(GdlVm *vm)
 {
     arena_free(&vm->case_arena);
+    advice_tables_free(vm->advice);
     free(vm->block);
     memset(vm, 0, sizeof *vm);
 }
 
 void gdl_vm_reset_case(GdlVm *vm)
 {
-    memset(vm->facts, 0, sizeof(GdlValue) * vm->p->nfacts);   /* VT_UNKNOWN is 0 */
-    memset(vm->fact_deps, 0, sizeof(uint64_t) * vm->p->nfacts * vm->words);
+    /* Inputs become unknown (VT_UNKNOWN is 0); their provenance is never read
+     * (LOAD_FACT gives an input its own bit), and derived facts are rewritten
+     * by the next run before anything reads them. */
+    memset(vm->facts, 0, sizeof(GdlValue) * vm->p->ninputs);
     arena_reset(&vm->case_arena);
+}
+
+uint32_t gdl_name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
 }
 
 int gdl_vm_find_input(const GdlVm *vm, const char *name, size_t len)
 {
     const GdlProgram *p = vm->p;
-    uint32_t lo = 0, hi = p->ninputs;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        uint16_t f = vm->input_order[mid];
-        const char *s = gdl_str(p, p->facts[f].name);
-        size_t slen = p->string_lens[p->facts[f].name];
-        int c = memcmp(s, name, slen < len ? slen : len);
-        if (c == 0)
-            c = slen < len ? -1 : slen > len ? 1 : 0;
-        if (c == 0)
-            return f;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (uint32_t h = gdl_name_hash(name, len) & vm->name_mask;; h = (h + 1) & vm->name_mask) {
+        uint16_t slot = vm->name_slots[h];
+        if (!slot)
+            return -1;
+        uint16_t name_str = p->facts[slot - 1].name;
+        if (p->string_lens[name_str] == len && memcmp(p->strings[name_str], name, len) == 0)
+            return slot - 1;
     }
-    return -1;
 }
 
 static bool param_in_range(const GdlParam *pa, double v)

@@ -27,6 +27,8 @@ typedef struct {
     } as;
 } GdlValue;
 
+struct AdviceTables;
+
 typedef struct GdlVm {
     const GdlProgram *p;
     uint32_t words;         /* 64-bit words per provenance set */
@@ -38,8 +40,12 @@ typedef struct GdlVm {
     uint16_t *input_order;  /* inputs sorted by name, for the case reader */
     uint16_t *input_rank;   /* position of each input in that order */
     uint16_t *dep_fact;     /* the fact behind each provenance bit */
+    uint16_t *name_slots;   /* open-addressing table: field name -> input + 1 */
+    uint32_t name_mask;     /* slots - 1 (a power of two, at least twice the inputs) */
+    uint64_t *seen;         /* inputs given in the case being read, for duplicates */
     Arena case_arena;       /* strings, lists and the JSON tree of one case */
     void *block;            /* the one allocation behind the arrays */
+    struct AdviceTables *advice;    /* output tables derived from the program */
 } GdlVm;
 
 /* Prepares a VM for a verified program. -1 when out of memory. */
@@ -53,8 +59,24 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
 /* Evaluates every derived fact in program order. */
 void gdl_vm_run(GdlVm *vm);
 
+uint32_t gdl_name_hash(const char *s, size_t len);
 /* Input index by field name, or -1. */
 int gdl_vm_find_input(const GdlVm *vm, const char *name, size_t len);
+
+/* Index of the lowest set bit of a non-zero word. */
+static inline unsigned gdl_ctz64(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
 
 static inline bool gdl_is_true(const GdlValue *v) { return v->tag == VT_NUM && v->as.num != 0; }
 static inline bool gdl_is_false(const GdlValue *v) { return v->tag == VT_NUM && v->as.num == 0; }

@@ -1,0 +1,169 @@
+/* advice_prep.c - tables the advice writer derives once per program, so that
+ * writing a case's result copies and filters instead of escaping, sorting
+ * and formatting: every string already as a JSON literal, the outcomes of
+ * each kind in output order, and the conclusions in "missing" order. */
+#include "advice_prep.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Natural order of section numbers: "C.2.10" after "C.2.9". */
+int advice_section_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            unsigned long x = 0, y = 0;
+            while (*a >= '0' && *a <= '9') x = x * 10 + (unsigned long)(*a++ - '0');
+            while (*b >= '0' && *b <= '9') y = y * 10 + (unsigned long)(*b++ - '0');
+            if (x != y)
+                return x < y ? -1 : 1;
+        } else {
+            if (*a != *b)
+                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+            a++;
+            b++;
+        }
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+/* The advice format's order within one kind: red flags and referrals by
+ * urgency then id, advice by section then id, schedule by time then id;
+ * exclusions and measurements as declared. */
+static int outcome_cmp(const GdlProgram *p, const GdlOutcome *x, const GdlOutcome *y)
+{
+    int c;
+    switch (x->kind) {
+    case OK_RED_FLAG:
+    case OK_REFERRAL:
+        if (x->urgent != y->urgent)
+            return x->urgent ? -1 : 1;
+        break;
+    case OK_ADVICE:
+        if ((c = advice_section_cmp(gdl_str(p, x->section), gdl_str(p, y->section))) != 0)
+            return c;
+        break;
+    case OK_SCHEDULE: {
+        uint64_t dx = (uint64_t)x->after * (x->after_unit == AFTER_DAYS ? 1 : 7);
+        uint64_t dy = (uint64_t)y->after * (y->after_unit == AFTER_DAYS ? 1 : 7);
+        if (dx != dy)
+            return dx < dy ? -1 : 1;
+        break;
+    }
+    default:
+        return 0;
+    }
+    return strcmp(gdl_str(p, x->id), gdl_str(p, y->id));
+}
+
+static int rank_of(OutcomeKind k)
+{
+    switch (k) {
+    case OK_EXCLUSION: return RANK_EXCLUSION;
+    case OK_RED_FLAG: return RANK_RED_FLAG;
+    case OK_REFERRAL: return RANK_REFERRAL;
+    case OK_ADVICE: return RANK_ADVICE;
+    case OK_SCHEDULE: return RANK_SCHEDULE;
+    default: return RANK_MEASUREMENT;
+    }
+}
+
+static int conclusion_cmp(const GdlProgram *p, const Conclusion *x, const Conclusion *y)
+{
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->id == y->id)
+        return 0;
+    if (x->id == GDL_NONE || y->id == GDL_NONE)
+        return x->id == GDL_NONE ? -1 : 1;
+    return strcmp(gdl_str(p, x->id), gdl_str(p, y->id));
+}
+
+/* Stable insertion sorts: run once per program, on at most a few hundred items. */
+static void sort_outcomes(const GdlProgram *p, uint16_t *v, uint32_t n)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        uint16_t x = v[i];
+        uint32_t j = i;
+        while (j > 0 && outcome_cmp(p, &p->outcomes[v[j - 1]], &p->outcomes[x]) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+static void sort_conclusions(const GdlProgram *p, Conclusion *v, uint32_t n)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        Conclusion x = v[i];
+        uint32_t j = i;
+        while (j > 0 && conclusion_cmp(p, &v[j - 1], &x) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+AdviceTables *advice_tables_new(const GdlProgram *p)
+{
+    AdviceTables *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    ByteBuf json = { 0 };
+    t->json_off = malloc(sizeof(uint32_t) * (p->nstrings + 1));
+    t->by_kind = malloc(sizeof(uint16_t) * (p->noutcomes + 1));
+    t->conclusions = malloc(sizeof(Conclusion) * (p->noutcomes + p->nfacts + 2));
+    if (!t->json_off || !t->by_kind || !t->conclusions) {
+        advice_tables_free(t);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < p->nstrings; i++) {
+        t->json_off[i] = (uint32_t)json.len;
+        buf_json_string(&json, p->strings[i], p->string_lens[i]);
+    }
+    t->json_off[p->nstrings] = (uint32_t)json.len;
+    if (json.failed) {
+        buf_free(&json);
+        advice_tables_free(t);
+        return NULL;
+    }
+    t->json = (char *)json.data;
+
+    uint32_t n = 0;
+    for (int k = OK_EXCLUSION; k < OK__COUNT; k++) {
+        t->kind_first[k] = n;
+        for (uint32_t i = 0; i < p->noutcomes; i++)
+            if (p->outcomes[i].kind == k)
+                t->by_kind[n++] = (uint16_t)i;
+        t->kind_count[k] = n - t->kind_first[k];
+        sort_outcomes(p, t->by_kind + t->kind_first[k], t->kind_count[k]);
+    }
+
+    n = 0;
+    if (p->in_scope_fact != GDL_NONE)
+        t->conclusions[n++] = (Conclusion){ p->in_scope_fact, RANK_SCOPE, GDL_NONE };
+    for (uint32_t i = 0; i < p->noutcomes; i++)
+        t->conclusions[n++] = (Conclusion){ p->outcomes[i].cond, (uint8_t)rank_of((OutcomeKind)p->outcomes[i].kind),
+                                            p->outcomes[i].id };
+    for (uint32_t f = p->ninputs; f < p->nfacts; f++)
+        if (p->facts[f].kind == FK_CLASSIFY)
+            t->conclusions[n++] = (Conclusion){ (uint16_t)f, RANK_CLASSIFICATION, p->facts[f].name };
+    sort_conclusions(p, t->conclusions, n);
+    t->nconclusions = n;
+    return t;
+}
+
+void advice_tables_free(AdviceTables *t)
+{
+    if (!t)
+        return;
+    free(t->json);
+    free(t->json_off);
+    free(t->by_kind);
+    free(t->conclusions);
+    free(t);
+}

@@ -1,0 +1,33 @@
+/* advice_prep.h - per-program tables for writing results fast (see
+ * advice_prep.c). A VM builds them once, in gdl_vm_init. */
+#ifndef GDL_ADVICE_PREP_H
+#define GDL_ADVICE_PREP_H
+
+#include <stdint.h>
+
+#include "program.h"
+
+/* Kinds of conclusion in "missing", in the advice format's order. */
+enum { RANK_SCOPE, RANK_EXCLUSION, RANK_RED_FLAG, RANK_REFERRAL, RANK_CLASSIFICATION, RANK_ADVICE,
+       RANK_SCHEDULE, RANK_MEASUREMENT, RANK__COUNT };
+
+typedef struct {
+    uint16_t fact;      /* the fact whose unknown value blocks the conclusion */
+    uint8_t rank;
+    uint16_t id;        /* string, or GDL_NONE for scope */
+} Conclusion;
+
+typedef struct AdviceTables {
+    char *json;                 /* every program string as a JSON literal, quotes included */
+    uint32_t *json_off;         /* string i is json[json_off[i], json_off[i + 1]) */
+    uint16_t *by_kind;          /* outcome indices grouped by kind, each group in output order */
+    uint32_t kind_first[OK__COUNT], kind_count[OK__COUNT];
+    Conclusion *conclusions;    /* in_scope, outcomes, classifications, in "needed_for" order */
+    uint32_t nconclusions;
+} AdviceTables;
+
+AdviceTables *advice_tables_new(const GdlProgram *p);
+void advice_tables_free(AdviceTables *t);
+int advice_section_cmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,270 @@
+/* case_fast.c - the fast path of the case reader: one pass over a case
+ * object straight into the input slots, with no tree of JSON values.
+ * It accepts only what the strict reader (json.c + case_json.c) would
+ * accept with the same result; at the first thing it does not handle -
+ * an escape, a non-ASCII byte, nesting, an unknown or repeated field, any
+ * error - it gives up, and the strict reader reads the case again and
+ * reports precisely. Valid cases, the common kind, never take that path. */
+#include "case_fast.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "json.h"
+
+typedef struct {
+    const unsigned char *s;
+    size_t pos, len;
+} Cursor;
+
+static inline void skip_ws(Cursor *c)
+{
+    while (c->pos < c->len) {
+        unsigned char ch = c->s[c->pos];
+        if (ch != ' ' && ch != '\n' && ch != '\t' && ch != '\r')
+            return;
+        c->pos++;
+    }
+}
+
+static inline bool eat(Cursor *c, char ch)
+{
+    if (c->pos < c->len && c->s[c->pos] == (unsigned char)ch) {
+        c->pos++;
+        return true;
+    }
+    return false;
+}
+
+/* A string of printable ASCII without escapes: [*start, +*n). */
+static bool plain_string(Cursor *c, const char **start, size_t *n)
+{
+    if (!eat(c, '"'))
+        return false;
+    size_t from = c->pos;
+    while (c->pos < c->len) {
+        unsigned char ch = c->s[c->pos];
+        if (ch == '"') {
+            *start = (const char *)c->s + from;
+            *n = c->pos - from;
+            c->pos++;
+            return *n <= JSON_DEFAULT_MAX_STRING_BYTES;
+        }
+        if (ch < 0x20 || ch >= 0x80 || ch == '\\')
+            return false;
+        c->pos++;
+    }
+    return false;
+}
+
+/* RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool number(Cursor *c, double *out)
+{
+    size_t from = c->pos;
+    bool neg = eat(c, '-');
+    if (c->pos >= c->len || c->s[c->pos] < '0' || c->s[c->pos] > '9')
+        return false;
+    uint64_t whole = 0;
+    size_t digits = 0;
+    if (c->s[c->pos] == '0') {
+        c->pos++;
+        digits = 1;
+    } else {
+        while (c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9') {
+            whole = whole * 10 + (uint64_t)(c->s[c->pos++] - '0');
+            digits++;
+        }
+    }
+    bool plain = true;
+    if (eat(c, '.')) {
+        plain = false;
+        size_t d = c->pos;
+        while (c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9')
+            c->pos++;
+        if (c->pos == d)
+            return false;
+    }
+    if (c->pos < c->len && (c->s[c->pos] == 'e' || c->s[c->pos] == 'E')) {
+        plain = false;
+        c->pos++;
+        if (c->pos < c->len && (c->s[c->pos] == '+' || c->s[c->pos] == '-'))
+            c->pos++;
+        size_t d = c->pos;
+        while (c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9')
+            c->pos++;
+        if (c->pos == d)
+            return false;
+    }
+    if (plain && digits <= 15) {    /* exact in a double: no strtod needed */
+        *out = neg ? -(double)whole : (double)whole;
+        return true;
+    }
+    char buf[64];
+    size_t n = c->pos - from;
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, c->s + from, n);
+    buf[n] = '\0';
+    *out = strtod(buf, NULL);
+    return isfinite(*out);
+}
+
+static bool in_range(const GdlFact *f, double v)
+{
+    if ((f->flags & IN_HAS_MIN) && ((f->flags & IN_MIN_EXCL) ? !(v > f->min) : !(v >= f->min)))
+        return false;
+    if ((f->flags & IN_HAS_MAX) && ((f->flags & IN_MAX_EXCL) ? !(v < f->max) : !(v <= f->max)))
+        return false;
+    return true;
+}
+
+static bool literal(Cursor *c, const char *word, size_t n)
+{
+    if (c->len - c->pos < n || memcmp(c->s + c->pos, word, n) != 0)
+        return false;
+    c->pos += n;
+    return true;
+}
+
+/* One member's value, checked against its input's type; false: give up. */
+static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
+{
+    const GdlProgram *p = vm->p;
+    if (literal(c, "null", 4))
+        return true;    /* unknown */
+    switch ((GdlType)f->type) {
+    case GT_BOOL:
+        if (literal(c, "true", 4)) {
+            *out = (GdlValue){ VT_NUM, 0, { .num = 1 } };
+            return true;
+        }
+        if (literal(c, "false", 5)) {
+            *out = (GdlValue){ VT_NUM, 0, { .num = 0 } };
+            return true;
+        }
+        return false;
+    case GT_INT:
+    case GT_NUMBER: {
+        double v;
+        if (!number(c, &v) || (f->type == GT_INT && v != floor(v)) || !in_range(f, v))
+            return false;
+        *out = (GdlValue){ VT_NUM, 0, { .num = v + 0.0 } };     /* -0 becomes 0 */
+        return true;
+    }
+    case GT_DATE: {
+        const char *s;
+        size_t n;
+        int32_t days;
+        if (!plain_string(c, &s, &n) || !gdl_date_parse(s, n, &days))
+            return false;
+        *out = (GdlValue){ VT_NUM, 0, { .num = days } };
+        return true;
+    }
+    case GT_STRING: {
+        const char *s;
+        size_t n;
+        if (!plain_string(c, &s, &n))
+            return false;
+        if ((f->flags & IN_HAS_LEN) && (n < f->len_min || n > f->len_max))
+            return false;   /* ASCII: bytes are characters */
+        char *copy = arena_strndup(&vm->case_arena, s, n);
+        if (!copy)
+            return false;
+        *out = (GdlValue){ VT_STR, (uint32_t)n, { .str = copy } };
+        return true;
+    }
+    case GT_ENUM: {
+        const char *s;
+        size_t n;
+        if (!plain_string(c, &s, &n))
+            return false;
+        for (uint32_t i = 0; i < f->sym_count; i++) {
+            uint16_t sym = p->syms[f->sym_first + i];
+            if (p->string_lens[sym] == n && memcmp(p->strings[sym], s, n) == 0) {
+                *out = (GdlValue){ VT_NUM, 0, { .num = i } };
+                return true;
+            }
+        }
+        return false;
+    }
+    case GT_LIST_INT: {
+        if (!eat(c, '['))
+            return false;
+        /* Items land in the arena; a list is short (the limit is checked). */
+        enum { FAST_MAX_ITEMS = 256 };
+        double tmp[FAST_MAX_ITEMS];
+        uint32_t n = 0;
+        skip_ws(c);
+        if (!eat(c, ']')) {
+            for (;;) {
+                double v;
+                skip_ws(c);
+                if (n == FAST_MAX_ITEMS || !number(c, &v) || v != floor(v) || !in_range(f, v))
+                    return false;
+                tmp[n++] = v + 0.0;
+                skip_ws(c);
+                if (eat(c, ']'))
+                    break;
+                if (!eat(c, ','))
+                    return false;
+            }
+        }
+        if ((f->flags & IN_HAS_LEN) && (n < f->len_min || n > f->len_max))
+            return false;
+        double *items = arena_alloc(&vm->case_arena, sizeof(double) * (n ? n : 1));
+        if (!items)
+            return false;
+        memcpy(items, tmp, sizeof(double) * n);
+        *out = (GdlValue){ VT_LIST, n, { .items = items } };
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+bool gdl_case_fast_load(GdlVm *vm, const char *text, size_t len)
+{
+    const GdlProgram *p = vm->p;
+    if (len > JSON_DEFAULT_MAX_BYTES)
+        return false;
+    Cursor c = { (const unsigned char *)text, 0, len };
+    memset(vm->seen, 0, sizeof(uint64_t) * ((p->ninputs + 63) / 64));
+    skip_ws(&c);
+    if (!eat(&c, '{'))
+        return false;
+    skip_ws(&c);
+    if (!eat(&c, '}')) {
+        for (;;) {
+            const char *key;
+            size_t n;
+            skip_ws(&c);
+            if (!plain_string(&c, &key, &n))
+                return false;
+            int f = gdl_vm_find_input(vm, key, n);
+            if (f < 0 || (vm->seen[f >> 6] >> (f & 63) & 1))
+                return false;   /* unknown or repeated: the strict reader says which */
+            vm->seen[f >> 6] |= 1ull << (f & 63);
+            skip_ws(&c);
+            if (!eat(&c, ':'))
+                return false;
+            skip_ws(&c);
+            if (!value(vm, &c, &p->facts[f], &vm->facts[f]))
+                return false;
+            skip_ws(&c);
+            if (eat(&c, '}'))
+                break;
+            if (!eat(&c, ','))
+                return false;
+        }
+    }
+    skip_ws(&c);
+    if (c.pos != c.len)
+        return false;
+    for (uint32_t f = 0; f < p->ninputs; f++)
+        if ((p->facts[f].flags & IN_REQUIRED) && vm->facts[f].tag == VT_UNKNOWN)
+            return false;
+    return true;
+}
