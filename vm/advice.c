@@ -232,19 +232,26 @@ static void put_outcome(ByteBuf *b, const GdlVm *vm, const GdlOutcome *o, const 
         put_str(b, vm, o->cluster);
         /* fall through */
     case OK_REFERRAL:
-        buf_printf(b, ", \"action\": \"%s\", \"urgent\": %s", gdl_action_name((GdlAction)o->action),
-                   o->urgent ? "true" : "false");
+        buf_puts(b, ", \"action\": \"");
+        buf_puts(b, gdl_action_name((GdlAction)o->action));
+        buf_puts(b, o->urgent ? "\", \"urgent\": true" : "\", \"urgent\": false");
         break;
     case OK_ADVICE:
-        buf_printf(b, ", \"strength\": \"%s\"", gdl_strength_name((GdlStrength)o->strength));
+        buf_puts(b, ", \"strength\": \"");
+        buf_puts(b, gdl_strength_name((GdlStrength)o->strength));
+        buf_putc(b, '"');
         break;
     case OK_SCHEDULE: {
         char date[11];
-        if (schedule_date(vm, o, date))
-            buf_printf(b, ", \"on\": \"%s\"", date);
-        else
+        if (schedule_date(vm, o, date)) {
+            buf_puts(b, ", \"on\": \"");
+            buf_put(b, date, 10);
+            buf_putc(b, '"');
+        } else {
             buf_puts(b, ", \"on\": null");
-        buf_printf(b, ", \"%s\": %u", o->after_unit == AFTER_DAYS ? "after_days" : "after_weeks", o->after);
+        }
+        buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
+        buf_json_number(b, o->after);
         break;
     }
     case OK_MEASUREMENT: {
@@ -253,7 +260,9 @@ static void put_outcome(ByteBuf *b, const GdlVm *vm, const GdlOutcome *o, const 
         bool any = false;
         for (int k = 0; k < 3; k++)
             if (o->moments & (1 << k)) {
-                buf_printf(b, "%s\"%s\"", any ? ", " : "", MOMENTS[k]);
+                buf_puts(b, any ? ", \"" : "\"");
+                buf_puts(b, MOMENTS[k]);
+                buf_putc(b, '"');
                 any = true;
             }
         buf_putc(b, ']');
@@ -285,7 +294,9 @@ static void put_outcomes(ByteBuf *b, const GdlVm *vm, bool failed, const AdviceO
 {
     uint16_t *list;
     uint32_t n = failed ? 0 : fired(vm, kind, &list);
-    buf_printf(b, ", \"%s\": [", key);
+    buf_puts(b, ", \"");
+    buf_puts(b, key);
+    buf_puts(b, "\": [");
     for (uint32_t i = 0; i < n; i++) {
         if (i)
             buf_puts(b, ", ");
@@ -306,7 +317,7 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_puts(b, "null");
     buf_puts(b, ", \"guideline\": ");
     put_guideline(b, vm);
-    buf_printf(b, ", \"status\": \"%s\", \"errors\": [", failed ? "error" : "ok");
+    buf_puts(b, failed ? ", \"status\": \"error\", \"errors\": [" : ", \"status\": \"ok\", \"errors\": [");
     for (uint32_t i = 0; failed && i < errs->count; i++) {
         const GdlCaseError *e = &errs->items[i];
         buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");

@@ -31,23 +31,12 @@ static int reserve(ByteBuf *b, size_t extra)
     return 1;
 }
 
-void buf_put(ByteBuf *b, const void *src, size_t n)
+void buf_put_slow(ByteBuf *b, const void *src, size_t n)
 {
     if (n && reserve(b, n)) {
         memcpy(b->data + b->len, src, n);
         b->len += n;
     }
-}
-
-void buf_puts(ByteBuf *b, const char *s)
-{
-    buf_put(b, s, strlen(s));
-}
-
-void buf_putc(ByteBuf *b, char c)
-{
-    if (reserve(b, 1))
-        b->data[b->len++] = (uint8_t)c;
 }
 
 void buf_printf(ByteBuf *b, const char *fmt, ...)

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     uint8_t *data;
@@ -13,9 +14,31 @@ typedef struct {
     int failed;         /* out of memory: later writes are dropped */
 } ByteBuf;
 
-void buf_put(ByteBuf *b, const void *src, size_t n);
-void buf_puts(ByteBuf *b, const char *s);
-void buf_putc(ByteBuf *b, char c);
+void buf_put_slow(ByteBuf *b, const void *src, size_t n);
+
+/* Appends n bytes; the common case (room left) is inline. */
+static inline void buf_put(ByteBuf *b, const void *src, size_t n)
+{
+    if (n - 1 < b->cap - b->len) {     /* n >= 1: no memcpy into a NULL buffer */
+        memcpy(b->data + b->len, src, n);
+        b->len += n;
+    } else {
+        buf_put_slow(b, src, n);
+    }
+}
+
+static inline void buf_puts(ByteBuf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+static inline void buf_putc(ByteBuf *b, char c)
+{
+    if (b->len < b->cap)
+        b->data[b->len++] = (uint8_t)c;
+    else
+        buf_put_slow(b, &c, 1);
+}
 void buf_printf(ByteBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string literal with quotes; bytes are passed through as UTF-8. */
 void buf_json_string(ByteBuf *b, const char *s, size_t n);

@@ -197,8 +197,18 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
 
 #define DEPS(i) (sdeps + (size_t)(i) * W)
 
-static inline void deps_clear(uint64_t *d, uint32_t w) { memset(d, 0, sizeof(uint64_t) * w); }
-static inline void deps_copy(uint64_t *d, const uint64_t *s, uint32_t w) { memcpy(d, s, sizeof(uint64_t) * w); }
+/* Plain loops: sets are a few words, and a call to memset costs more. */
+static inline void deps_clear(uint64_t *d, uint32_t w)
+{
+    for (uint32_t i = 0; i < w; i++)
+        d[i] = 0;
+}
+
+static inline void deps_copy(uint64_t *d, const uint64_t *s, uint32_t w)
+{
+    for (uint32_t i = 0; i < w; i++)
+        d[i] = s[i];
+}
 static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
 {
     for (uint32_t i = 0; i < w; i++)
@@ -253,6 +263,25 @@ static inline uint16_t rd16(const uint8_t *c)
     return (uint16_t)(c[0] | c[1] << 8);
 }
 
+/* Dispatch: computed goto where the compiler has it (one indirect jump per
+ * instruction, from a table built from opcodes.def), a switch elsewhere.
+ * Handlers are written once with CASE/NEXT (Wren's scheme). */
+#if defined(__GNUC__) && !defined(GDL_NO_COMPUTED_GOTO)
+#define GDL_COMPUTED_GOTO 1
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"   /* labels as values are a GNU extension, on purpose */
+#define CASE(name) L_##name
+#define NEXT(n) do { pc += (n); op = code[pc]; goto *LABELS[op]; } while (0)
+#define DISPATCH_START op = code[pc]; goto *LABELS[op]; {
+#define DISPATCH_END }
+#else
+#define GDL_COMPUTED_GOTO 0
+#define CASE(name) case OP_##name
+#define NEXT(n) do { pc += (n); goto next; } while (0)
+#define DISPATCH_START for (;;) { next: op = code[pc]; switch ((Opcode)op) {
+#define DISPATCH_END default: return; } }
+#endif
+
 void gdl_vm_run(GdlVm *vm)
 {
     const GdlProgram *p = vm->p;
@@ -262,38 +291,40 @@ void gdl_vm_run(GdlVm *vm)
     uint64_t *sdeps = vm->stack_deps;
     uint32_t pc = 0;
     int sp = -1;    /* index of the top value */
+    uint8_t op;
+#if GDL_COMPUTED_GOTO
+    static const void *const LABELS[NUM_OPCODES] = {
+#define OP(name, fmt, pop, push, brpush, flags, doc) &&L_##name,
+#include "opcodes.def"
+#undef OP
+    };
+#endif
 
-    for (;;) {
-        const uint8_t op = code[pc];
-        switch ((Opcode)op) {
-        case OP_PUSH_TRUE:
-        case OP_PUSH_FALSE:
+    DISPATCH_START
+        CASE(PUSH_TRUE):
+        CASE(PUSH_FALSE):
             sp++;
             stack[sp] = (GdlValue){ VT_NUM, 0, { .num = op == OP_PUSH_TRUE } };
             deps_clear(DEPS(sp), W);
-            pc += 1;
-            break;
-        case OP_PUSH_UNKNOWN:
+            NEXT(1);
+        CASE(PUSH_UNKNOWN):
             sp++;
             stack[sp].tag = VT_UNKNOWN;
             deps_clear(DEPS(sp), W);
-            pc += 1;
-            break;
-        case OP_PUSH_NUM:
+            NEXT(1);
+        CASE(PUSH_NUM):
             sp++;
             stack[sp] = (GdlValue){ VT_NUM, 0, { .num = p->numbers[rd16(code + pc + 1)] } };
             deps_clear(DEPS(sp), W);
-            pc += 3;
-            break;
-        case OP_PUSH_STR: {
+            NEXT(3);
+        CASE(PUSH_STR): {
             uint16_t s = rd16(code + pc + 1);
             sp++;
             stack[sp] = (GdlValue){ VT_STR, p->string_lens[s], { .str = p->strings[s] } };
             deps_clear(DEPS(sp), W);
-            pc += 3;
-            break;
+            NEXT(3);
         }
-        case OP_LOAD_FACT: {
+        CASE(LOAD_FACT): {
             uint16_t f = rd16(code + pc + 1);
             const GdlFact *fact = &p->facts[f];
             sp++;
@@ -306,35 +337,30 @@ void gdl_vm_run(GdlVm *vm)
             } else {
                 deps_copy(DEPS(sp), vm->fact_deps + (size_t)f * W, W);
             }
-            pc += 3;
-            break;
+            NEXT(3);
         }
-        case OP_LOAD_PARAM:
+        CASE(LOAD_PARAM):
             sp++;
             stack[sp] = (GdlValue){ VT_NUM, 0, { .num = vm->params[rd16(code + pc + 1)] } };
             deps_clear(DEPS(sp), W);
-            pc += 3;
-            break;
-        case OP_STORE_FACT: {
+            NEXT(3);
+        CASE(STORE_FACT): {
             uint16_t f = rd16(code + pc + 1);
             vm->facts[f] = stack[sp];
             deps_copy(vm->fact_deps + (size_t)f * W, DEPS(sp), W);
             sp--;
-            pc += 3;
-            break;
+            NEXT(3);
         }
-        case OP_NOT:
+        CASE(NOT):
             if (stack[sp].tag == VT_NUM)
                 stack[sp].as.num = stack[sp].as.num == 0;
-            pc += 1;
-            break;
-        case OP_AND:
-        case OP_OR:
+            NEXT(1);
+        CASE(AND):
+        CASE(OR):
             kleene(&stack[sp - 1], DEPS(sp - 1), &stack[sp], DEPS(sp), W, op == OP_OR);
             sp--;
-            pc += 1;
-            break;
-        case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
+            NEXT(1);
+        CASE(EQ): CASE(NE): CASE(LT): CASE(LE): CASE(GT): CASE(GE): {
             GdlValue *a = &stack[sp - 1], *b = &stack[sp];
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
                 double x = a->as.num, y = b->as.num;
@@ -343,20 +369,18 @@ void gdl_vm_run(GdlVm *vm)
                 *a = (GdlValue){ VT_NUM, 0, { .num = r } };
             }
             sp--;
-            pc += 1;
-            break;
+            NEXT(1);
         }
-        case OP_STR_EQ: {
+        CASE(STR_EQ): {
             GdlValue *a = &stack[sp - 1], *b = &stack[sp];
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
                 bool r = a->tag == VT_STR && b->tag == VT_STR && a->len == b->len && memcmp(a->as.str, b->as.str, a->len) == 0;
                 *a = (GdlValue){ VT_NUM, 0, { .num = r } };
             }
             sp--;
-            pc += 1;
-            break;
+            NEXT(1);
         }
-        case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: {
+        CASE(ADD): CASE(SUB): CASE(MUL): CASE(DIV): {
             GdlValue *a = &stack[sp - 1], *b = &stack[sp];
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
                 double x = a->as.num, y = b->as.num, r;
@@ -369,19 +393,16 @@ void gdl_vm_run(GdlVm *vm)
                 }
             }
             sp--;
-            pc += 1;
-            break;
+            NEXT(1);
         }
-        case OP_NEG:
+        CASE(NEG):
             if (stack[sp].tag == VT_NUM)
                 stack[sp].as.num = -stack[sp].as.num;
-            pc += 1;
-            break;
-        case OP_KNOWN:
+            NEXT(1);
+        CASE(KNOWN):
             stack[sp] = (GdlValue){ VT_NUM, 0, { .num = stack[sp].tag != VT_UNKNOWN } };
-            pc += 1;
-            break;
-        case OP_COALESCE: {
+            NEXT(1);
+        CASE(COALESCE): {
             GdlValue *a = &stack[sp - 1], *b = &stack[sp];
             if (a->tag == VT_UNKNOWN) {
                 if (b->tag != VT_UNKNOWN) {
@@ -392,11 +413,10 @@ void gdl_vm_run(GdlVm *vm)
                 }
             }
             sp--;
-            pc += 1;
-            break;
+            NEXT(1);
         }
-        case OP_AT_LEAST:
-        case OP_COUNT: {
+        CASE(AT_LEAST):
+        CASE(COUNT): {
             uint32_t n = code[pc + 1];
             int first = sp - (int)n + 1;
             uint32_t t = 0, u = 0;
@@ -432,22 +452,20 @@ void gdl_vm_run(GdlVm *vm)
             deps_copy(DEPS(dst), dd, W);
             stack[dst] = result;
             sp = dst;
-            pc += 2;
-            break;
+            NEXT(2);
         }
-        case OP_DAYS_BETWEEN:
-        case OP_WEEKS_BETWEEN: {
+        CASE(DAYS_BETWEEN):
+        CASE(WEEKS_BETWEEN): {
             GdlValue *a = &stack[sp - 1], *b = &stack[sp];
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
                 double d = b->as.num - a->as.num;
                 *a = (GdlValue){ VT_NUM, 0, { .num = op == OP_DAYS_BETWEEN ? d : trunc(d / 7) } };
             }
             sp--;
-            pc += 1;
-            break;
+            NEXT(1);
         }
-        case OP_SUM_LIST:
-        case OP_SUM_ITEMS: {
+        CASE(SUM_LIST):
+        CASE(SUM_ITEMS): {
             GdlValue *a = &stack[sp];
             uint32_t from = 0, to = a->len;
             if (op == OP_SUM_ITEMS) {
@@ -462,29 +480,28 @@ void gdl_vm_run(GdlVm *vm)
                     s += a->as.items[i];
                 *a = (GdlValue){ VT_NUM, 0, { .num = s } };
             }
-            pc += op == OP_SUM_LIST ? 1 : 3;
-            break;
+            NEXT(op == OP_SUM_LIST ? 1 : 3);
         }
-        case OP_CLASSIFY_ROW: {
+        CASE(CLASSIFY_ROW): {
             GdlValue *c = &stack[sp];
             if (gdl_is_false(c)) {
                 sp--;
-                pc += 5;
-                break;
+                NEXT(5);
             }
             if (c->tag != VT_UNKNOWN)
                 *c = (GdlValue){ VT_NUM, 0, { .num = p->numbers[rd16(code + pc + 3)] } };
             pc = rd16(code + pc + 1);
-            break;
+            NEXT(0);
         }
-        case OP_JUMP:
+        CASE(JUMP):
             pc = rd16(code + pc + 1);
-            break;
-        case OP_HALT:
+            NEXT(0);
+        CASE(HALT):
             return;
-        case OP_INVALID:
-        default:
+        CASE(INVALID):
             return;     /* unreachable: the verifier rejects these */
-        }
-    }
+    DISPATCH_END
 }
+#if GDL_COMPUTED_GOTO
+#pragma GCC diagnostic pop
+#endif
