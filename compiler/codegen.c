@@ -199,6 +199,7 @@ static void emit(Gen *g, Opcode op, uint32_t a, uint32_t b)
     case FMT_C: byte(g, (uint8_t)a); break;
     case FMT_II: byte(g, (uint8_t)a); byte(g, (uint8_t)b); break;
     case FMT_JK: u16(g, a); u16(g, b); break;
+    case FMT_FKC: u16(g, a); u16(g, b & 0xffff); byte(g, (uint8_t)(b >> 16)); break;
     default: u16(g, a); break;
     }
 }
@@ -246,25 +247,75 @@ static Ty type_of(Gen *g, AstNode *e)
     return check_expr(g->c, e);
 }
 
-static void gen_compare(Gen *g, AstNode *e)
+/* The fact a bare name reads, or -1 (a parameter, a function argument). */
+static int fact_of(Gen *g, AstNode *e)
 {
-    Ty tl, tr;
-    check_operands(g->c, e->a, e->b, &tl, &tr);
+    if (e->kind != AST_NAME || check_is_member(g->c, e))
+        return -1;
+    if (g->c->env)
+        for (uint32_t i = 0; i < g->c->env->fn->list.count; i++)
+            if (strcmp(g->c->env->fn->list.items[i]->name, e->name) == 0)
+                return -1;
+    Symbol *s = sym_lookup(g->c, e->name);
+    return s && s->kind != SYM_PARAM && s->fact >= 0 ? s->fact : -1;
+}
+
+/* The constant a compare operand stands for: a number, a date, an enum value. */
+static bool const_operand(Gen *g, AstNode *e, Ty other, double *v)
+{
+    if (other.kind == TY_ENUM && check_is_member(g->c, e)) {
+        *v = enum_index(other.enum_of, e->name);
+        return true;
+    }
+    if (e->kind == AST_DATE)
+        return gdl_date_parse_str(e->str, v);
+    return const_number(e, v);
+}
+
+/* l <op> r for operands of types tl, tr (already checked). fact <op>
+ * constant, the commonest test, is the one instruction FACT_CMP_K. */
+static void gen_cmp(Gen *g, AstNode *l, int op, AstNode *r, Ty tl, Ty tr)
+{
+    static const uint8_t CMP_OF[] = { [OP_EQ_] = CMP_EQ, [OP_NE_] = CMP_NE, [OP_LT_] = CMP_LT,
+                                      [OP_LE_] = CMP_LE, [OP_GT_] = CMP_GT, [OP_GE_] = CMP_GE };
+    static const uint8_t MIRROR[] = { [CMP_EQ] = CMP_EQ, [CMP_NE] = CMP_NE, [CMP_LT] = CMP_GT,
+                                      [CMP_LE] = CMP_GE, [CMP_GT] = CMP_LT, [CMP_GE] = CMP_LE };
     if (tl.kind == TY_ANY)
         tl = tr;
     if (tr.kind == TY_ANY)
         tr = tl;
-    gen_operand(g, e->a, tr);
-    gen_operand(g, e->b, tl);
+    if (tl.kind != TY_STRING && tl.kind != TY_LIST) {
+        double k;
+        int f;
+        if ((f = fact_of(g, l)) >= 0 && const_operand(g, r, tl, &k)) {
+            mark_line(g, l->span);
+            emit(g, OP_FACT_CMP_K, (uint32_t)f, number(g, k) | (uint32_t)CMP_OF[op] << 16);
+            return;
+        }
+        if ((f = fact_of(g, r)) >= 0 && const_operand(g, l, tr, &k)) {
+            mark_line(g, r->span);
+            emit(g, OP_FACT_CMP_K, (uint32_t)f, number(g, k) | (uint32_t)MIRROR[CMP_OF[op]] << 16);
+            return;
+        }
+    }
+    gen_operand(g, l, tr);
+    gen_operand(g, r, tl);
     if (tl.kind == TY_STRING) {
         emit(g, OP_STR_EQ, 0, 0);
-        if (e->op == OP_NE_)
+        if (op == OP_NE_)
             emit(g, OP_NOT, 0, 0);
         return;
     }
     static const Opcode CMP[] = { [OP_EQ_] = OP_EQ, [OP_NE_] = OP_NE, [OP_LT_] = OP_LT,
                                   [OP_LE_] = OP_LE, [OP_GT_] = OP_GT, [OP_GE_] = OP_GE };
-    emit(g, CMP[e->op], 0, 0);
+    emit(g, CMP[op], 0, 0);
+}
+
+static void gen_compare(Gen *g, AstNode *e)
+{
+    Ty tl, tr;
+    check_operands(g->c, e->a, e->b, &tl, &tr);
+    gen_cmp(g, e->a, e->op, e->b, tl, tr);
 }
 
 static void gen_name(Gen *g, AstNode *e)
@@ -376,21 +427,17 @@ static void gen_expr(Gen *g, AstNode *e)
         return;
     case AST_RANGE_TEST: {
         AstNode *r = e->b;
-        gen_expr(g, e->a);
-        gen_expr(g, r->a);
-        emit(g, (r->flags & RANGE_LO_EXCL) ? OP_GT : OP_GE, 0, 0);
-        gen_expr(g, e->a);
-        gen_expr(g, r->b);
-        emit(g, (r->flags & RANGE_HI_EXCL) ? OP_LT : OP_LE, 0, 0);
+        Ty tx = type_of(g, e->a), tlo = type_of(g, r->a), thi = type_of(g, r->b);
+        gen_cmp(g, e->a, (r->flags & RANGE_LO_EXCL) ? OP_GT_ : OP_GE_, r->a, tx, tlo);
+        gen_cmp(g, e->a, (r->flags & RANGE_HI_EXCL) ? OP_LT_ : OP_LE_, r->b, tx, thi);
         emit(g, OP_AND, 0, 0);
         return;
     }
     case AST_SET_TEST: {
         Ty tx = type_of(g, e->a);
         for (uint32_t i = 0; i < e->list.count; i++) {
-            gen_expr(g, e->a);
-            gen_operand(g, e->list.items[i], tx);
-            emit(g, OP_EQ, 0, 0);
+            AstNode *m = e->list.items[i];
+            gen_cmp(g, e->a, OP_EQ_, m, tx, check_is_member(g->c, m) ? tx : type_of(g, m));
             if (i)
                 emit(g, OP_OR, 0, 0);
         }

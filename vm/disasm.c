@@ -149,9 +149,19 @@ static void fmt_jk(const GdlProgram *p, const uint8_t *ins, Operands *o)
     snprintf(o->note, sizeof o->note, "to %04x, value %s", t, num);
 }
 
+static void fmt_fkc(const GdlProgram *p, const uint8_t *ins, Operands *o)
+{
+    static const char *const CMP_TEXT[CMP__COUNT] = { "==", "!=", "<", "<=", ">", ">=" };
+    uint32_t f = rd_u16(ins + 1), k = rd_u16(ins + 3), c = ins[5];
+    char num[64];
+    number_note(p, k, num, sizeof num);
+    snprintf(o->ops, sizeof o->ops, "%u %u %u", f, k, c);
+    snprintf(o->note, sizeof o->note, "%s %s %s", fact_name(p, f), c < CMP__COUNT ? CMP_TEXT[c] : "?", num);
+}
+
 static const OperandPrinter PRINTERS[FMT__COUNT] = {
     [FMT_NONE] = fmt_none, [FMT_K] = fmt_k, [FMT_S] = fmt_s, [FMT_F] = fmt_f, [FMT_P] = fmt_p,
-    [FMT_C] = fmt_c, [FMT_II] = fmt_ii, [FMT_J] = fmt_j, [FMT_JK] = fmt_jk,
+    [FMT_C] = fmt_c, [FMT_II] = fmt_ii, [FMT_J] = fmt_j, [FMT_JK] = fmt_jk, [FMT_FKC] = fmt_fkc,
 };
 
 /* ---- instructions ----------------------------------------------------- */

@@ -15,10 +15,14 @@ typedef enum {
     FMT_II,     /* u8 first item, u8 last item */
     FMT_J,      /* u16 absolute jump target */
     FMT_JK,     /* u16 jump target, u16 number-pool index */
+    FMT_FKC,    /* u16 fact slot, u16 number-pool index, u8 comparison (CMP_*) */
     FMT__COUNT
 } OpFormat;
 
 enum { OPF_NONE = 0, OPF_JUMP = 1, OPF_TERM = 2 };
+
+/* The comparison of FACT_CMP_K, in the order of the EQ..GE opcodes. */
+enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP__COUNT };
 
 typedef enum {
 #define OP(name, fmt, pop, push, brpush, flags, doc) OP_##name,

@@ -365,7 +365,7 @@ static bool verify_outcomes(Verifier *v)
 typedef struct {
     uint32_t pc, size;
     const OpInfo *info;
-    uint32_t a, b;          /* operands in format order; 0 when absent */
+    uint32_t a, b, c;       /* operands in format order; 0 when absent */
 } Insn;
 
 static uint32_t rd_u16(const uint8_t *c)
@@ -376,12 +376,13 @@ static uint32_t rd_u16(const uint8_t *c)
 /* Reads the operands of the format: u8 for counts and items, u16 otherwise. */
 static void decode_operands(const uint8_t *c, Insn *in)
 {
-    in->a = in->b = 0;
+    in->a = in->b = in->c = 0;
     switch ((OpFormat)in->info->format) {
     case FMT_NONE: break;
     case FMT_C: in->a = c[1]; break;
     case FMT_II: in->a = c[1]; in->b = c[2]; break;
     case FMT_JK: in->a = rd_u16(c + 1); in->b = rd_u16(c + 3); break;
+    case FMT_FKC: in->a = rd_u16(c + 1); in->b = rd_u16(c + 3); in->c = c[5]; break;
     case FMT_K: case FMT_S: case FMT_F: case FMT_P: case FMT_J: in->a = rd_u16(c + 1); break;
     case FMT__COUNT: break;
     }
@@ -432,6 +433,10 @@ static bool check_operands(Verifier *v, const Insn *in)
         return true;
     case FMT_J: return check_target(v, in, in->a);
     case FMT_JK: return check_target(v, in, in->a) && check_index(v, in, "number", in->b, p->nnumbers);
+    case FMT_FKC:
+        if (in->c >= CMP__COUNT)
+            return fail(v, "%s comparison %u unknown (0 to %d)", in->info->name, in->c, CMP__COUNT - 1);
+        return check_index(v, in, "fact", in->a, p->nfacts) && check_index(v, in, "number", in->b, p->nnumbers);
     case FMT__COUNT: break;
     }
     return fail(v, "opcode table: %s has an invalid operand format %u", in->info->name, in->info->format);
@@ -502,8 +507,10 @@ static bool step(Verifier *v, CodeState *st, const Insn *in)
     Opcode op = (Opcode)p->code[in->pc];
     if (op == OP_STORE_FACT && !check_store(v, st, in))
         return false;
-    if (op == OP_LOAD_FACT && in->a >= p->ninputs && v->store_pc[in->a] == VERIFY_NO_PC)
-        return fail(v, "LOAD_FACT of fact %u '%s' before its STORE_FACT", in->a, fact_name(v, in->a));
+    /* Any instruction that reads a fact operand reads it after its store. */
+    bool reads_fact = (info->format == FMT_F && op != OP_STORE_FACT) || info->format == FMT_FKC;
+    if (reads_fact && in->a >= p->ninputs && v->store_pc[in->a] == VERIFY_NO_PC)
+        return fail(v, "%s of fact %u '%s' before its STORE_FACT", info->name, in->a, fact_name(v, in->a));
 
     int after = st->depth - pop;
     if (info->flags & OPF_JUMP) {
@@ -539,7 +546,7 @@ static bool verify_code(Verifier *v)
             return fail(v, "invalid opcode %u (there are %d)", op, (int)NUM_OPCODES);
         if (op == OP_INVALID)
             return fail(v, "opcode 0 (%s): zeroed or corrupt code", OP_INFO[op].name);
-        Insn in = { pc, 0, &OP_INFO[op], 0, 0 };
+        Insn in = { pc, 0, &OP_INFO[op], 0, 0, 0 };
         if (in.info->format >= FMT__COUNT)
             return fail(v, "opcode table: %s has an invalid operand format %u", in.info->name, in.info->format);
         in.size = OP_FORMAT_SIZE[in.info->format];

@@ -134,6 +134,12 @@ static void insn_text(const GdlProgram *p, const uint32_t *starts, uint32_t n, u
     case FMT_JK:
         snprintf(buf, len, "%s ->%u #%g", info->name, index_of(starts, n, rd16(c + 1), p), p->numbers[rd16(c + 3)]);
         break;
+    case FMT_FKC: {
+        static const char *const CMP_TEXT[CMP__COUNT] = { "==", "!=", "<", "<=", ">", ">=" };
+        snprintf(buf, len, "%s %s %s #%g", info->name, gdl_str(p, p->facts[rd16(c + 1)].name),
+                 c[5] < CMP__COUNT ? CMP_TEXT[c[5]] : "?", p->numbers[rd16(c + 3)]);
+        break;
+    }
     default: snprintf(buf, len, "?"); break;
     }
 }
@@ -297,9 +303,9 @@ static void test_opcode_sequence_builtins(void)
              "define ge = s >= green\n"
              "define an = any(a, b, c)\n"
              "define neg = -x\n");
-    BLOCK_IS(b, "r", "LOAD_FACT x; PUSH_NUM #1; GE; LOAD_FACT x; PUSH_NUM #5; LT; AND; STORE_FACT r");
-    BLOCK_IS(b, "r2", "LOAD_FACT x; PUSH_NUM #1; GT; LOAD_FACT x; PUSH_NUM #5; LE; AND; STORE_FACT r2");
-    BLOCK_IS(b, "st", "LOAD_FACT s; PUSH_NUM #0; EQ; LOAD_FACT s; PUSH_NUM #2; EQ; OR; STORE_FACT st");
+    BLOCK_IS(b, "r", "FACT_CMP_K x >= #1; FACT_CMP_K x < #5; AND; STORE_FACT r");
+    BLOCK_IS(b, "r2", "FACT_CMP_K x > #1; FACT_CMP_K x <= #5; AND; STORE_FACT r2");
+    BLOCK_IS(b, "st", "FACT_CMP_K s == #0; FACT_CMP_K s == #2; OR; STORE_FACT st");
     BLOCK_IS(b, "ne", "LOAD_FACT name; PUSH_STR \"bob\"; STR_EQ; NOT; STORE_FACT ne");
     BLOCK_IS(b, "al", "PUSH_NUM #2; LOAD_FACT a; LOAD_FACT b; LOAD_FACT c; AT_LEAST 3; STORE_FACT al");
     BLOCK_IS(b, "cn", "LOAD_FACT a; LOAD_FACT b; COUNT 2; STORE_FACT cn");
@@ -308,7 +314,7 @@ static void test_opcode_sequence_builtins(void)
     BLOCK_IS(b, "kn", "LOAD_FACT x; KNOWN; STORE_FACT kn");
     BLOCK_IS(b, "co", "LOAD_FACT x; LOAD_FACT y; COALESCE; PUSH_NUM #0; COALESCE; STORE_FACT co");
     BLOCK_IS(b, "gt", "LOAD_FACT x; LOAD_PARAM lim; GT; STORE_FACT gt");
-    BLOCK_IS(b, "ge", "LOAD_FACT s; PUSH_NUM #1; GE; STORE_FACT ge");
+    BLOCK_IS(b, "ge", "FACT_CMP_K s >= #1; STORE_FACT ge");
     BLOCK_IS(b, "an", "LOAD_FACT a; LOAD_FACT b; OR; LOAD_FACT c; OR; STORE_FACT an");
     BLOCK_IS(b, "neg", "LOAD_FACT x; NEG; STORE_FACT neg");
     built_free(b);
@@ -347,8 +353,8 @@ static void test_constant_folding(void)
              "define n = x > -(7 + 4)\n"
              "define q = x / (1 - 1)\n"
              "define m = x * (10 / 4)\n");
-    BLOCK_IS(b, "w", "LOAD_FACT d; PUSH_NUM #6; GE; STORE_FACT w");
-    BLOCK_IS(b, "n", "LOAD_FACT x; PUSH_NUM #-11; GT; STORE_FACT n");
+    BLOCK_IS(b, "w", "FACT_CMP_K d >= #6; STORE_FACT w");
+    BLOCK_IS(b, "n", "FACT_CMP_K x > #-11; STORE_FACT n");
     /* A constant division by zero is left to run time, where it is unknown. */
     BLOCK_IS(b, "q", "LOAD_FACT x; PUSH_NUM #0; DIV; STORE_FACT q");
     BLOCK_IS(b, "m", "LOAD_FACT x; PUSH_NUM #2.5; MUL; STORE_FACT m");
@@ -460,10 +466,12 @@ static void test_pools_deduplicated(void)
             CU_ASSERT_EQUAL(rd16(c + 1), bob);
             npush_str++;
         }
-        if (c[0] == OP_PUSH_NUM && p->numbers[rd16(c + 1)] == 6) {
-            if (k6 != 0xFFFFFFFFu && k6 != rd16(c + 1))
+        /* the constant 6, pushed alone or compared with a fact */
+        uint32_t kop = c[0] == OP_PUSH_NUM ? 1 : c[0] == OP_FACT_CMP_K ? 3 : 0;
+        if (kop && p->numbers[rd16(c + kop)] == 6) {
+            if (k6 != 0xFFFFFFFFu && k6 != rd16(c + kop))
                 same6 = false;
-            k6 = rd16(c + 1);
+            k6 = rd16(c + kop);
             npush6++;
         }
         pc += OP_FORMAT_SIZE[OP_INFO[c[0]].format];
@@ -499,11 +507,17 @@ static void test_max_stack(void)
     CU_ASSERT_EQUAL(al->p->max_stack, 5);
     CU_ASSERT_EQUAL(simulate_max_stack(al->p), al->p->max_stack);
     built_free(al);
-    /* x in [1, 5) and a: x >= 1 stays while x < 5 is computed (3), then a (2). */
+    /* x in [1, 5) and a: each bound is one FACT_CMP_K, so x >= 1 stays while
+     * x < 5 is pushed (2), then a (2). */
     BUILD(rg, "input x: number\ninput a: bool\ndefine r = x in [1, 5) and a\n");
-    CU_ASSERT_EQUAL(rg->p->max_stack, 3);
+    CU_ASSERT_EQUAL(rg->p->max_stack, 2);
     CU_ASSERT_EQUAL(simulate_max_stack(rg->p), rg->p->max_stack);
     built_free(rg);
+    /* With a computed bound the operands are pushed: x, 1 + n (3 deep). */
+    BUILD(rg2, "input x: number\ninput n: number\ninput a: bool\ndefine r = x in [n + 1, 5) and a\n");
+    CU_ASSERT_EQUAL(rg2->p->max_stack, 3);
+    CU_ASSERT_EQUAL(simulate_max_stack(rg2->p), rg2->p->max_stack);
+    built_free(rg2);
 }
 
 /* A stack deeper than GDL_MAX_STACK is a compile error, not a program. */
