@@ -21,7 +21,7 @@ typedef struct {
     Compiler *c;
     Arena *out;
     GdlProgram *p;
-    uint32_t cap_strings, cap_numbers, cap_code, cap_lines, cap_syms;
+    uint32_t cap_strings, cap_lens, cap_numbers, cap_code, cap_lines, cap_syms;
     uint16_t *string_hash;      /* open addressing: index + 1, 0 = empty */
     uint32_t string_hash_cap;
     int depth;                  /* current stack depth */
@@ -61,13 +61,22 @@ static uint32_t str_hash(const char *s, size_t n)
 static uint16_t intern_n(Gen *g, const char *s, size_t n)
 {
     GdlProgram *p = g->p;
-    if (!g->string_hash) {
-        g->string_hash_cap = 1u << 17;  /* > 2 * GDL_MAX_STRINGS: never needs to grow */
-        g->string_hash = calloc(g->string_hash_cap, sizeof(uint16_t));
-        if (!g->string_hash) {
+    if (2 * (p->nstrings + 1) > g->string_hash_cap) {    /* keep the table at most half full */
+        uint32_t cap = g->string_hash_cap ? g->string_hash_cap * 2 : 1024;
+        uint16_t *table = calloc(cap, sizeof(uint16_t));
+        if (!table) {
             g->failed = true;
             return 0;
         }
+        for (uint32_t i = 0; i < p->nstrings; i++) {
+            uint32_t h = str_hash(p->strings[i], p->string_lens[i]) & (cap - 1);
+            while (table[h])
+                h = (h + 1) & (cap - 1);
+            table[h] = (uint16_t)(i + 1);
+        }
+        free(g->string_hash);
+        g->string_hash = table;
+        g->string_hash_cap = cap;
     }
     uint32_t mask = g->string_hash_cap - 1;
     for (uint32_t h = str_hash(s, n) & mask;; h = (h + 1) & mask) {
@@ -80,17 +89,10 @@ static uint16_t intern_n(Gen *g, const char *s, size_t n)
                 g->failed = true;
                 return 0;
             }
+            GROW(g, p->string_lens, p->nstrings, g->cap_lens, uint32_t);
             GROW(g, p->strings, p->nstrings, g->cap_strings, const char *);
             if (g->failed)
                 return 0;
-            uint32_t *lens = arena_alloc(g->out, sizeof(uint32_t) * g->cap_strings);
-            if (!lens) {
-                g->failed = true;
-                return 0;
-            }
-            if (p->nstrings)
-                memcpy(lens, p->string_lens, sizeof(uint32_t) * p->nstrings);
-            p->string_lens = lens;
             p->strings[p->nstrings] = arena_strndup(g->out, s, n);
             p->string_lens[p->nstrings] = (uint32_t)n;
             g->string_hash[h] = (uint16_t)(p->nstrings + 1);

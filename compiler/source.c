@@ -47,17 +47,36 @@ int source_load(SourceSet *s, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
         return -1;
     }
-    /* Read in pieces up to the limit; a larger file is an error, not a truncation. */
+    /* Size the buffer from the file (plus one byte, so a file that grew or a
+     * pipe is still caught by the limit); a larger file is an error, not a
+     * truncation. */
+    size_t want = SOURCE_MAX_BYTES + 1;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long size = ftell(f);
+        if (size >= 0 && (unsigned long)size < SOURCE_MAX_BYTES)
+            want = (size_t)size + 1;
+        rewind(f);
+    }
     size_t len = 0;
     Arena tmp;
-    arena_init(&tmp, 0);
-    char *buf = arena_alloc(&tmp, SOURCE_MAX_BYTES + 1);
+    arena_init(&tmp, want + 64);
+    char *buf = arena_alloc(&tmp, want);
     int rc = -1;
     if (!buf) {
         snprintf(err, errlen, "out of memory reading '%s'", path);
         goto done;
     }
-    len = fread(buf, 1, SOURCE_MAX_BYTES + 1, f);
+    len = fread(buf, 1, want, f);
+    if (len == want && want <= SOURCE_MAX_BYTES) {    /* grew since ftell: read the rest up to the limit */
+        char *big = arena_alloc(&tmp, SOURCE_MAX_BYTES + 1);
+        if (!big) {
+            snprintf(err, errlen, "out of memory reading '%s'", path);
+            goto done;
+        }
+        memcpy(big, buf, len);
+        len += fread(big + len, 1, SOURCE_MAX_BYTES + 1 - len, f);
+        buf = big;
+    }
     if (ferror(f)) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         goto done;
