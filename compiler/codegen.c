@@ -345,12 +345,32 @@ static void gen_name(Gen *g, AstNode *e)
         emit(g, OP_LOAD_FACT, (uint32_t)s->fact, 0);
 }
 
+static int fact_of(Gen *g, AstNode *e);
+
+/* A Kleene and/or with its right operand: a fact is folded into the
+ * operator (AND_FACT / OR_FACT), anything else is pushed first. */
+static void gen_logic_operand(Gen *g, AstNode *right, Opcode op)
+{
+    int f = fact_of(g, right);
+    if (f >= 0) {
+        mark_line(g, right->span);
+        emit(g, op == OP_AND ? OP_AND_FACT : OP_OR_FACT, (uint32_t)f, 0);
+        return;
+    }
+    gen_expr(g, right);
+    emit(g, op, 0, 0);
+}
+
 static void gen_chain(Gen *g, AstNode **args, uint32_t n, Opcode op)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        gen_expr(g, args[i]);
-        if (i)
+    gen_expr(g, args[0]);
+    for (uint32_t i = 1; i < n; i++) {
+        if (op == OP_AND || op == OP_OR) {
+            gen_logic_operand(g, args[i], op);
+        } else {
+            gen_expr(g, args[i]);
             emit(g, op, 0, 0);
+        }
     }
 }
 
@@ -447,8 +467,8 @@ static void gen_expr(Gen *g, AstNode *e)
     }
     case AST_BINARY:
         switch (e->op) {
-        case OP_OR_: gen_expr(g, e->a); gen_expr(g, e->b); emit(g, OP_OR, 0, 0); return;
-        case OP_AND_: gen_expr(g, e->a); gen_expr(g, e->b); emit(g, OP_AND, 0, 0); return;
+        case OP_OR_: gen_expr(g, e->a); gen_logic_operand(g, e->b, OP_OR); return;
+        case OP_AND_: gen_expr(g, e->a); gen_logic_operand(g, e->b, OP_AND); return;
         case OP_EQ_: case OP_NE_: case OP_LT_: case OP_LE_: case OP_GT_: case OP_GE_:
             gen_compare(g, e);
             return;

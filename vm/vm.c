@@ -197,6 +197,14 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
 
 /* ---- provenance sets ------------------------------------------------- */
 
+/* The helpers below run once or more per instruction: inline them even
+ * where the compiler would call (they are used from several handlers). */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
 #define DEPS(i) (sdeps + (size_t)(i) * W)
 
 /* Sets are a few words (a multiple of four, see gdl_vm_init); loops over
@@ -234,7 +242,7 @@ static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
 /* Kleene and/or on two operands at a (result) and b. For `and` the value
  * that decides is false, for `or` it is true; provenance follows the
  * deciding operands, or the unknown ones when nothing decides. */
-static void kleene(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W, double decider)
+ALWAYS_INLINE void kleene(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W, double decider)
 {
     bool a_dec = a->tag == VT_NUM && (a->as.num != 0) == (decider != 0);
     bool b_dec = b->tag == VT_NUM && (b->as.num != 0) == (decider != 0);
@@ -259,7 +267,7 @@ static void kleene(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t 
 }
 
 /* Strict operators: unknown in, unknown out (provenance: the unknowns). */
-static bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W)
+ALWAYS_INLINE bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W)
 {
     bool au = a->tag == VT_UNKNOWN, bu = b->tag == VT_UNKNOWN;
     if (au || bu) {
@@ -394,6 +402,14 @@ void gdl_vm_run(GdlVm *vm)
             if (stack[sp].tag == VT_NUM)
                 stack[sp].as.num = stack[sp].as.num == 0;
             NEXT(1);
+        CASE(AND_FACT):
+        CASE(OR_FACT): {
+            uint16_t f = rd16(code + pc + 1);
+            uint64_t *scratch = DEPS(p->max_stack);
+            fact_provenance(vm, &p->facts[f], f, scratch);
+            kleene(&stack[sp], DEPS(sp), &vm->facts[f], scratch, W, op == OP_OR_FACT);
+            NEXT(3);
+        }
         CASE(AND):
         CASE(OR):
             kleene(&stack[sp - 1], DEPS(sp - 1), &stack[sp], DEPS(sp), W, op == OP_OR);

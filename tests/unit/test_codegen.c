@@ -257,7 +257,7 @@ static void test_opcode_sequence_outcomes(void)
              "advice v do \"C.1\"\n  en \"x\"\n");
     BLOCK_IS(b, "exclusion:e1", "LOAD_FACT a; STORE_FACT exclusion:e1");
     BLOCK_IS(b, "exclusion:e2", "LOAD_FACT b; STORE_FACT exclusion:e2");
-    BLOCK_IS(b, "red_flag:rf", "LOAD_FACT a; LOAD_FACT b; AND; STORE_FACT red_flag:rf");
+    BLOCK_IS(b, "red_flag:rf", "LOAD_FACT a; AND_FACT b; STORE_FACT red_flag:rf");
     BLOCK_IS(b, "advice:v", "PUSH_TRUE; STORE_FACT advice:v");      /* no `when`: always */
     /* in_scope = not (e1 or e2); red_flagged = any red flag */
     BLOCK_IS(b, "in_scope", "LOAD_FACT exclusion:e1; LOAD_FACT exclusion:e2; OR; NOT; STORE_FACT in_scope");
@@ -315,7 +315,7 @@ static void test_opcode_sequence_builtins(void)
     BLOCK_IS(b, "co", "LOAD_FACT x; LOAD_FACT y; COALESCE; PUSH_NUM #0; COALESCE; STORE_FACT co");
     BLOCK_IS(b, "gt", "LOAD_FACT x; LOAD_PARAM lim; GT; STORE_FACT gt");
     BLOCK_IS(b, "ge", "FACT_CMP_K s >= #1; STORE_FACT ge");
-    BLOCK_IS(b, "an", "LOAD_FACT a; LOAD_FACT b; OR; LOAD_FACT c; OR; STORE_FACT an");
+    BLOCK_IS(b, "an", "LOAD_FACT a; OR_FACT b; OR_FACT c; STORE_FACT an");
     BLOCK_IS(b, "neg", "LOAD_FACT x; NEG; STORE_FACT neg");
     built_free(b);
 }
@@ -489,18 +489,25 @@ static void test_pools_deduplicated(void)
 
 static void test_max_stack(void)
 {
-    /* a and (b and (c and d)): a, b, c, d on the stack before the first AND. */
+    /* a and (b and (c and not d)): a, b, c, d on the stack before NOT and the
+     * first AND (a fact as right operand would fold into AND_FACT). */
     BUILD(r, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
-             "define right = a and (b and (c and d))\ndefine left = a and b and c and d\n");
+             "define right = a and (b and (c and not d))\ndefine left = a and b and c and d\n");
     CU_ASSERT_EQUAL(r->p->max_stack, 4);
     CU_ASSERT_EQUAL(simulate_max_stack(r->p), r->p->max_stack);
     built_free(r);
-    /* Left-nested: never more than two. */
+    /* Left-nested over facts: a, then AND_FACT b, c, d in place: one deep. */
     BUILD(l, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
              "define left = a and b and c and d\n");
-    CU_ASSERT_EQUAL(l->p->max_stack, 2);
+    CU_ASSERT_EQUAL(l->p->max_stack, 1);
     CU_ASSERT_EQUAL(simulate_max_stack(l->p), l->p->max_stack);
     built_free(l);
+    /* Left-nested over computed operands: never more than two. */
+    BUILD(l2, "input a: bool\ninput b: bool\ninput c: bool\n"
+              "define left = not a and not b and not c\n");
+    CU_ASSERT_EQUAL(l2->p->max_stack, 2);
+    CU_ASSERT_EQUAL(simulate_max_stack(l2->p), l2->p->max_stack);
+    built_free(l2);
     /* at_least(2, a, b, c, d): the count and four facts. */
     BUILD(al, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
               "define r = at_least(2, a, b, c, d)\n");
