@@ -38,25 +38,40 @@ static inline bool eat(Cursor *c, char ch)
     return false;
 }
 
+/* True when no byte of s[0, n) is a control character, non-ASCII or a
+ * backslash: eight bytes at a time (SWAR), then the tail. */
+static bool plain_span(const unsigned char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t below_space = (x - 0x20 * ones) & ~x & highs;   /* exact once no high bit is set */
+        uint64_t y = x ^ ('\\' * ones);
+        uint64_t backslash = (y - ones) & ~y & highs;
+        if ((x & highs) | below_space | backslash)
+            return false;
+    }
+    for (; i < n; i++)
+        if (s[i] < 0x20 || s[i] >= 0x80 || s[i] == '\\')
+            return false;
+    return true;
+}
+
 /* A string of printable ASCII without escapes: [*start, +*n). */
 static bool plain_string(Cursor *c, const char **start, size_t *n)
 {
     if (!eat(c, '"'))
         return false;
-    size_t from = c->pos;
-    while (c->pos < c->len) {
-        unsigned char ch = c->s[c->pos];
-        if (ch == '"') {
-            *start = (const char *)c->s + from;
-            *n = c->pos - from;
-            c->pos++;
-            return *n <= JSON_DEFAULT_MAX_STRING_BYTES;
-        }
-        if (ch < 0x20 || ch >= 0x80 || ch == '\\')
-            return false;
-        c->pos++;
-    }
-    return false;
+    const unsigned char *from = c->s + c->pos;
+    const unsigned char *end = memchr(from, '"', c->len - c->pos);
+    if (!end || !plain_span(from, (size_t)(end - from)))
+        return false;
+    *start = (const char *)from;
+    *n = (size_t)(end - from);
+    c->pos += *n + 1;
+    return *n <= JSON_DEFAULT_MAX_STRING_BYTES;
 }
 
 /* RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */

@@ -103,12 +103,21 @@ void gdl_vm_reset_case(GdlVm *vm)
     arena_reset(&vm->case_arena);
 }
 
+/* Field names are short: mixing the first and last eight bytes and the
+ * length tells them apart without a loop over every byte (collisions only
+ * cost a probe; lookups compare the whole name). */
 uint32_t gdl_name_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;   /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    uint64_t a = 0, b = 0;
+    if (len >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + len - 8, 8);
+    } else {
+        memcpy(&a, s, len);
+    }
+    uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b + len);
+    h *= 0xff51afd7ed558ccdull;
+    return (uint32_t)(h >> 32);
 }
 
 int gdl_vm_find_input(const GdlVm *vm, const char *name, size_t len)
