@@ -58,9 +58,6 @@ static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
     buf_putc(b, ']');
 }
 
-static const char *const RANK_NAMES[RANK__COUNT] = { "scope", "exclusion", "red_flag", "referral", "classification",
-                                                    "advice", "schedule", "measurement" };
-
 /* What "missing" lists: the input fields behind undecided conclusions, in
  * name order, and those conclusions, in "needed_for" order. */
 typedef struct {
@@ -116,9 +113,11 @@ static bool depends_on(const GdlVm *vm, uint32_t fact, uint16_t input)
     return gdl_fact_deps(vm, fact)[bit >> 6] >> (bit & 63) & 1;
 }
 
-/* The conclusions a missing field blocks, each once ("kind:id"). */
-static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint16_t field, const char *sep)
+/* The conclusions a missing field blocks, each once: as JSON string
+ * literals separated by sep, or (json false) as plain words. */
+static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint16_t field, const char *sep, bool json)
 {
+    const AdviceTables *t = vm->advice;
     const Conclusion *last = NULL;
     bool first = true;
     for (uint32_t i = 0; i < m->nopen; i++) {
@@ -131,10 +130,14 @@ static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint16
         if (!first)
             buf_puts(b, sep);
         first = false;
-        buf_puts(b, RANK_NAMES[c->rank]);
-        if (c->id != GDL_NONE) {
-            buf_putc(b, ':');
-            buf_puts(b, S(vm, c->id));
+        if (json) {
+            buf_put(b, t->label_text + c->label, c->label_len);
+        } else {
+            buf_puts(b, ADVICE_RANK_NAMES[c->rank]);
+            if (c->id != GDL_NONE) {
+                buf_putc(b, ':');
+                buf_puts(b, S(vm, c->id));
+            }
         }
     }
 }
@@ -373,9 +376,9 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     for (uint32_t i = 0; i < m.nfields; i++) {
         buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");
         put_str(b, vm, p->facts[m.fields[i]].name);
-        buf_puts(b, ", \"needed_for\": [\"");
-        put_needed_for(b, vm, &m, m.fields[i], "\", \"");
-        buf_puts(b, "\"]}");
+        buf_puts(b, ", \"needed_for\": [");
+        put_needed_for(b, vm, &m, m.fields[i], ", ", true);
+        buf_puts(b, "]}");
     }
     buf_puts(b, "]}\n");
 }
@@ -579,7 +582,7 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_printf(b, "\n%s\n", en ? "Missing findings (they would change the advice)" : "Ontbrekende bevindingen (zij kunnen het advies veranderen)");
     for (uint32_t i = 0; i < miss.nfields; i++) {
         buf_printf(b, "  %s: ", S(vm, p->facts[miss.fields[i]].name));
-        put_needed_for(b, vm, &miss, miss.fields[i], " ");
+        put_needed_for(b, vm, &miss, miss.fields[i], " ", false);
         buf_putc(b, '\n');
     }
 }

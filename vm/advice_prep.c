@@ -9,6 +9,9 @@
 
 #include "buf.h"
 
+const char *const ADVICE_RANK_NAMES[RANK__COUNT] = { "scope", "exclusion", "red_flag", "referral", "classification",
+                                                     "advice", "schedule", "measurement" };
+
 /* Natural order of section numbers: "C.2.10" after "C.2.9". */
 int advice_section_cmp(const char *a, const char *b)
 {
@@ -145,15 +148,36 @@ AdviceTables *advice_tables_new(const GdlProgram *p)
 
     n = 0;
     if (p->in_scope_fact != GDL_NONE)
-        t->conclusions[n++] = (Conclusion){ p->in_scope_fact, RANK_SCOPE, GDL_NONE };
+        t->conclusions[n++] = (Conclusion){ p->in_scope_fact, RANK_SCOPE, GDL_NONE, 0, 0 };
     for (uint32_t i = 0; i < p->noutcomes; i++)
         t->conclusions[n++] = (Conclusion){ p->outcomes[i].cond, (uint8_t)rank_of((OutcomeKind)p->outcomes[i].kind),
-                                            p->outcomes[i].id };
+                                            p->outcomes[i].id, 0, 0 };
     for (uint32_t f = p->ninputs; f < p->nfacts; f++)
         if (p->facts[f].kind == FK_CLASSIFY)
-            t->conclusions[n++] = (Conclusion){ (uint16_t)f, RANK_CLASSIFICATION, p->facts[f].name };
+            t->conclusions[n++] = (Conclusion){ (uint16_t)f, RANK_CLASSIFICATION, p->facts[f].name, 0, 0 };
     sort_conclusions(p, t->conclusions, n);
     t->nconclusions = n;
+
+    ByteBuf labels = { 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        Conclusion *c = &t->conclusions[i];
+        ByteBuf text = { 0 };
+        buf_puts(&text, ADVICE_RANK_NAMES[c->rank]);
+        if (c->id != GDL_NONE) {
+            buf_putc(&text, ':');
+            buf_put(&text, p->strings[c->id], p->string_lens[c->id]);
+        }
+        c->label = (uint32_t)labels.len;
+        buf_json_string(&labels, text.len ? (const char *)text.data : "", text.len);
+        c->label_len = (uint32_t)labels.len - c->label;
+        buf_free(&text);
+    }
+    if (labels.failed) {
+        buf_free(&labels);
+        advice_tables_free(t);
+        return NULL;
+    }
+    t->label_text = (char *)labels.data;
     return t;
 }
 
@@ -165,5 +189,6 @@ void advice_tables_free(AdviceTables *t)
     free(t->json_off);
     free(t->by_kind);
     free(t->conclusions);
+    free(t->label_text);
     free(t);
 }

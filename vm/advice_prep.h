@@ -8,6 +8,8 @@
 #include "program.h"
 
 /* Kinds of conclusion in "missing", in the advice format's order. */
+extern const char *const ADVICE_RANK_NAMES[];
+
 enum { RANK_SCOPE, RANK_EXCLUSION, RANK_RED_FLAG, RANK_REFERRAL, RANK_CLASSIFICATION, RANK_ADVICE,
        RANK_SCHEDULE, RANK_MEASUREMENT, RANK__COUNT };
 
@@ -15,6 +17,8 @@ typedef struct {
     uint16_t fact;      /* the fact whose unknown value blocks the conclusion */
     uint8_t rank;
     uint16_t id;        /* string, or GDL_NONE for scope */
+    uint32_t label;     /* its "kind:id" JSON literal in label_text, ... */
+    uint32_t label_len; /* ... and that literal's length */
 } Conclusion;
 
 typedef struct AdviceTables {
@@ -24,6 +28,7 @@ typedef struct AdviceTables {
     uint32_t kind_first[OK__COUNT], kind_count[OK__COUNT];
     Conclusion *conclusions;    /* in_scope, outcomes, classifications, in "needed_for" order */
     uint32_t nconclusions;
+    char *label_text;           /* the conclusions' labels, as JSON string literals */
 } AdviceTables;
 
 AdviceTables *advice_tables_new(const GdlProgram *p);
