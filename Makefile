@@ -84,10 +84,12 @@ guideline-tests: $(BIN)
 check: unit golden guideline-tests
 	@echo "all test groups passed ($(if $(filter 1,$(SANITIZE)),ASan+UBSan,plain) build)"
 
-# Everything: the suites on the plain build, then again under ASan+UBSan.
+# Everything: the suites on the plain build, then again under ASan+UBSan,
+# then the benchmark's decision check against the Lua reference (untimed).
 test:
 	$(MAKE) check WERROR=$(WERROR)
 	$(MAKE) check SANITIZE=1 WERROR=$(WERROR)
+	$(MAKE) bench-check WERROR=$(WERROR)
 
 run: $(BIN)
 	$(BIN) run --format text guidelines/kngf-lbp-2021.gdl examples/missing-findings.json
@@ -106,6 +108,7 @@ help:
 	@echo "make test       all suites, plain and under ASan+UBSan"
 	@echo "make check      unit, golden and guideline tests on one build (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        the 2021 guideline on an example case"
+	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make clean"
 
