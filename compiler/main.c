@@ -467,7 +467,8 @@ static int run_batch(GdlVm *vm, RunOptions *o)
             out.len = 0;
         }
     }
-    fwrite(out.data, 1, out.len, stdout);
+    if (out.len)    /* an empty input leaves the buffer unallocated */
+        fwrite(out.data, 1, out.len, stdout);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fflush(stdout);
     bool read_error = ferror(stdin);
