@@ -109,6 +109,8 @@ help:
 	@echo "make check      unit, golden and guideline tests on one build (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"
+	@echo "make fuzz       each fuzz harness for FUZZ_SECONDS (default 60); docs/robustness.md"
+	@echo "make test-valgrind  unit, golden and CLI tests under valgrind memcheck"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make clean"
 

@@ -546,15 +546,26 @@ static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
             ERR(e->span, "function '%s' calls itself (functions are expanded, so they cannot recurse)", fn->name);
             return T_ERR;
         }
-    FnEnv *env = arena_zalloc(&c->arena, sizeof *env);
-    if (!env)
+    if (c->checking && ++c->expansions > COMPILE_MAX_EXPANSIONS) {
+        if (c->expansions == COMPILE_MAX_EXPANSIONS + 1)     /* at the expression that used them up */
+            ERR(c->depth_root->span, "function calls expand too much (limit is %d expansions: each call of a "
+                "function repeats its body, so functions calling functions grow fast)", COMPILE_MAX_EXPANSIONS);
         return T_ERR;
+    }
+    FnEnv *env = c->env_free;
+    if (env)
+        c->env_free = env->outer;
+    else if (!(env = arena_alloc(&c->arena, sizeof *env)))
+        return T_ERR;
+    memset(env, 0, sizeof *env);
     env->fn = decl;
     env->args = e->list.items;
     env->outer = c->env;
     c->env = env;
     Ty t = check_expr(c, decl->a);
     c->env = env->outer;
+    env->outer = c->env_free;   /* nothing keeps a pointer to it */
+    c->env_free = env;
     return t;
 }
 
@@ -644,7 +655,30 @@ static Ty check_call(Compiler *c, AstNode *e)
     return T_ERR;
 }
 
+static Ty check_expr_kind(Compiler *c, AstNode *e);
+
+/* Every recursion of the checker passes here (operands, the defines a name
+ * stands for, function bodies), so one counter bounds the C stack. The error
+ * names the outermost expression: the one whose nesting, or chain of
+ * definitions, is too deep. */
 Ty check_expr(Compiler *c, AstNode *e)
+{
+    if (c->depth == 0)
+        c->depth_root = e;
+    if (c->depth >= COMPILE_MAX_EXPR_DEPTH) {
+        if (!c->too_deep)
+            ERR(c->depth_root->span, "expression nested too deep (limit is %d levels, counting the definitions it uses)",
+                COMPILE_MAX_EXPR_DEPTH);
+        c->too_deep = true;
+        return T_ERR;
+    }
+    c->depth++;
+    Ty t = check_expr_kind(c, e);
+    c->depth--;
+    return t;
+}
+
+static Ty check_expr_kind(Compiler *c, AstNode *e)
 {
     switch (e->kind) {
     case AST_NUM: return ty_num(check_unit(c, e->unit, e->unit_span), e->num == floor(e->num));
@@ -927,7 +961,7 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (strcmp(kind, "schedule") == 0) {
         if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
             ERR(o->unit_span, "a schedule counts in weeks or days, not '%s'", o->unit);
-        if (o->num != floor(o->num) || o->num > 520 * 7)
+        if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
             ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
         if (o->c && o->c->kind != AST_ARRAY) {
             Ty t = check_expr(c, o->c);
@@ -1032,6 +1066,9 @@ static void check_header(Compiler *c)
             ERR(v->span, "status is draft, active or retired");
         if ((k == 0 || k == 1 || k == 2 || k == 4 || k == 7) && v->kind != AST_STR)
             ERR(v->span, "header field '%s' is a string", f->name);
+        for (uint32_t j = 0; k == 6 && j < f->list.count; j++)
+            if (f->list.items[j]->kind != AST_NAME)
+                ERR(f->list.items[j]->span, "'language' lists language codes (e.g. language nl, en)");
     }
     const char *required[] = { "title", "version", "status" };
     int idx[] = { 1, 2, 5 };
@@ -1044,6 +1081,7 @@ static void check_header(Compiler *c)
 
 void check_program(Compiler *c)
 {
+    c->checking = true;
     check_header(c);
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->kind == SYM_INPUT) check_input(c, s);
@@ -1060,4 +1098,5 @@ void check_program(Compiler *c)
     check_derived(c, c->red_flagged);
     for (uint32_t i = 0; i < c->tests.count; i++)
         check_test(c, c->tests.items[i]);
+    c->checking = false;
 }

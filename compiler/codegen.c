@@ -152,9 +152,24 @@ static void u16(Gen *g, uint32_t v)
     byte(g, (uint8_t)(v >> 8));
 }
 
+/* An entry that no instruction followed is replaced, unless it is its
+ * fact's first (the disassembler's heading): function expansions switch
+ * lines without emitting, and the table has a limit (one u16 pc space). */
 static void add_line(Gen *g, uint32_t line, uint32_t file)
 {
     GdlProgram *p = g->p;
+    const GdlLine *l = p->lines;
+    uint32_t n = p->nlines;
+    if (n >= 2 && l[n - 1].pc == p->ncode && l[n - 2].pc == p->ncode && l[n - 1].fact == g->cur_fact &&
+        l[n - 2].fact == g->cur_fact)
+        p->nlines--;
+    if (p->nlines >= GDL_MAX_CODE) {
+        if (!g->failed)
+            diag_file(&g->c->diag, SEV_ERROR, g->c->sources.files[g->c->main_file].path,
+                      "guideline too large: more than %d line-table entries", GDL_MAX_CODE);
+        g->failed = true;
+        return;
+    }
     GROW(g, p->lines, p->nlines, g->cap_lines, GdlLine);
     if (g->failed)
         return;

@@ -60,7 +60,20 @@ typedef struct {
     const char *text;       /* points into the module's source */
 } ModuleRef;
 
-enum { COMPILE_MAX_IMPORT_DEPTH = 16, COMPILE_MAX_SEARCH_DIRS = 16 };
+enum {
+    COMPILE_MAX_IMPORT_DEPTH = 16,
+    COMPILE_MAX_SEARCH_DIRS = 16,
+    /* Nested check_expr calls: operators (a left-deep `a or b or ...` chain
+     * is one level per operator; bison's stack only bounds brackets), the
+     * defines an expression uses in turn, and function expansions. Policy,
+     * not encoding: it keeps the checker and codegen within the C stack. */
+    COMPILE_MAX_EXPR_DEPTH = 1000,
+    /* Function calls expanded by check_program. Each call checks the body
+     * again, so `fn f2(x) = f1(x) + f1(x)`, f3 of f2 and so on double the
+     * work per level: without a bound, 40 lines take forever. Codegen
+     * expands the same calls again, so the bound holds for it too. */
+    COMPILE_MAX_EXPANSIONS = 10000,
+};
 
 typedef struct Compiler {
     Arena arena;
@@ -82,6 +95,12 @@ typedef struct Compiler {
     uint32_t nlanguages;
     bool import_failed;     /* then checking would only echo the missing names */
     struct FnEnv *env;      /* innermost function expansion */
+    uint32_t depth;         /* check_expr calls under way (COMPILE_MAX_EXPR_DEPTH) */
+    AstNode *depth_root;    /* the outermost of them */
+    bool too_deep;          /* that limit was reported: once is enough */
+    bool checking;          /* in check_program: COMPILE_MAX_EXPANSIONS applies */
+    uint32_t expansions;    /* function calls expanded so far by check_program */
+    struct FnEnv *env_free; /* expansions done with, for reuse: memory stays O(depth) */
 } Compiler;
 
 enum { FN_MAX_PARAMS = 64 };

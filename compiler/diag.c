@@ -32,6 +32,8 @@ static void print_caret(Diag *d, SrcSpan span, uint32_t line, uint32_t col)
 {
     size_t len;
     const char *text = source_line_text(d->sources, span.file, line, &len);
+    if (len > SOURCE_MAX_LINE)      /* only the "line longer than" error shows one */
+        len = SOURCE_MAX_LINE;
     fprintf(d->out, "%5u | %.*s\n      | ", line, (int)len, text);
     for (uint32_t i = 1; i < col && i - 1 < len; i++)
         fputc(text[i - 1] == '\t' ? '\t' : ' ', d->out);

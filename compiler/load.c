@@ -46,17 +46,27 @@ static void load_import(Compiler *c, AstNode *imp, int depth)
                     COMPILE_MAX_IMPORT_DEPTH);
         return;
     }
-    if (c->nloaded >= SOURCE_MAX_FILES)
+    if (c->nloaded >= SOURCE_MAX_FILES) {
+        c->import_failed = true;
+        diag_report(&c->diag, SEV_ERROR, imp->name_span, "too many modules (limit is %d)", SOURCE_MAX_FILES);
         return;
+    }
     c->loaded_modules[c->nloaded++] = imp->name;
     char rel[512];
     size_t n = 0;
-    for (const char *p = imp->name; *p && n + 5 < sizeof rel; p++)
+    if (strlen(imp->name) + 5 > sizeof rel) {   /* a cut name could open another module */
+        c->import_failed = true;
+        diag_report(&c->diag, SEV_ERROR, imp->name_span, "module name longer than %d bytes", (int)sizeof rel - 5);
+        return;
+    }
+    for (const char *p = imp->name; *p; p++)
         rel[n++] = *p == '.' ? '/' : *p;
     memcpy(rel + n, ".gdl", 5);
     for (uint32_t i = 0; i < c->nsearch; i++) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/%s", c->search_dirs[i], rel);
+        int len = snprintf(path, sizeof path, "%s/%s", c->search_dirs[i], rel);
+        if (len < 0 || (size_t)len >= sizeof path)
+            continue;                               /* nor a cut path */
         FILE *f = fopen(path, "rb");
         if (!f)
             continue;

@@ -8,6 +8,7 @@
 
 #include "gdl.tab.h"
 #include "gdl.lex.h"
+#include "json.h"
 
 const char *lex_text(ParseCtx *ctx, const char *text, int len)
 {
@@ -61,9 +62,14 @@ const char *lex_string(ParseCtx *ctx, const SrcSpan *at, const char *text, int l
 double lex_number(ParseCtx *ctx, const SrcSpan *at, const char *text)
 {
     errno = 0;
+    enum { SHOWN = 40 };            /* digits quoted in a message */
     double v = strtod(text, NULL);
-    if (errno == ERANGE || v > 1e15)
-        diag_report(ctx->diag, SEV_ERROR, *at, "number '%s' is too large", text);
+    int n = (int)strlen(text);
+    const char *more = n > SHOWN ? "..." : "";
+    if (errno == ERANGE && v < 1)   /* no exponents: only a run of zeros after the point gets here */
+        diag_report(ctx->diag, SEV_ERROR, *at, "number '%.*s%s' is too small (it would round to 0)", SHOWN, text, more);
+    else if (errno == ERANGE || v > 1e15)
+        diag_report(ctx->diag, SEV_ERROR, *at, "number '%.*s%s' is too large (limit is 1e15)", SHOWN, text, more);
     return v;
 }
 
@@ -72,9 +78,17 @@ void lex_error(ParseCtx *ctx, const SrcSpan *at, const char *msg)
     diag_report(ctx->diag, SEV_ERROR, *at, "%s", msg);
 }
 
-void lex_stray(ParseCtx *ctx, const SrcSpan *at, unsigned char c)
+/* text is one byte, or one UTF-8 character */
+void lex_stray(ParseCtx *ctx, const SrcSpan *at, const char *text, int len)
 {
-    if (c >= 0x20 && c < 0x7f)
+    unsigned char c = (unsigned char)text[0];
+    if (len > 1) {      /* with its code point: a no-break or zero-width space looks like nothing */
+        uint32_t cp = c & (0x7fu >> len);
+        for (int i = 1; i < len; i++)
+            cp = cp << 6 | ((unsigned char)text[i] & 0x3fu);
+        diag_report(ctx->diag, SEV_ERROR, *at, "stray '%.*s' (U+%04X) in program (names are ASCII; non-ASCII text belongs in strings)",
+                    len, text, (unsigned)cp);
+    } else if (c >= 0x20 && c < 0x7f)
         diag_report(ctx->diag, SEV_ERROR, *at, "stray '%c' in program", c);
     else
         diag_report(ctx->diag, SEV_ERROR, *at, "stray byte 0x%02x in program (names are ASCII; non-ASCII text belongs in strings)", c);
@@ -154,8 +168,45 @@ void parse_syntax_error(ParseCtx *ctx, SrcSpan at, const char *msg, int at_eof)
     diag_report(ctx->diag, SEV_ERROR, at, "%s", msg);
 }
 
+/* Source text is UTF-8 without NUL bytes, in lines of at most
+ * SOURCE_MAX_LINE bytes. Checked before scanning, so no later diagnostic
+ * shows an undecodable or endless line and no string literal hides a NUL
+ * (texts are C strings from here on). The first offence is reported and
+ * the file is not parsed. */
+static bool check_text(const Source *src, uint32_t file, Diag *diag)
+{
+    const unsigned char *s = (const unsigned char *)src->text;
+    size_t line_start = 0;
+    for (size_t i = 0; i < src->len;) {
+        SrcSpan at = { file, (uint32_t)i, (uint32_t)i + 1 };
+        const char *why = "";
+        size_t n;
+        if (s[i] == '\n') {
+            line_start = ++i;
+            continue;
+        }
+        if (i - line_start >= SOURCE_MAX_LINE) {
+            diag_report(diag, SEV_ERROR, at, "line longer than %d bytes", SOURCE_MAX_LINE);
+            return false;
+        }
+        if (s[i] == '\0') {
+            diag_report(diag, SEV_ERROR, at, "NUL byte in source (a .gdl file is UTF-8 text)");
+            return false;
+        }
+        if ((n = json_utf8_seq(s, src->len, i, &why)) == 0) {
+            diag_report(diag, SEV_ERROR, at, "invalid UTF-8: %s (byte 0x%02x); a .gdl file is UTF-8 text", why, s[i]);
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
 unsigned parse_file(SourceSet *sources, uint32_t file, Diag *diag, Arena *arena, AstList *items)
 {
+    if (!check_text(&sources->files[file], file, diag))
+        return 1;
+
     ParseCtx *ctx = arena_zalloc(arena, sizeof *ctx);
     if (!ctx) {
         diag_file(diag, SEV_ERROR, sources->files[file].path, "out of memory");

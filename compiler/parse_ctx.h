@@ -37,7 +37,7 @@ const char *lex_ident(ParseCtx *ctx, const SrcSpan *at, const char *text, int le
 const char *lex_string(ParseCtx *ctx, const SrcSpan *at, const char *text, int len);
 double lex_number(ParseCtx *ctx, const SrcSpan *at, const char *text);
 void lex_error(ParseCtx *ctx, const SrcSpan *at, const char *msg);
-void lex_stray(ParseCtx *ctx, const SrcSpan *at, unsigned char c);
+void lex_stray(ParseCtx *ctx, const SrcSpan *at, const char *text, int len);
 void lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c);
 
 const char *parse_join_dotted(ParseCtx *ctx, const char *left, const char *right);

@@ -103,7 +103,8 @@ static void read_header(Compiler *c, AstNode *h)
         AstNode *f = h->list.items[i];
         if (strcmp(f->name, "language") == 0) {
             for (uint32_t j = 0; j < f->list.count && c->nlanguages < 8; j++)
-                c->languages[c->nlanguages++] = f->list.items[j]->name;
+                if (f->list.items[j]->kind == AST_NAME)     /* check_header reports the others */
+                    c->languages[c->nlanguages++] = f->list.items[j]->name;
         }
     }
 }
@@ -142,7 +143,9 @@ void resolve_declarations(Compiler *c)
             break;
         }
     }
-    if (!c->header && c->main_file < c->sources.count && c->items.count)
+    /* An empty file has no header either (without it codegen has no META);
+     * after syntax errors that left nothing to resolve, it would only echo them. */
+    if (!c->header && c->main_file < c->sources.count && (c->items.count || c->diag.errors == 0))
         diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
                   "no 'guideline' header: a guideline file starts with guideline NAME { ... }");
     /* Built-in facts, declared after user names so a user 'in_scope' is the error. */

@@ -15,6 +15,10 @@ int source_add(SourceSet *s, const char *path, const char *text, size_t len)
 {
     if (s->count >= SOURCE_MAX_FILES)
         return -1;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     char *copy = arena_strndup(s->arena, text, len);
     const char *pcopy = arena_strndup(s->arena, path, strlen(path));
     if (!copy || !pcopy)

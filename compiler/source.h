@@ -26,6 +26,8 @@ typedef struct {
 enum {
     SOURCE_MAX_FILES = 256,
     SOURCE_MAX_BYTES = 4 * 1024 * 1024,   /* one .gdl file */
+    SOURCE_MAX_LINE = 8192,     /* bytes in one line (room for a LEX_MAX_STRING literal):
+                                 * every diagnostic prints its line, so a line must stay readable */
 };
 
 typedef struct {
@@ -35,7 +37,9 @@ typedef struct {
 } SourceSet;
 
 void source_set_init(SourceSet *s, Arena *arena);
-/* Adds text (copied) under path; returns the file index or -1 when full. */
+/* Adds text (copied) under path; returns the file index or -1 when full.
+ * A UTF-8 byte-order mark at the start is dropped (editors add it; it is
+ * not part of the program), so offsets count from the first byte after it. */
 int source_add(SourceSet *s, const char *path, const char *text, size_t len);
 /* Reads a file; -1 with errno-style message in err on failure. */
 int source_load(SourceSet *s, const char *path, char *err, size_t errlen);

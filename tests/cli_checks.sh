@@ -70,6 +70,86 @@ sed -n 5p "$tmp/batch.out" > "$tmp/one-batch.json"
 printf '%s\n' "$(sed -n 5p "$tmp/batch.jsonl")" | "$GDL" run --batch "$G" | cmp -s - "$tmp/one-batch.json" \
     && ok || bad "batch result depends on the lines before it"
 
+# Batch faults the golden files cannot hold (inputs of megabytes): an
+# over-long line in the middle and at the end without '\n', a line just over
+# the JSON limit, a NUL byte in a line. One result per line, in order.
+{
+    echo '{"case_id": "b1"}'
+    head -c 3000000 /dev/zero | tr '\0' 'a'; echo
+    printf '{"case_id": "'; head -c 1048600 /dev/zero | tr '\0' 'a'; printf '"}\n'
+    printf '{"case_id": "b\0"}\n'
+    printf '{"case_id": "b5"}\n'
+    head -c 3000000 /dev/zero | tr '\0' 'a'
+} > "$tmp/faults.jsonl"
+"$GDL" run --batch "$G" < "$tmp/faults.jsonl" > "$tmp/faults.out" 2> /dev/null
+st=$?
+[ $st = 1 ] && ok || bad "batch with faulty lines exits $st, expected 1"
+[ "$(wc -l < "$tmp/faults.out")" = 6 ] && ok || bad "batch faults: $(wc -l < "$tmp/faults.out") results for 6 lines"
+ids=$(grep -o '"case_id": [^,]*' "$tmp/faults.out" | sed 's/"case_id": //' | tr '\n' ' ')
+[ "$ids" = '"b1" null null null "b5" null ' ] && ok || bad "batch faults: case ids $ids"
+grep -q '"message": "line longer than 1048577 bytes", "line": 2}' "$tmp/faults.out" && ok || bad "batch: over-long line 2"
+grep -q '"message": "line longer than 1048577 bytes", "line": 6}' "$tmp/faults.out" && ok || bad "batch: over-long last line"
+grep -q '"message": "input too large: 1048615 bytes (max_bytes is 1048576)", "line": 3' "$tmp/faults.out" \
+    && ok || bad "batch: line over the JSON limit"
+grep -q '"message": "unescaped NUL byte in string (write it as \\\\u0000)", "line": 4' "$tmp/faults.out" \
+    && ok || bad "batch: NUL byte in a line"
+
+# Limits whose inputs are too large to commit as golden files (the others
+# are in tests/golden/bad/): each is a clear error, never a crash or a cut.
+{ printf 'guideline g { title "t" version "1" status draft language en }\n'; head -c 4194304 /dev/zero | tr '\0' '\n'; } \
+    > "$tmp/big.gdl"
+"$GDL" check "$tmp/big.gdl" 2> "$tmp/err"; st=$?
+[ $st = 1 ] && grep -q "big.gdl: error: '.*big.gdl' is larger than 4194304 bytes" "$tmp/err" \
+    && ok || bad "source over SOURCE_MAX_BYTES: exit $st, $(head -c 200 "$tmp/err")"
+limit_case() {   # name, expected message; the case is in $tmp/case.json
+    "$GDL" run --format text --lang en "$G" "$tmp/case.json" > "$tmp/out" 2>&1; st=$?
+    [ $st = 1 ] && grep -qF -- "$2" "$tmp/out" && ok || bad "$1: exit $st, $(sed -n 5,6p "$tmp/out" | head -c 200)"
+}
+{ printf '{"case_id": "big", "x": "'; head -c 1048576 /dev/zero | tr '\0' 'a'; printf '"}'; } > "$tmp/case.json"
+limit_case "case over MAX_CASE_BYTES" "  case file larger than 1048576 bytes"
+{ printf '{"case_id": "'; head -c 65537 /dev/zero | tr '\0' 'a'; printf '"}'; } > "$tmp/case.json"
+limit_case "string over max_string_bytes" "  1:13: string longer than 65536 bytes (max_string_bytes)"
+{ printf '{"case_id": "'; head -c 65536 /dev/zero | tr '\0' 'a'; printf '"}'; } > "$tmp/case.json"
+limit_case "string at max_string_bytes" "  case_id: string of 65536 characters; expected 1 to 128"
+awk 'BEGIN { printf "{\"case_id\": \"a\", \"sbst_items\": ["; for (i = 0; i < 10000; i++) printf "0,"; printf "0]}" }' \
+    > "$tmp/case.json"
+limit_case "array over max_array_items" "  1:20033: array has more than 10000 items (max_array_items)"
+awk 'BEGIN { printf "{\"case_id\": \"a\""; for (i = 1; i <= 10000; i++) printf ",\"k%d\":0", i; printf "}" }' \
+    > "$tmp/case.json"
+limit_case "object over max_object_members" "  1:98900: object has more than 10000 members (max_object_members)"
+# Encoding limits (vm/program.h): facts, strings, dependency bits.
+limit_source() {  # name, expected message; the source is in $tmp/limit.gdl
+    "$GDL" check "$tmp/limit.gdl" 2> "$tmp/err"; st=$?
+    [ $st = 1 ] && grep -qF -- "$2" "$tmp/err" && ok || bad "$1: exit $st, $(head -c 200 "$tmp/err")"
+}
+awk 'BEGIN { print "guideline g { title \"t\" version \"1\" status draft language en }";
+             for (i = 0; i <= 65535; i++) print "input i" i ": bool" }' > "$tmp/limit.gdl"
+limit_source "facts over GDL_MAX_FACTS" "limit.gdl: error: too many facts or parameters (limit is 65535)"
+awk 'BEGIN { print "guideline g { title \"t\" version \"1\" status draft language en }";
+             for (i = 0; i <= 22000; i++) print "input i" i ": bool nl \"a" i "\" en \"b" i "\"" }' > "$tmp/limit.gdl"
+limit_source "strings over GDL_MAX_STRINGS" "limit.gdl: error: too many strings (limit is 65535)"
+awk 'BEGIN { print "guideline g { title \"t\" version \"1\" status draft language en }";
+             for (i = 0; i <= 4096; i++) print "input i" i ": bool" }' > "$tmp/limit.gdl"
+limit_source "inputs over GDL_MAX_DEP_BITS" "limit.gdl: error: too many inputs and classifications (limit is 4096)"
+
+# SOURCE_MAX_FILES: the main file and 255 modules; the 256th import fails.
+mkdir -p "$tmp/many"
+for i in $(seq 0 259); do printf 'module n%d\n' "$i" > "$tmp/many/n$i.gdl"; done
+{ printf 'guideline g { title "t" version "1" status draft language en }\n'
+  for i in $(seq 0 259); do echo "import n$i"; done; } > "$tmp/many.gdl"
+GDL_PATH="$tmp/many" "$GDL" check "$tmp/many.gdl" 2> "$tmp/err"; st=$?
+[ $st = 1 ] && grep -q "many.gdl:257:8: error: too many source files (limit is 256)" "$tmp/err" \
+    && ok || bad "modules over SOURCE_MAX_FILES: exit $st, $(head -c 300 "$tmp/err")"
+
+# COMPILE_MAX_IMPORT_DEPTH: m0 imports m1 imports ... m20.
+mkdir -p "$tmp/mods"
+for i in $(seq 0 20); do printf 'module m%d\nimport m%d\n' "$i" $((i + 1)) > "$tmp/mods/m$i.gdl"; done
+printf 'module m21\n' > "$tmp/mods/m21.gdl"
+printf 'guideline g { title "t" version "1" status draft language en }\nimport m0\n' > "$tmp/deep.gdl"
+GDL_PATH="$tmp/mods" "$GDL" check "$tmp/deep.gdl" 2> "$tmp/err"; st=$?
+[ $st = 1 ] && grep -q "m15.gdl:2:8: error: imports nested too deep (limit is 16)" "$tmp/err" \
+    && ok || bad "imports over COMPILE_MAX_IMPORT_DEPTH: exit $st, $(head -c 300 "$tmp/err")"
+
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"
 

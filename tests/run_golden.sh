@@ -3,12 +3,15 @@
 # arguments of one gdl command (run from the repository root); NAME.stdin,
 # if present, is its standard input. Its stdout, stderr and exit status must
 # equal NAME.out, NAME.err and NAME.status. `--update` rewrites the expected
-# files from the current gdl: review the diff before committing.
+# files from the current gdl: review the diff before committing. A directory
+# argument (e.g. tests/golden/bad) limits the run to the tests under it.
 set -u
 cd "$(dirname "$0")/.."
 GDL=${GDL:-bin/gdl}
-update=0
-[ "${1:-}" = "--update" ] && update=1
+update=0 dir=tests/golden
+for arg in "$@"; do
+    if [ "$arg" = "--update" ]; then update=1; else dir=${arg%/}; fi
+done
 export GDL_PATH=stdlib
 pass=0 fail=0
 tmp=$(mktemp -d)
@@ -35,7 +38,7 @@ while IFS= read -r args_file; do
         fi
     done
     if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-done < <(find tests/golden -name '*.args' | LC_ALL=C sort)
+done < <(find "$dir" -name '*.args' | LC_ALL=C sort)
 [ $update = 1 ] && { echo "golden files updated"; exit 0; }
 echo "golden: $pass passed, $fail failed"
 [ $fail = 0 ]

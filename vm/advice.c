@@ -194,7 +194,9 @@ static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
     if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
         return false;
     double d = vm->facts[o->from].as.num + (double)o->after * (o->after_unit == AFTER_DAYS ? 1 : 7);
-    gdl_date_format((int32_t)d, date);
+    /* Only crafted bytecode puts a number this far from any date into a
+     * date fact; it prints as 0000-00-00, never as a converted garbage int. */
+    gdl_date_format(d >= -1e9 && d <= 1e9 ? (int32_t)d : INT32_MAX, date);
     return true;
 }
 
@@ -488,9 +490,13 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
             const GdlCaseError *e = &errs->items[i];
             if (e->has_field)
                 buf_printf(b, "  %s: %s\n", e->field, e->message);
+            else if (e->line == 0)      /* the file as a whole: too large, blank line */
+                buf_printf(b, "  %s\n", e->message);
             else
                 buf_printf(b, "  %u:%u: %s\n", e->line, e->col, e->message);
         }
+        if (errs->truncated)    /* as in the JSON result */
+            buf_printf(b, "  %s\n", en ? "(more errors not shown)" : "(meer fouten niet getoond)");
         return;
     }
     int scope = p->in_scope_fact == GDL_NONE ? -1 : gdl_fact_truth(vm, p->in_scope_fact);

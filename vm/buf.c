@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 static int reserve(ByteBuf *b, size_t extra)
 {
     if (b->failed)
@@ -60,8 +62,22 @@ void buf_json_string(ByteBuf *b, const char *s, size_t n)
     size_t run = 0;     /* copy plain runs in one go */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
             continue;
+        if (c >= 0x80) {
+            /* The output is valid UTF-8 whatever came in (a message cut in a
+             * character, a string of a crafted .gdlb): a bad byte is U+FFFD. */
+            const char *why;
+            size_t len = json_utf8_seq((const unsigned char *)s, n, i, &why);
+            if (len) {
+                i += len - 1;
+                continue;
+            }
+            buf_put(b, s + run, i - run);
+            run = i + 1;
+            buf_put(b, "\xef\xbf\xbd", 3);
+            continue;
+        }
         buf_put(b, s + run, i - run);
         run = i + 1;
         switch (c) {

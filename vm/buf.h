@@ -40,7 +40,8 @@ static inline void buf_putc(ByteBuf *b, char c)
         buf_put_slow(b, &c, 1);
 }
 void buf_printf(ByteBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A JSON string literal with quotes; bytes are passed through as UTF-8. */
+/* A JSON string literal with quotes; valid UTF-8 is passed through, each
+ * byte of an invalid sequence becomes U+FFFD, so the output always parses. */
 void buf_json_string(ByteBuf *b, const char *s, size_t n);
 /* Shortest decimal that reads back as v; integers without a fraction. */
 void buf_json_number(ByteBuf *b, double v);

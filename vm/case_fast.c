@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_json.h"
 #include "date.h"
 #include "json.h"
 
@@ -126,6 +127,13 @@ static bool number(Cursor *c, double *out)
     return isfinite(*out);
 }
 
+/* An int field's number, as the strict reader takes it: written as a whole
+ * number (json_number_is_whole) and exact in a double. */
+static bool whole(const Cursor *c, size_t from, double v)
+{
+    return json_number_is_whole((const char *)c->s + from, c->pos - from) && fabs(v) < GDL_CASE_INT_LIMIT;
+}
+
 static bool in_range(const GdlFact *f, double v)
 {
     if ((f->flags & IN_HAS_MIN) && ((f->flags & IN_MIN_EXCL) ? !(v > f->min) : !(v >= f->min)))
@@ -163,7 +171,8 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
     case GT_INT:
     case GT_NUMBER: {
         double v;
-        if (!number(c, &v) || (f->type == GT_INT && v != floor(v)) || !in_range(f, v))
+        size_t from = c->pos;
+        if (!number(c, &v) || (f->type == GT_INT && !whole(c, from, v)) || !in_range(f, v))
             return false;
         *out = (GdlValue){ VT_NUM, 0, { .num = v + 0.0 } };     /* -0 becomes 0 */
         return true;
@@ -216,7 +225,8 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
             for (;;) {
                 double v;
                 skip_ws(c);
-                if (n == FAST_MAX_ITEMS || !number(c, &v) || v != floor(v) || !in_range(f, v))
+                size_t from = c->pos;
+                if (n == FAST_MAX_ITEMS || !number(c, &v) || !whole(c, from, v) || !in_range(f, v))
                     return false;
                 tmp[n++] = v + 0.0;
                 skip_ws(c);

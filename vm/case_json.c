@@ -15,6 +15,16 @@
 #include "json.h"
 #include "suggest.h"
 
+/* The longest prefix of s[0, n) of at most max bytes that ends on a
+ * character boundary, for quoting in messages. */
+static int utf8_prefix(const char *s, size_t n, size_t max)
+{
+    size_t k = n < max ? n : max;
+    while (k > 0 && k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+        k--;
+    return (int)k;
+}
+
 static void add_error(GdlCaseErrors *e, const char *field, uint32_t line, uint32_t col, const char *fmt, ...)
 {
     if (e->count >= GDL_MAX_CASE_ERRORS) {
@@ -24,7 +34,7 @@ static void add_error(GdlCaseErrors *e, const char *field, uint32_t line, uint32
     GdlCaseError *x = &e->items[e->count++];
     x->field[0] = '\0';
     if (field)
-        snprintf(x->field, sizeof x->field, "%s", field);
+        snprintf(x->field, sizeof x->field, "%.*s", utf8_prefix(field, strlen(field), sizeof x->field - 1), field);
     x->has_field = field != NULL;
     x->line = line;
     x->col = col;
@@ -39,7 +49,7 @@ static void show_value(const JsonValue *v, char *buf, size_t len)
 {
     switch (v->kind) {
     case JSON_NUMBER: snprintf(buf, len, "%s", v->as.number.text); break;
-    case JSON_STRING: snprintf(buf, len, "\"%.*s%s\"", (int)(v->as.string.len > 40 ? 40 : v->as.string.len),
+    case JSON_STRING: snprintf(buf, len, "\"%.*s%s\"", utf8_prefix(v->as.string.chars, v->as.string.len, 40),
                                v->as.string.chars, v->as.string.len > 40 ? "..." : ""); break;
     case JSON_TRUE: snprintf(buf, len, "true"); break;
     case JSON_FALSE: snprintf(buf, len, "false"); break;
@@ -78,8 +88,12 @@ static int check_number(const GdlProgram *p, const GdlFact *f, const JsonValue *
 {
     char r[96];
     double x = v->as.number.value;
-    if (f->type == GT_INT && x != floor(x)) {
+    if (f->type == GT_INT && !json_number_is_whole(v->as.number.text, v->as.number.text_len)) {
         add_error(e, name, v->line, v->col, "expected a whole number, got %s", v->as.number.text);
+        return -1;
+    }
+    if (f->type == GT_INT && fabs(x) >= GDL_CASE_INT_LIMIT) {
+        add_error(e, name, v->line, v->col, "whole number %s is too large to be exact (limit is 2^53 - 1)", v->as.number.text);
         return -1;
     }
     if (!in_range(f, x)) {
@@ -131,6 +145,11 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
             add_error(e, name, v->line, v->col, "expected a string, got %s", shown);
             return;
         }
+        if (memchr(v->as.string.chars, '\0', v->as.string.len)) {
+            /* it would end the text wherever it is echoed (case_id) */
+            add_error(e, name, v->line, v->col, "string contains a NUL character (\\u0000)");
+            return;
+        }
         size_t n = utf8_length(v->as.string.chars, v->as.string.len);
         if ((f->flags & IN_HAS_LEN) && (n < f->len_min || n > f->len_max)) {
             add_error(e, name, v->line, v->col, "string of %zu characters; expected %u to %u", n, f->len_min, f->len_max);
@@ -175,7 +194,8 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
         }
         for (size_t i = 0; i < n; i++) {
             const JsonValue *it = &v->as.array.items[i];
-            if (it->kind != JSON_NUMBER || it->as.number.value != floor(it->as.number.value)) {
+            if (it->kind != JSON_NUMBER || !json_number_is_whole(it->as.number.text, it->as.number.text_len) ||
+                fabs(it->as.number.value) >= GDL_CASE_INT_LIMIT) {
                 show_value(it, shown, sizeof shown);
                 add_error(e, name, it->line, it->col, "item %zu: expected a whole number, got %s", i + 1, shown);
                 return;
@@ -242,7 +262,7 @@ int gdl_case_load_json_strict(GdlVm *vm, const char *text, size_t len, GdlCaseEr
         if (f < 0) {
             const char *hint = closest_input(vm, m->key, m->key_len);
             char field[GDL_CASE_FIELD_MAX];
-            snprintf(field, sizeof field, "%.*s", (int)(m->key_len < sizeof field - 1 ? m->key_len : sizeof field - 1), m->key);
+            snprintf(field, sizeof field, "%.*s", utf8_prefix(m->key, m->key_len, sizeof field - 1), m->key);
             if (hint)
                 add_error(e, field, m->line, m->col, "unknown field; did you mean '%s'?", hint);
             else

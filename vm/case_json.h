@@ -13,6 +13,11 @@ enum {
     GDL_CASE_FIELD_MAX = 128,
 };
 
+/* Whole numbers in an int field or list are below 2^53 in magnitude: from
+ * there on not every whole number is a double (2^53 + 1 would silently
+ * read as 2^53). */
+#define GDL_CASE_INT_LIMIT 9007199254740992.0
+
 typedef struct {
     char field[GDL_CASE_FIELD_MAX];
     bool has_field;         /* false: a syntax error of the file (line/col set) */

@@ -52,6 +52,11 @@ bool gdl_date_parse_str(const char *s, double *days)
 
 void gdl_date_format(int32_t days, char buf[11])
 {
+    enum { DAY_0000_03_01 = -719468, DAY_9999_12_31 = 2932896 };
+    if (days < DAY_0000_03_01 || days > DAY_9999_12_31) {   /* and no int32 overflow below */
+        memcpy(buf, "0000-00-00", 11);
+        return;
+    }
     int32_t z = days + 719468;
     int32_t era = (z >= 0 ? z : z - 146096) / 146097;
     int32_t doe = z - era * 146097;

@@ -157,7 +157,7 @@ static void *json_alloc(JsonParser *p, size_t size)
 /* ---- encoding checks (whole input, before parsing) ---- */
 
 /* Length of the valid UTF-8 sequence at s[i], or 0 with *why set (RFC 3629 table). */
-static size_t json_utf8_seq(const unsigned char *s, size_t len, size_t i, const char **why)
+size_t json_utf8_seq(const unsigned char *s, size_t len, size_t i, const char **why)
 {
     unsigned char c = s[i];
     if (c < 0x80)
@@ -417,6 +417,53 @@ static bool json_parse_string(JsonParser *p, const char **chars, size_t *out_len
 }
 
 /* ---- numbers ---- */
+
+/* Digits at or after the decimal point's place (int and frac digits in
+ * order, the point moved by the exponent) must all be '0'. The exponent
+ * saturates: past the digit count its size no longer matters. */
+bool json_number_is_whole(const char *text, size_t len)
+{
+    enum { EXP_SATURATE = 1 << 20 };
+    size_t i = 0, ndigits = 0, first_frac = 0;
+    if (i < len && text[i] == '-')
+        i++;
+    size_t digits_at = i;
+    while (i < len && json_is_digit((unsigned char)text[i])) {
+        i++;
+        ndigits++;
+    }
+    first_frac = ndigits;
+    bool has_frac = i < len && text[i] == '.';
+    if (has_frac) {
+        i++;
+        while (i < len && json_is_digit((unsigned char)text[i])) {
+            i++;
+            ndigits++;
+        }
+    }
+    long exp = 0;
+    if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+        i++;
+        bool neg = i < len && text[i] == '-';
+        if (i < len && (text[i] == '+' || text[i] == '-'))
+            i++;
+        while (i < len && json_is_digit((unsigned char)text[i])) {
+            if (exp < EXP_SATURATE)
+                exp = exp * 10 + (text[i] - '0');
+            i++;
+        }
+        if (neg)
+            exp = -exp;
+    }
+    long point = (long)first_frac + exp;     /* digits before the point */
+    for (size_t k = 0, pos = digits_at; k < ndigits; k++, pos++) {
+        if (has_frac && k == first_frac)
+            pos++;                            /* skip the '.' */
+        if ((long)k >= point && text[pos] != '0')
+            return false;
+    }
+    return true;
+}
 
 /* number -> '-'? int frac? exp?
  * int -> '0' | [1-9] [0-9]*    frac -> '.' [0-9]+    exp -> [eE] [+-]? [0-9]+ */

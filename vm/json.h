@@ -91,6 +91,17 @@ const JsonValue *json_object_get(const JsonValue *obj, const char *key);
 /* Same, for keys that may contain NUL bytes. */
 const JsonValue *json_object_getn(const JsonValue *obj, const char *key, size_t key_len);
 
+/* Whether a number lexeme (JsonValue.as.number.text) denotes a whole number
+ * exactly, judged on its digits, not on the double it rounds to: "45",
+ * "45.0", "4.5e1" and "-0" do; "45.5", "1e-400" and "120.0000000000000001"
+ * do not. text must be a valid JSON number. */
+bool json_number_is_whole(const char *text, size_t len);
+
+/* Length of the valid UTF-8 sequence at s[i] (1 to 4; i < len), or 0 with
+ * *why set: RFC 3629, so no overlong forms, surrogates or code points above
+ * U+10FFFF. The compiler checks .gdl sources with it too. */
+size_t json_utf8_seq(const unsigned char *s, size_t len, size_t i, const char **why);
+
 /* "null", "boolean" (for true and false), "number", "string", "array", "object";
  * "invalid" for a value outside JsonKind. */
 const char *json_kind_name(JsonKind k);

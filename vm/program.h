@@ -21,6 +21,7 @@ enum {
     GDL_MAX_CODE = 65535,
     GDL_MAX_STACK = 255,        /* the compiler rejects deeper expressions */
     GDL_MAX_DEP_BITS = 4096,    /* inputs + named classifications */
+    GDL_MAX_SCHEDULE_DAYS = 520 * 7,    /* `after`: 10 years of whole weeks (policy, not encoding) */
 };
 
 #define GDL_NONE 0xFFFFu        /* "no string / no fact" in a u16 field */

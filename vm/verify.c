@@ -346,6 +346,9 @@ static bool verify_outcomes(Verifier *v)
             return fail(v, "invalid moments 0x%x", o->moments);
         if (o->after_unit > AFTER_DAYS)
             return fail(v, "invalid after unit %u", o->after_unit);
+        if ((uint64_t)o->after * (o->after_unit == AFTER_WEEKS ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
+            return fail(v, "after %u %s is more than %d days", o->after, o->after_unit == AFTER_WEEKS ? "weeks" : "days",
+                        GDL_MAX_SCHEDULE_DAYS);
         const struct { const char *field; uint16_t s; bool none_ok; } strs[] = {
             { "id", o->id, false }, { "section", o->section, false }, { "cluster", o->cluster, true },
             { "text_nl", o->text_nl, true }, { "text_en", o->text_en, true }, { "dose", o->dose, true },

@@ -249,6 +249,23 @@ static void test_number_edges(void)
     EXPECT_ERR("[0,\n  2e308]", "number out of range", 2, 3);
 }
 
+/* Whole by the digits as written, not by the double they round to. */
+static void test_number_whole(void)
+{
+    static const char *const whole[] = {
+        "0", "-0", "45", "45.0", "4.5e1", "1.20e1", "1e2", "1E+2", "100e-2", "0.0e-5", "0e999999999999",
+        "12345678901234567890", "1.5e999999999999",
+    };
+    static const char *const fraction[] = {
+        "45.5", "1e-400", "120.0000000000000001", "0.5", "-0.1", "1.25e1", "5e-1", "1e-999999999999",
+        "0.00000000000000000001",
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+        CU_ASSERT(json_number_is_whole(whole[i], strlen(whole[i])));
+    for (size_t i = 0; i < sizeof fraction / sizeof fraction[0]; i++)
+        CU_ASSERT_FALSE(json_number_is_whole(fraction[i], strlen(fraction[i])));
+}
+
 static void test_number_rejections(void)
 {
     EXPECT_ERR("01", "leading zeros are not allowed", 1, 2);
@@ -766,6 +783,7 @@ void test_json_register(void)
         {"kind_names", test_kind_names},
         {"numbers", test_numbers},
         {"number_edges", test_number_edges},
+        {"number_whole", test_number_whole},
         {"number_rejections", test_number_rejections},
         {"literal_rejections", test_literal_rejections},
         {"string_escapes", test_string_escapes},
