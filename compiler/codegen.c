@@ -742,16 +742,29 @@ static void meta(Gen *g)
     }
 }
 
+static GdlProgram *generate(Gen *gp);
+
 GdlProgram *codegen_program(Compiler *c, Arena *out)
 {
     Gen g = { .c = c, .out = out };
     g.p = arena_zalloc(out, sizeof(GdlProgram));
     if (!g.p)
         return NULL;
-    GdlProgram *p = g.p;
+    /* The string hash is the one heap block outside the arena: freed here so
+     * that every early return in generate() is leak-free. */
+    GdlProgram *p = generate(&g);
+    free(g.string_hash);
+    return p;
+}
+
+static GdlProgram *generate(Gen *g)
+{
+    Compiler *c = g->c;
+    Arena *out = g->out;
+    GdlProgram *p = g->p;
     p->in_scope_fact = p->red_flagged_fact = GDL_NONE;
-    meta(&g);
-    p->source_file = intern(&g, c->sources.files[c->main_file].path);
+    meta(g);
+    p->source_file = intern(g, c->sources.files[c->main_file].path);
 
     /* Number the facts: inputs in declaration order, then derived facts in
      * dependency order (a schedule takes two: condition and start date). */
@@ -786,22 +799,22 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->kind == SYM_INPUT) {
             GdlFact *f = &p->facts[s->fact];
-            f->name = intern(&g, s->name);
+            f->name = intern(g, s->name);
             f->kind = FK_INPUT;
             f->type = (uint8_t)fact_type(s->ty);
             f->dep_bit = (uint16_t)dep_bits++;
             f->section = f->override = GDL_NONE;
             if (s->ty.kind == TY_ENUM) {
-                f->sym_first = add_syms(&g, s->ty.enum_of);
+                f->sym_first = add_syms(g, s->ty.enum_of);
                 f->sym_count = (uint16_t)s->ty.enum_of->nenum;
             }
-            fill_input(&g, f, s);
+            fill_input(g, f, s);
         } else if (s->kind == SYM_PARAM) {
             GdlParam *pa = &p->params[s->param];
             AstNode *d = s->decl;
-            pa->name = intern(&g, s->name);
+            pa->name = intern(g, s->name);
             pa->type = (uint8_t)fact_type(s->ty);
-            pa->unit = intern(&g, s->ty.unit);
+            pa->unit = intern(g, s->ty.unit);
             pa->section = GDL_NONE;
             double days = 0;
             if (d->a->kind == AST_NUM) pa->value = d->a->num;
@@ -816,67 +829,67 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
             }
         }
     }
-    for (uint32_t i = 0; i < c->nderived && !g.failed; i++) {
+    for (uint32_t i = 0; i < c->nderived && !g->failed; i++) {
         Symbol *s = c->derived[i];
         GdlFact *f = &p->facts[s->fact];
-        f->name = intern(&g, s->name);
+        f->name = intern(g, s->name);
         f->type = (uint8_t)fact_type(s->ty);
         f->dep_bit = GDL_NONE;
         f->section = f->override = f->unit = f->text_nl = f->text_en = GDL_NONE;
-        g.depth = 0;
-        mark_fact(&g, (uint16_t)s->fact, s->decl);
+        g->depth = 0;
+        mark_fact(g, (uint16_t)s->fact, s->decl);
         switch (s->kind) {
         case SYM_DEFINE:
             f->kind = FK_DEFINE;
             if (s->ty.kind == TY_ENUM) {
-                f->sym_first = add_syms(&g, s->ty.enum_of);
+                f->sym_first = add_syms(g, s->ty.enum_of);
                 f->sym_count = (uint16_t)s->ty.enum_of->nenum;
             }
-            gen_expr(&g, s->decl->a);
-            store(&g, s);
+            gen_expr(g, s->decl->a);
+            store(g, s);
             break;
         case SYM_CLASSIFY:
             f->kind = FK_CLASSIFY;
             f->dep_bit = (uint16_t)dep_bits++;
-            f->section = intern(&g, s->decl->str ? s->decl->str : "");
+            f->section = intern(g, s->decl->str ? s->decl->str : "");
             if (s->ty.kind == TY_ENUM) {
-                f->sym_first = add_syms(&g, s);
+                f->sym_first = add_syms(g, s);
                 f->sym_count = (uint16_t)s->nenum;
             }
             if (s->decl->name2)
                 f->override = (uint16_t)sym_lookup(c, s->decl->name2)->fact;
-            gen_classify(&g, s);
-            store(&g, s);
+            gen_classify(g, s);
+            store(g, s);
             break;
         case SYM_BUILTIN:
             f->kind = FK_BUILTIN;
             f->dep_bit = (uint16_t)dep_bits++;
             if (s->ndeps == 0) {
-                emit(&g, s == c->in_scope ? OP_PUSH_TRUE : OP_PUSH_FALSE, 0, 0);
+                emit(g, s == c->in_scope ? OP_PUSH_TRUE : OP_PUSH_FALSE, 0, 0);
             } else {
                 for (uint32_t j = 0; j < s->ndeps; j++) {
-                    emit(&g, OP_LOAD_FACT, (uint32_t)s->deps[j]->fact, 0);
+                    emit(g, OP_LOAD_FACT, (uint32_t)s->deps[j]->fact, 0);
                     if (j)
-                        emit(&g, OP_OR, 0, 0);
+                        emit(g, OP_OR, 0, 0);
                 }
                 if (s == c->in_scope)
-                    emit(&g, OP_NOT, 0, 0);
+                    emit(g, OP_NOT, 0, 0);
             }
             if (s == c->in_scope) p->in_scope_fact = (uint16_t)s->fact;
             else p->red_flagged_fact = (uint16_t)s->fact;
-            store(&g, s);
+            store(g, s);
             break;
         case SYM_OUTCOME: {
             f->kind = FK_OUTCOME;
             char label[160];
             snprintf(label, sizeof label, "%s:%s", gdl_outcome_kind_name((OutcomeKind)s->decl->op), s->name);
-            f->name = intern(&g, label);
+            f->name = intern(g, label);
             GdlOutcome *o = &p->outcomes[p->noutcomes++];
-            gen_outcome(&g, s, o);
+            gen_outcome(g, s, o);
             if (o->kind == OK_SCHEDULE) {
                 GdlFact *df = &p->facts[s->fact + 1];
                 snprintf(label, sizeof label, "schedule-start:%s", s->name);
-                df->name = intern(&g, label);
+                df->name = intern(g, label);
                 df->kind = FK_DATE;
                 df->type = GT_DATE;
                 df->dep_bit = df->section = df->override = df->unit = df->text_nl = df->text_en = GDL_NONE;
@@ -887,20 +900,19 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
             break;
         }
     }
-    emit(&g, OP_HALT, 0, 0);
-    free(g.string_hash);
+    emit(g, OP_HALT, 0, 0);
     if (dep_bits > GDL_MAX_DEP_BITS) {
         diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
                   "too many inputs and classifications (limit is %d)", GDL_MAX_DEP_BITS);
         return NULL;
     }
     p->ndep_bits = dep_bits;
-    if (!g.failed && p->max_stack > GDL_MAX_STACK) {
+    if (!g->failed && p->max_stack > GDL_MAX_STACK) {
         diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
                   "expressions nest too deeply (stack of %u, limit is %d)", p->max_stack, GDL_MAX_STACK);
         return NULL;
     }
-    return g.failed ? NULL : p;
+    return g->failed ? NULL : p;
 }
 
 GdlProgram *compile_file(Compiler *c, const char *path, Arena *out)
