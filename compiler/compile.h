@@ -62,7 +62,8 @@ typedef struct {
 
 enum {
     COMPILE_MAX_IMPORT_DEPTH = 16,
-    COMPILE_MAX_SEARCH_DIRS = 16,
+    COMPILE_MAX_PATH_DIRS = 16,                         /* entries of GDL_PATH */
+    COMPILE_MAX_SEARCH_DIRS = COMPILE_MAX_PATH_DIRS + 3,   /* + the stdlib dirs */
     /* Nested check_expr calls: operators (a left-deep `a or b or ...` chain
      * is one level per operator; bison's stack only bounds brackets), the
      * defines an expression uses in turn, and function expansions. Policy,

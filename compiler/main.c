@@ -44,7 +44,7 @@ static const char USAGE[] =
     "\n"
     "  --help, --version\n"
     "\n"
-    "Modules are found in each directory of GDL_PATH (colon-separated), then in the\n"
+    "Modules are found in each directory of GDL_PATH (colon-separated, at most 16), then in the\n"
     "stdlib next to the gdl binary (../stdlib or ../share/gdl/stdlib), then in\n" GDL_STDLIB_DIR ".\n"
     "Exit status: 0 ok, 1 errors in the input or failing tests, 2 usage, 3 I/O or internal error.\n";
 
@@ -64,14 +64,30 @@ static bool ends_with(const char *s, const char *suffix)
 
 static const char *argv0;
 
-static void add_search_dirs(Compiler *c)
+/* GDL_PATH first, then the stdlib next to the binary, then the built-in one.
+ * A GDL_PATH the compiler cannot search whole is a usage error: skipping an
+ * entry could silently pick up another copy of a module. */
+static int add_search_dirs(Compiler *c)
 {
     const char *env = getenv("GDL_PATH");
-    if (env) {
-        char buf[4096];
-        snprintf(buf, sizeof buf, "%s", env);
-        for (char *tok = strtok(buf, ":"); tok; tok = strtok(NULL, ":"))
-            compiler_add_search_dir(c, tok);
+    unsigned entries = 0;
+    for (const char *p = env; p && *p; ) {
+        size_t n = strcspn(p, ":");
+        if (n > 0) {
+            if (++entries > COMPILE_MAX_PATH_DIRS) {
+                fprintf(stderr, "gdl: GDL_PATH names more than %d directories\n", COMPILE_MAX_PATH_DIRS);
+                return EXIT_USAGE;
+            }
+            char dir[2048];
+            if (n >= sizeof dir) {
+                fprintf(stderr, "gdl: GDL_PATH entry %u is longer than %zu bytes\n", entries, sizeof dir - 1);
+                return EXIT_USAGE;
+            }
+            memcpy(dir, p, n);
+            dir[n] = '\0';
+            compiler_add_search_dir(c, dir);
+        }
+        p += n + (p[n] == ':');
     }
     const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
     if (slash) {
@@ -83,6 +99,7 @@ static void add_search_dirs(Compiler *c)
         compiler_add_search_dir(c, dir);
     }
     compiler_add_search_dir(c, GDL_STDLIB_DIR);
+    return EXIT_OK;
 }
 
 /* Reads a whole file (or stdin for "-") up to max bytes; -1 on I/O error,
@@ -136,11 +153,12 @@ static int read_all(const char *path, size_t max, char **out, size_t *len)
  * that runs from source is exactly what the .gdlb would hold. */
 static int compile_to_bytes(Compiler *c, const char *path, ByteBuf *bytes)
 {
-    add_search_dirs(c);
+    int rc = add_search_dirs(c);
+    if (rc != EXIT_OK)
+        return rc;
     Arena out;
     arena_init(&out, 0);
     GdlProgram *p = compile_file(c, path, &out);
-    int rc = EXIT_OK;
     if (!p)
         rc = c->diag.errors ? EXIT_INPUT : EXIT_IO;
     else if (gdlb_write(p, bytes) != 0) {
@@ -270,7 +288,10 @@ static int cmd_test(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         Compiler c;
         compiler_init(&c, stderr);
-        add_search_dirs(&c);
+        if (add_search_dirs(&c) != EXIT_OK) {
+            compiler_free(&c);
+            return EXIT_USAGE;
+        }
         Arena out;
         arena_init(&out, 0);
         GdlProgram *p = compile_file(&c, argv[i], &out);

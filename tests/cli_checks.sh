@@ -95,7 +95,7 @@ grep -q '"message": "unescaped NUL byte in string (write it as \\\\u0000)", "lin
     && ok || bad "batch: NUL byte in a line"
 
 # Limits whose inputs are too large to commit as golden files (the others
-# are in tests/golden/bad/): each is a clear error, never a crash or a cut.
+# are in tests/bad/): each is a clear error, never a crash or a cut.
 { printf 'guideline g { title "t" version "1" status draft language en }\n'; head -c 4194304 /dev/zero | tr '\0' '\n'; } \
     > "$tmp/big.gdl"
 "$GDL" check "$tmp/big.gdl" 2> "$tmp/err"; st=$?
@@ -149,6 +149,18 @@ printf 'guideline g { title "t" version "1" status draft language en }\nimport m
 GDL_PATH="$tmp/mods" "$GDL" check "$tmp/deep.gdl" 2> "$tmp/err"; st=$?
 [ $st = 1 ] && grep -q "m15.gdl:2:8: error: imports nested too deep (limit is 16)" "$tmp/err" \
     && ok || bad "imports over COMPILE_MAX_IMPORT_DEPTH: exit $st, $(head -c 300 "$tmp/err")"
+
+# COMPILE_MAX_PATH_DIRS: GDL_PATH is searched whole or not at all.
+mkdir -p "$tmp/paths"
+for i in $(seq 1 17); do mkdir -p "$tmp/paths/d$i"; done
+cp "$tmp/many/n0.gdl" "$tmp/paths/d16/n0.gdl"
+printf 'guideline g { title "t" version "1" status draft language en }\nimport n0\n' > "$tmp/paths.gdl"
+path16=$(for i in $(seq 1 16); do printf '%s:' "$tmp/paths/d$i"; done)
+GDL_PATH="$path16" "$GDL" check "$tmp/paths.gdl" > /dev/null 2> "$tmp/err" \
+    && ok || bad "module in the 16th GDL_PATH entry: $(head -c 300 "$tmp/err")"
+GDL_PATH="$path16$tmp/paths/d17" "$GDL" check "$tmp/paths.gdl" 2> "$tmp/err"; st=$?
+[ $st = 2 ] && grep -qx "gdl: GDL_PATH names more than 16 directories" "$tmp/err" \
+    && ok || bad "GDL_PATH over COMPILE_MAX_PATH_DIRS: exit $st, $(head -c 300 "$tmp/err")"
 
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"

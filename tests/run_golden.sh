@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# run_golden.sh - golden tests: each tests/golden/**/NAME.args holds the
+# run_golden.sh - golden tests: each NAME.args under tests/golden/ (the
+# compiler, the guidelines, the CLI) and tests/bad/ (malformed input) holds the
 # arguments of one gdl command (run from the repository root); NAME.stdin,
 # if present, is its standard input. Its stdout, stderr and exit status must
 # equal NAME.out, NAME.err and NAME.status. `--update` rewrites the expected
 # files from the current gdl: review the diff before committing. A directory
-# argument (e.g. tests/golden/bad) limits the run to the tests under it.
+# argument (e.g. tests/bad) limits the run to the tests under it.
 set -u
 cd "$(dirname "$0")/.."
 GDL=${GDL:-bin/gdl}
-update=0 dir=tests/golden
+update=0 dirs=()
 for arg in "$@"; do
-    if [ "$arg" = "--update" ]; then update=1; else dir=${arg%/}; fi
+    if [ "$arg" = "--update" ]; then update=1; else dirs+=("${arg%/}"); fi
 done
+[ ${#dirs[@]} = 0 ] && dirs=(tests/golden tests/bad)
 export GDL_PATH=stdlib
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 while IFS= read -r args_file; do
     base=${args_file%.args}
-    name=${base#tests/golden/}
+    name=${base#tests/}
     read -r -a args < "$args_file"
     stdin=/dev/null
     [ -f "$base.stdin" ] && stdin="$base.stdin"
@@ -38,7 +40,7 @@ while IFS= read -r args_file; do
         fi
     done
     if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-done < <(find "$dir" -name '*.args' | LC_ALL=C sort)
+done < <(find "${dirs[@]}" -name '*.args' | LC_ALL=C sort)
 [ $update = 1 ] && { echo "golden files updated"; exit 0; }
 echo "golden: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -18,9 +18,9 @@ static const char *const CASE_FILES[] = {
     "tests/golden/cases/nulls-are-unknown.json", "tests/golden/cases/misspelled-field.json",
     "tests/golden/cases/nprs-out-of-range.json", "tests/golden/cases/duplicate-key.json",
     "tests/golden/cases/syntax-error.json", "tests/golden/cases/bad-utf8.json",
-    "tests/golden/bad/case/numbers-accepted.json", "tests/golden/bad/case/int-fractions-rejected.json",
-    "tests/golden/bad/case/list-fractions.json", "tests/golden/bad/case/nul-escape.json",
-    "tests/golden/bad/case/crlf.json",
+    "tests/bad/case/numbers-accepted.json", "tests/bad/case/int-fractions-rejected.json",
+    "tests/bad/case/list-fractions.json", "tests/bad/case/nul-escape.json",
+    "tests/bad/case/crlf.json",
 };
 
 static char *slurp(const char *path, size_t *len)

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+# make_bad.py - writes the generated inputs of tests/bad/: corrupt
+# bytecode (gdlb/), made from the .gdlb of tests/golden/disasm/small.gdl one
+# corruption per file, and the .gdl sources too long to write by hand (gdl/).
+# The outputs are committed; the golden runner never calls this. Rerun it
+# after a change of the bytecode format or the opcode list, then regenerate
+# the expected files (tests/bad/update.sh) and review the diff.
+#   usage: tests/bad/make_bad.py [path/to/gdl]   (default bin/gdl)
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(ROOT, "..", "..", ".."))
+GDL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "bin", "gdl")
+
+HEADER = 28
+SIZE_AT, HASH_AT = 12, 20
+
+
+def opcodes():
+    """Opcode numbers in the order of vm/opcodes.def."""
+    names = re.findall(r"^OP\((\w+),", open(os.path.join(REPO, "vm", "opcodes.def")).read(), re.M)
+    return {n: i for i, n in enumerate(names)}
+
+
+def fnv1a(data):
+    h = 1469598103934665603
+    for i, b in enumerate(data):
+        if HASH_AT <= i < HASH_AT + 8:
+            b = 0
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def seal(data):
+    """Header size and content hash made right again, so the corruption is
+    what the reader or verifier meets, not a hash mismatch."""
+    b = bytearray(data)
+    struct.pack_into("<I", b, SIZE_AT, len(b))
+    struct.pack_into("<Q", b, HASH_AT, fnv1a(b))
+    return bytes(b)
+
+
+def sections(data):
+    """tag -> (offset of the tag, offset of the payload, payload length)."""
+    out, pos = {}, HEADER
+    while pos + 8 <= len(data):
+        tag = data[pos:pos + 4].decode("latin-1")
+        (n,) = struct.unpack_from("<I", data, pos + 4)
+        out[tag.rstrip("\0")] = (pos, pos + 8, n)
+        pos += 8 + n
+    return out
+
+
+def code_at(data, pc):
+    """File offset of code byte pc (CODE payload: u32 max_stack, u32 ncode, code)."""
+    return sections(data)["CODE"][1] + 8 + pc
+
+
+FACT_SIZE = 46          # bcfile.c: FACT_BYTES
+OUTC_SIZE = 26          # bcfile.c: 6 u8, 8 u16, u32 after (at 22)
+FACT_HEAD = 16          # u32 nfacts, u32 ninputs, u32 ndep_bits, u16 in_scope, u16 red_flagged
+
+
+def fact_at(data, i, field):
+    offsets = {"name": 0, "kind": 2, "type": 3, "min": 18, "max": 26}
+    return sections(data)["FACT"][1] + FACT_HEAD + i * FACT_SIZE + offsets[field]
+
+
+def patch(data, at, fmt, *values):
+    b = bytearray(data)
+    struct.pack_into(fmt, b, at, *values)
+    return bytes(b)
+
+
+def splice(data, at, remove, insert):
+    return data[:at] + insert + data[at + remove:]
+
+
+def build_small():
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "small.gdlb")
+        env = dict(os.environ, GDL_PATH=os.path.join(REPO, "stdlib"))
+        subprocess.run([GDL, "build", os.path.join(REPO, "tests/golden/disasm/small.gdl"), "-o", out],
+                       check=True, env=env)
+        return open(out, "rb").read()
+
+
+def disasm_pcs(data):
+    """(pc, name) of every instruction from the disassembler's listing, and
+    the pc of each fact's first instruction by its heading ("date schedule-start:x")."""
+    with tempfile.NamedTemporaryFile(suffix=".gdlb") as f:
+        f.write(data)
+        f.flush()
+        text = subprocess.run([GDL, "disasm", f.name], check=True, capture_output=True, text=True).stdout
+    pcs, facts, heading = [], {}, None
+    for line in text.splitlines():
+        m = re.match(r"^fact \d+ (\w+ \S+) <", line)
+        if m:
+            heading = m.group(1)
+        m = re.match(r"^  ([0-9a-f]{4})  .{6}(\w+)", line)
+        if m:
+            pcs.append((int(m.group(1), 16), m.group(2)))
+            if heading:
+                facts[heading] = pcs[-1][0]
+                heading = None
+    return pcs, facts
+
+
+def first(pcs, name, nth=0):
+    return [pc for pc, n in pcs if n == name][nth]
+
+
+def bytecode():
+    op = opcodes()
+    good = build_small()
+    pcs, facts = disasm_pcs(good)
+    s = sections(good)
+    strs = s["STRS"]
+    row = first(pcs, "CLASSIFY_ROW")
+    halt = first(pcs, "HALT")
+    load = first(pcs, "LOAD_FACT")
+    param = first(pcs, "LOAD_PARAM")
+    store = first(pcs, "STORE_FACT")
+    store2 = first(pcs, "STORE_FACT", 1)
+    push_num = first(pcs, "PUSH_NUM")
+    line0 = s["LINE"][1] + 4
+    outc0 = s["OUTC"][1] + 4
+    schedule = 2            # small.gdl's outcomes: exclude, red_flag, schedule, measure
+    bad = {
+        # the reader (vm/bcfile.c)
+        "empty": b"",
+        "not-bytecode": b'{"case_id": "not a program"}\n',
+        "truncated-header": good[:20],
+        "truncated": good[:len(good) // 2],
+        "size-mismatch": good + b"\0",
+        "future-major": seal(patch(good, 8, "<H", 2)),
+        "future-minor": seal(patch(good, 10, "<H", 1)),
+        "unknown-flags": seal(patch(good, 16, "<I", 1)),
+        "hash-mismatch": patch(good, code_at(good, halt), "<B", op["PUSH_TRUE"]),
+        "section-renamed": seal(patch(good, s["NUMS"][0], "4s", b"NUMX")),
+        "section-overrun": seal(patch(good, strs[0] + 4, "<I", 0x7FFFFFFF)),
+        "strings-over-limit": seal(patch(good, strs[1], "<I", 70000)),
+        "string-with-nul": seal(patch(good, strs[1] + 4 + 4, "<B", 0)),
+        "bytes-after-end": seal(good + b"junk"),
+        "unread-section-bytes": seal(splice(patch(good, s["NUMS"][0] + 4, "<I", s["NUMS"][2] + 2),
+                                            s["NUMS"][1] + s["NUMS"][2], 0, b"\0\0")),
+        # the verifier (vm/verify.c)
+        "opcode-invalid": seal(patch(good, code_at(good, 0), "<B", 0xEE)),
+        "opcode-zero": seal(patch(good, code_at(good, 0), "<B", op["INVALID"])),
+        "jump-backward": seal(patch(good, code_at(good, row) + 1, "<H", 0)),
+        "jump-outside-code": seal(patch(good, code_at(good, row) + 1, "<H", 0xFFF0)),
+        "jump-into-instruction": seal(patch(good, code_at(good, row) + 1, "<H", push_num + 1)),
+        "fact-out-of-range": seal(patch(good, code_at(good, load) + 1, "<H", 999)),
+        "param-out-of-range": seal(patch(good, code_at(good, param) + 1, "<H", 7)),
+        "stack-underflow": seal(splice(good, code_at(good, load), 3, bytes([op["NOT"]] * 3))),
+        "no-halt": seal(patch(good, code_at(good, halt), "<B", op["PUSH_TRUE"])),
+        "store-into-input": seal(patch(good, code_at(good, store) + 1, "<H", 0)),
+        "store-twice": seal(patch(good, code_at(good, store2) + 1, "<H",
+                                  struct.unpack_from("<H", good, code_at(good, store) + 1)[0])),
+        "max-stack-over-limit": seal(patch(good, s["CODE"][1], "<I", 300)),
+        "fact-kind-invalid": seal(patch(good, fact_at(good, 4, "kind"), "<B", 9)),
+        "fact-name-out-of-range": seal(patch(good, fact_at(good, 0, "name"), "<H", 999)),
+        "range-nan": seal(patch(good, fact_at(good, 0, "min"), "<d", float("nan"))),
+        "line-pc-outside-code": seal(patch(good, line0, "<I", 9999)),
+        "outcome-condition-is-input": seal(patch(good, outc0 + 18, "<H", 0)),
+        "schedule-after-too-long": seal(patch(good, outc0 + schedule * OUTC_SIZE + 22, "<I", 0xFFFFFFFF)),
+    }
+    # Accepted by the verifier (it does not type values), run on a case: a
+    # date fact holding 1e300 must print as 0000-00-00, not as a converted
+    # garbage int (fuzz_load found the conversion).
+    date_start = facts["date schedule-start:reevaluate"]
+    huge = patch(good, s["NUMS"][1] + 4 + 2 * 8, "<d", 1e300)
+    huge = patch(huge, code_at(huge, date_start), "<BH", op["PUSH_NUM"], 2)
+    runs = {"date-fact-huge": seal(huge)}
+    out = os.path.join(ROOT, "gdlb")
+    os.makedirs(out, exist_ok=True)
+    for name, data in list(bad.items()) + list(runs.items()):
+        with open(os.path.join(out, name + ".gdlb"), "wb") as f:
+            f.write(data)
+        with open(os.path.join(out, name + ".args"), "w") as f:
+            if name in runs:
+                f.write("run --format text --lang en tests/bad/gdlb/%s.gdlb tests/bad/gdlb/small-case.json\n" % name)
+            else:
+                f.write("disasm tests/bad/gdlb/%s.gdlb\n" % name)
+    with open(os.path.join(out, "small-case.json"), "w") as f:
+        f.write('{"nprs": 3, "first_contact_on": "2021-01-01", "symptom_duration_weeks": 3}\n')
+
+
+HEAD = 'guideline limits { title "limits" version "0.1.0" status draft language en }\n'
+
+
+def sources():
+    out = os.path.join(ROOT, "gdl")
+    os.makedirs(out, exist_ok=True)
+    gen = {
+        # SOURCE_MAX_LINE: 8192 bytes in a line; the next byte is the error
+        "line-too-long": HEAD + "input n: bool\n// " + "x" * 8200 + "\ndefine a = n\n",
+        "line-at-limit": HEAD + "input n: bool\n// " + "x" * (8192 - 3) + "\ndefine a = n\n",
+        # bison's stack (PARSE_MAX_DEPTH): brackets
+        "brackets-too-deep": HEAD + "input n: bool\ndefine a = " + "(" * 250 + "n" + ")" * 250 + "\n",
+        # COMPILE_MAX_EXPR_DEPTH: a left-deep chain needs no brackets
+        "operators-too-deep": HEAD + "input n: bool\ndefine a = n" + " or n" * 1000 + "\n" + 'exclude e "A.1" when a\n',
+        "operators-at-limit": HEAD + "input n: bool\ndefine a = n" + " or n" * 999 + "\n"
+                              + 'exclude e "A.1" when a\n',
+        # ... and the defines an expression uses in turn
+        "defines-too-deep": HEAD + "input n: bool\n" + 'exclude e "A.1" when d1000\n'
+                            + "".join("define d%d = d%d\n" % (i, i - 1) for i in range(1000, 0, -1))
+                            + "define d0 = n\n",
+        # LEX_MAX_IDENT, LEX_MAX_STRING
+        "name-too-long": HEAD + "input " + "n" * 65 + ": bool\ninput " + "m" * 64 + ": bool\n",
+        "string-too-long": HEAD + 'advice a do "C.1" en "' + "x" * 4097 + '"\n'
+                           + 'advice b do "C.1" en "' + "x" * 4096 + '"\n',
+        # DIAG_MAX_ERRORS
+        "too-many-errors": HEAD + "".join("define d%d = nosuch%d\n" % (i, i) for i in range(60)),
+    }
+    for name, text in gen.items():
+        with open(os.path.join(out, name + ".gdl"), "w") as f:
+            f.write(text)
+        with open(os.path.join(out, name + ".args"), "w") as f:
+            f.write("check tests/bad/gdl/%s.gdl\n" % name)
+
+
+if __name__ == "__main__":
+    bytecode()
+    sources()
