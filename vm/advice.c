@@ -59,12 +59,15 @@ static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
 }
 
 /* What "missing" lists: the input fields behind undecided conclusions, in
- * name order, and those conclusions, in "needed_for" order. */
+ * name order, and for each the conclusions it blocks, in "needed_for"
+ * order (open[needed[needed_off[k]] ..] for field k). */
 typedef struct {
     uint16_t *fields;       /* input facts */
     uint32_t nfields;
     const Conclusion **open;
     uint32_t nopen;
+    uint32_t *needed_off;   /* nfields + 1 */
+    uint16_t *needed;       /* indices into open */
 } Missing;
 
 static Missing find_missing(const GdlVm *cvm)
@@ -72,9 +75,10 @@ static Missing find_missing(const GdlVm *cvm)
     GdlVm *vm = (GdlVm *)cvm;   /* only the case arena is written */
     const GdlProgram *p = vm->p;
     const AdviceTables *t = vm->advice;
+    Arena *a = &vm->case_arena;
     Missing m = { 0 };
-    uint64_t *all = arena_zalloc(&vm->case_arena, sizeof(uint64_t) * vm->words);
-    m.open = arena_alloc(&vm->case_arena, sizeof(Conclusion *) * (t->nconclusions + 1));
+    uint64_t *all = arena_zalloc(a, sizeof(uint64_t) * vm->words);
+    m.open = arena_alloc(a, sizeof(Conclusion *) * (t->nconclusions + 1));
     if (!all || !m.open)
         return (Missing){ 0 };
     for (uint32_t i = 0; i < t->nconclusions; i++) {
@@ -88,8 +92,10 @@ static Missing find_missing(const GdlVm *cvm)
     }
     if (!m.nopen)
         return m;
-    m.fields = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (p->ninputs + 1));
-    if (!m.fields)
+    m.fields = arena_alloc(a, sizeof(uint16_t) * (p->ninputs + 1));
+    /* field_of[bit]: the field's position + 1, for the bits of missing fields */
+    uint32_t *field_of = arena_zalloc(a, sizeof(uint32_t) * (p->ndep_bits + 1));
+    if (!m.fields || !field_of)
         return (Missing){ 0 };
     FOR_EACH_BIT(all, vm->words, bit) {
         if (bit >= p->ndep_bits)
@@ -104,26 +110,46 @@ static Missing find_missing(const GdlVm *cvm)
         }
         m.fields[j] = f;
     }
-    return m;
+    for (uint32_t k = 0; k < m.nfields; k++)
+        field_of[p->facts[m.fields[k]].dep_bit] = k + 1;
+    /* Each open conclusion goes to the lists of the missing fields it waits
+     * for: count (list k's size at k + 2), add up (its start at k + 1), then
+     * place, so each list keeps the order of open. */
+    m.needed_off = arena_zalloc(a, sizeof(uint32_t) * (m.nfields + 2));
+    if (!m.needed_off)
+        return (Missing){ 0 };
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < m.nopen; i++) {
+        const uint64_t *d = gdl_fact_deps(vm, m.open[i]->fact);
+        FOR_EACH_BIT(d, vm->words, bit)
+            if (bit < p->ndep_bits && field_of[bit]) {
+                m.needed_off[field_of[bit] + 1]++;
+                total++;
+            }
+    }
+    for (uint32_t k = 0; k < m.nfields; k++)
+        m.needed_off[k + 2] += m.needed_off[k + 1];
+    m.needed = arena_alloc(a, sizeof(uint16_t) * (total + 1));
+    if (!m.needed)
+        return (Missing){ 0 };
+    for (uint32_t i = 0; i < m.nopen; i++) {
+        const uint64_t *d = gdl_fact_deps(vm, m.open[i]->fact);
+        FOR_EACH_BIT(d, vm->words, bit)
+            if (bit < p->ndep_bits && field_of[bit])
+                m.needed[m.needed_off[field_of[bit]]++] = (uint16_t)i;
+    }
+    return m;       /* placing moved needed_off[k + 1] from list k's start to its end */
 }
 
-static bool depends_on(const GdlVm *vm, uint32_t fact, uint16_t input)
-{
-    uint16_t bit = vm->p->facts[input].dep_bit;
-    return gdl_fact_deps(vm, fact)[bit >> 6] >> (bit & 63) & 1;
-}
-
-/* The conclusions a missing field blocks, each once: as JSON string
+/* The conclusions missing field k blocks, each once: as JSON string
  * literals separated by sep, or (json false) as plain words. */
-static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint16_t field, const char *sep, bool json)
+static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
 {
     const AdviceTables *t = vm->advice;
     const Conclusion *last = NULL;
     bool first = true;
-    for (uint32_t i = 0; i < m->nopen; i++) {
-        const Conclusion *c = m->open[i];
-        if (!depends_on(vm, c->fact, field))
-            continue;
+    for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++) {
+        const Conclusion *c = m->open[m->needed[n]];
         if (last && last->rank == c->rank && last->id == c->id)
             continue;   /* one id under two strengths or sections */
         last = c;
@@ -379,7 +405,7 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");
         put_str(b, vm, p->facts[m.fields[i]].name);
         buf_puts(b, ", \"needed_for\": [");
-        put_needed_for(b, vm, &m, m.fields[i], ", ", true);
+        put_needed_for(b, vm, &m, i, ", ", true);
         buf_puts(b, "]}");
     }
     buf_puts(b, "]}\n");
@@ -588,7 +614,7 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_printf(b, "\n%s\n", en ? "Missing findings (they would change the advice)" : "Ontbrekende bevindingen (zij kunnen het advies veranderen)");
     for (uint32_t i = 0; i < miss.nfields; i++) {
         buf_printf(b, "  %s: ", S(vm, p->facts[miss.fields[i]].name));
-        put_needed_for(b, vm, &miss, miss.fields[i], " ", false);
+        put_needed_for(b, vm, &miss, i, " ", false);
         buf_putc(b, '\n');
     }
 }
