@@ -12,80 +12,6 @@
 #include "advice_prep.h"
 #include "opcodes.h"
 
-static inline uint16_t rd16(const uint8_t *c)
-{
-    return (uint16_t)(c[0] | c[1] << 8);
-}
-
-/* One allocation holds every array: carve() is run once to measure (base
- * NULL) and once to hand out, each array at its own alignment. */
-typedef struct {
-    char *base;
-    size_t used;
-} Carver;
-
-static void *carve(Carver *c, size_t count, size_t size, size_t align)
-{
-    c->used = (c->used + align - 1) & ~(align - 1);
-    void *at = c->base ? c->base + c->used : NULL;
-    c->used += count * size;
-    return at;
-}
-
-#define CARVE(c, n, type) ((type *)carve((c), (n), sizeof(type), _Alignof(type)))
-
-static size_t carve_arrays(GdlVm *vm, Carver *c, size_t stack, size_t seen_words, uint32_t slots, size_t max_reads)
-{
-    const GdlProgram *p = vm->p;
-    vm->fact_deps = CARVE(c, (size_t)p->nfacts * vm->words, uint64_t);
-    vm->stack_deps = CARVE(c, stack * vm->words, uint64_t);
-    vm->seen = CARVE(c, seen_words, uint64_t);
-    vm->params = CARVE(c, p->nparams, double);
-    vm->facts = CARVE(c, p->nfacts, GdlValue);
-    vm->stack = CARVE(c, stack, GdlValue);
-    vm->deps_gen = CARVE(c, p->nfacts, uint32_t);
-    vm->want_gen = CARVE(c, p->nfacts, uint32_t);
-    vm->reads_off = CARVE(c, (size_t)p->nfacts + 1, uint32_t);
-    vm->input_order = CARVE(c, p->ninputs, uint16_t);
-    vm->input_rank = CARVE(c, p->ninputs, uint16_t);
-    vm->dep_fact = CARVE(c, p->ndep_bits, uint16_t);
-    vm->name_slots = CARVE(c, slots, uint16_t);
-    vm->code_start = CARVE(c, p->nfacts, uint16_t);
-    vm->code_rank = CARVE(c, p->nfacts, uint16_t);
-    vm->code_fact = CARVE(c, p->nfacts, uint16_t);
-    vm->work = CARVE(c, p->nfacts, uint16_t);
-    vm->reads = CARVE(c, max_reads, uint16_t);
-    return c->used;
-}
-
-/* Each derived fact's code runs from the end of the previous STORE_FACT
- * through its own (the verifier checks that no jump crosses a store and
- * that each starts on an empty stack). Recorded per fact, in code order:
- * where it starts and which derived facts it reads. */
-static void index_fact_code(GdlVm *vm)
-{
-    const GdlProgram *p = vm->p;
-    uint32_t start = 0, rank = 0, nreads = 0;
-    for (uint32_t pc = 0; pc < p->ncode; pc += OP_FORMAT_SIZE[OP_INFO[p->code[pc]].format]) {
-        uint8_t op = p->code[pc];
-        uint8_t format = OP_INFO[op].format;
-        if (op == OP_STORE_FACT) {
-            uint16_t f = rd16(p->code + pc + 1);
-            vm->code_start[f] = (uint16_t)start;
-            vm->code_rank[f] = (uint16_t)rank;
-            vm->code_fact[rank++] = f;
-            vm->reads_off[rank] = nreads;
-            start = pc + OP_FORMAT_SIZE[format];
-        } else if (format == FMT_F || format == FMT_FKC) {
-            uint16_t f = rd16(p->code + pc + 1);
-            if (f >= p->ninputs)
-                vm->reads[nreads++] = f;
-        }
-        if (op == OP_HALT)
-            break;
-    }
-}
-
 typedef struct {
     const char *name;
     uint16_t input;
@@ -94,6 +20,25 @@ typedef struct {
 static int cmp_named_inputs(const void *a, const void *b)
 {
     return strcmp(((const NamedInput *)a)->name, ((const NamedInput *)b)->name);
+}
+
+/* The inputs in name order (for the case reader and the "missing" list):
+ * qsort: a .gdlb may declare up to GDL_MAX_DEP_BITS of them. */
+static int sort_input_names(GdlVm *vm)
+{
+    const GdlProgram *p = vm->p;
+    NamedInput *names = malloc(sizeof(NamedInput) * (p->ninputs + 1));
+    if (!names)
+        return -1;
+    for (uint32_t f = 0; f < p->ninputs; f++)
+        names[f] = (NamedInput){ gdl_str(p, p->facts[f].name), (uint16_t)f };
+    qsort(names, p->ninputs, sizeof *names, cmp_named_inputs);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        vm->input_order[i] = names[i].input;
+        vm->input_rank[names[i].input] = (uint16_t)i;
+    }
+    free(names);
+    return 0;
 }
 
 int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
@@ -106,23 +51,29 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     if (vm->words == 0)
         vm->words = 4;
     size_t stack = (size_t)p->max_stack + 1;   /* + one scratch set for AT_LEAST / COUNT */
+    size_t size = sizeof(GdlValue) * p->nfacts + sizeof(uint64_t) * p->nfacts * vm->words
+                + sizeof(GdlValue) * stack + sizeof(uint64_t) * stack * vm->words
+                + sizeof(double) * p->nparams + sizeof(uint16_t) * (2 * p->ninputs + p->ndep_bits) + 64;
     uint32_t slots = 16;
     while (slots < 2 * p->ninputs)
         slots *= 2;
     size_t seen_words = (p->ninputs + 63) / 64 + 1;
-    size_t max_reads = p->ncode / 3 + 1;    /* a fact operand takes 3 bytes */
-    Carver measure = { 0 };
-    size_t size = carve_arrays(vm, &measure, stack, seen_words, slots, max_reads);
+    size += sizeof(uint64_t) * seen_words + sizeof(uint16_t) * slots;
     char *block = calloc(1, size);
-    NamedInput *names = malloc(sizeof(NamedInput) * (p->ninputs + 1));
-    if (!block || !names) {
-        free(block);
-        free(names);
+    if (!block)
         return -1;
-    }
     vm->block = block;
-    Carver hand_out = { block, 0 };
-    carve_arrays(vm, &hand_out, stack, seen_words, slots, max_reads);
+    /* Carve the arrays out of one block, largest alignment first. */
+    vm->fact_deps = (uint64_t *)block;
+    vm->stack_deps = vm->fact_deps + (size_t)p->nfacts * vm->words;
+    vm->seen = vm->stack_deps + stack * vm->words;
+    vm->params = (double *)(vm->seen + seen_words);
+    vm->facts = (GdlValue *)(vm->params + p->nparams);
+    vm->stack = vm->facts + p->nfacts;
+    vm->input_order = (uint16_t *)(vm->stack + stack);
+    vm->input_rank = vm->input_order + p->ninputs;
+    vm->dep_fact = vm->input_rank + p->ninputs;
+    vm->name_slots = vm->dep_fact + p->ndep_bits;
     vm->name_mask = slots - 1;
     for (uint32_t f = 0; f < p->ninputs; f++) {
         uint32_t h = gdl_name_hash(p->strings[p->facts[f].name], p->string_lens[p->facts[f].name]) & vm->name_mask;
@@ -135,21 +86,19 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
             vm->dep_fact[p->facts[f].dep_bit] = (uint16_t)f;
     for (uint32_t i = 0; i < p->nparams; i++)
         vm->params[i] = p->params[i].value;
-    for (uint32_t f = 0; f < p->ninputs; f++)
-        names[f] = (NamedInput){ gdl_str(p, p->facts[f].name), (uint16_t)f };
-    qsort(names, p->ninputs, sizeof *names, cmp_named_inputs);   /* names are unique */
-    for (uint32_t i = 0; i < p->ninputs; i++) {
-        vm->input_order[i] = names[i].input;
-        vm->input_rank[names[i].input] = (uint16_t)i;
+    if (sort_input_names(vm) != 0) {
+        free(block);
+        return -1;
     }
-    free(names);
-    index_fact_code(vm);
     vm->advice = advice_tables_new(p);
     if (!vm->advice) {
         free(block);
         return -1;
     }
     arena_init(&vm->case_arena, 64 * 1024);
+    /* Derived facts are all stored by every run before they are read (the
+     * verifier checks it), so a new case only needs its inputs cleared. */
+    memset(vm->facts, 0, sizeof(GdlValue) * p->nfacts);
     return 0;
 }
 
@@ -281,6 +230,8 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
 #define ALWAYS_INLINE static inline
 #endif
 
+#define DEPS(i) (sdeps + (size_t)(i) * W)
+
 /* Sets are a few words (a multiple of four, see gdl_vm_init); loops over
  * blocks of four let the compiler unroll them, and beat calls to memset. */
 static inline void deps_clear(uint64_t *d, uint32_t w)
@@ -315,72 +266,63 @@ static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
 
 /* Kleene and/or on two operands at a (result) and b. For `and` the value
  * that decides is false, for `or` it is true; provenance follows the
- * deciding operands, or the unknown ones when nothing decides. `track` is
- * a constant at each call: without it the sets are not touched. */
-ALWAYS_INLINE void kleene(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W,
-                          double decider, bool track)
+ * deciding operands, or the unknown ones when nothing decides. */
+ALWAYS_INLINE void kleene(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W, double decider)
 {
     bool a_dec = a->tag == VT_NUM && (a->as.num != 0) == (decider != 0);
     bool b_dec = b->tag == VT_NUM && (b->as.num != 0) == (decider != 0);
     bool a_unk = a->tag == VT_UNKNOWN, b_unk = b->tag == VT_UNKNOWN;
     if (a_dec || b_dec) {
-        if (track && !a_dec)
+        if (!a_dec)
             deps_copy(da, db, W);
-        else if (track && b_dec)
+        else if (b_dec)
             deps_union(da, db, W);
         a->tag = VT_NUM;
         a->as.num = decider;
     } else if (a_unk || b_unk) {
-        if (track && !a_unk)
+        if (!a_unk)
             deps_copy(da, db, W);
-        else if (track && b_unk)
+        else if (b_unk)
             deps_union(da, db, W);
         a->tag = VT_UNKNOWN;
     } else {
-        if (track)
-            deps_union(da, db, W);
+        deps_union(da, db, W);
         a->as.num = !decider;
     }
 }
 
 /* Strict operators: unknown in, unknown out (provenance: the unknowns). */
-ALWAYS_INLINE bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W, bool track)
+ALWAYS_INLINE bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W)
 {
     bool au = a->tag == VT_UNKNOWN, bu = b->tag == VT_UNKNOWN;
     if (au || bu) {
-        if (track && !au)
+        if (!au)
             deps_copy(da, db, W);
-        else if (track && bu)
+        else if (bu)
             deps_union(da, db, W);
         a->tag = VT_UNKNOWN;
         return false;
     }
-    if (track)
-        deps_union(da, db, W);
+    deps_union(da, db, W);
     return true;
-}
-
-/* Whether reading fact f passes on f's own provenance set: inputs and
- * known named classifications stand for themselves (one bit) instead. */
-static inline bool reads_fact_deps(const GdlVm *vm, uint16_t f)
-{
-    const GdlFact *fact = &vm->p->facts[f];
-    return !(fact->dep_bit != GDL_NONE && (fact->kind == FK_INPUT || vm->facts[f].tag != VT_UNKNOWN));
 }
 
 /* The provenance of a fact as read: inputs and named classifications stand
  * for themselves when known; defines pass on what they were derived from,
- * and an unknown fact passes on the inputs it waits for. Only the tracking
- * loop calls this, after gdl_fact_deps made f's set current. */
-static inline void fact_provenance(const GdlVm *vm, uint16_t f, uint64_t *d)
+ * and an unknown fact passes on the inputs it waits for. */
+static inline void fact_provenance(const GdlVm *vm, const GdlFact *fact, uint16_t f, uint64_t *d)
 {
-    if (!reads_fact_deps(vm, f)) {
-        uint16_t bit = vm->p->facts[f].dep_bit;
+    if (fact->dep_bit != GDL_NONE && (fact->kind == FK_INPUT || vm->facts[f].tag != VT_UNKNOWN)) {
         deps_clear(d, vm->words);
-        d[bit >> 6] |= 1ull << (bit & 63);
+        d[fact->dep_bit >> 6] |= 1ull << (fact->dep_bit & 63);
     } else {
         deps_copy(d, vm->fact_deps + (size_t)f * vm->words, vm->words);
     }
+}
+
+static inline uint16_t rd16(const uint8_t *c)
+{
+    return (uint16_t)(c[0] | c[1] << 8);
 }
 
 /* Dispatch: computed goto where the compiler has it (one indirect jump per
@@ -402,77 +344,244 @@ static inline void fact_provenance(const GdlVm *vm, uint16_t f, uint64_t *d)
 #define DISPATCH_END default: return; } }
 #endif
 
-#define VM_EXEC exec_values
-#define VM_TRACK 0
-#include "vm_exec.inc"
-#undef VM_EXEC
-#undef VM_TRACK
-#define VM_EXEC exec_tracked
-#define VM_TRACK 1
-#include "vm_exec.inc"
-#undef VM_EXEC
-#undef VM_TRACK
+void gdl_vm_run(GdlVm *vm)
+{
+    const GdlProgram *p = vm->p;
+    const uint8_t *code = p->code;
+    const uint32_t W = vm->words;
+    GdlValue *stack = vm->stack;
+    uint64_t *sdeps = vm->stack_deps;
+    uint32_t pc = 0;
+    int sp = -1;    /* index of the top value */
+    uint8_t op;
+#if GDL_COMPUTED_GOTO
+    static const void *const LABELS[NUM_OPCODES] = {
+#define OP(name, fmt, pop, push, brpush, flags, doc) &&L_##name,
+#include "opcodes.def"
+#undef OP
+    };
+#endif
+
+    DISPATCH_START
+        CASE(PUSH_TRUE):
+        CASE(PUSH_FALSE):
+            sp++;
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = op == OP_PUSH_TRUE } };
+            deps_clear(DEPS(sp), W);
+            NEXT(1);
+        CASE(PUSH_UNKNOWN):
+            sp++;
+            stack[sp].tag = VT_UNKNOWN;
+            deps_clear(DEPS(sp), W);
+            NEXT(1);
+        CASE(PUSH_NUM):
+            sp++;
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = p->numbers[rd16(code + pc + 1)] } };
+            deps_clear(DEPS(sp), W);
+            NEXT(3);
+        CASE(PUSH_STR): {
+            uint16_t s = rd16(code + pc + 1);
+            sp++;
+            stack[sp] = (GdlValue){ VT_STR, p->string_lens[s], { .str = p->strings[s] } };
+            deps_clear(DEPS(sp), W);
+            NEXT(3);
+        }
+        CASE(LOAD_FACT): {
+            uint16_t f = rd16(code + pc + 1);
+            const GdlFact *fact = &p->facts[f];
+            sp++;
+            stack[sp] = vm->facts[f];
+            fact_provenance(vm, fact, f, DEPS(sp));
+            NEXT(3);
+        }
+        CASE(FACT_CMP_K): {
+            uint16_t f = rd16(code + pc + 1);
+            const GdlFact *fact = &p->facts[f];
+            const GdlValue *v = &vm->facts[f];
+            sp++;
+            fact_provenance(vm, fact, f, DEPS(sp));
+            if (v->tag == VT_UNKNOWN) {
+                stack[sp].tag = VT_UNKNOWN;
+            } else {
+                double x = v->as.num, y = p->numbers[rd16(code + pc + 3)];
+                uint8_t c = code[pc + 5];
+                bool r = c == CMP_EQ ? x == y : c == CMP_NE ? x != y : c == CMP_LT ? x < y
+                       : c == CMP_LE ? x <= y : c == CMP_GT ? x > y : x >= y;
+                stack[sp] = (GdlValue){ VT_NUM, 0, { .num = r } };
+            }
+            NEXT(6);
+        }
+        CASE(LOAD_PARAM):
+            sp++;
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = vm->params[rd16(code + pc + 1)] } };
+            deps_clear(DEPS(sp), W);
+            NEXT(3);
+        CASE(STORE_FACT): {
+            uint16_t f = rd16(code + pc + 1);
+            vm->facts[f] = stack[sp];
+            deps_copy(vm->fact_deps + (size_t)f * W, DEPS(sp), W);
+            sp--;
+            NEXT(3);
+        }
+        CASE(NOT):
+            if (stack[sp].tag == VT_NUM)
+                stack[sp].as.num = stack[sp].as.num == 0;
+            NEXT(1);
+        CASE(AND_FACT):
+        CASE(OR_FACT): {
+            uint16_t f = rd16(code + pc + 1);
+            uint64_t *scratch = DEPS(p->max_stack);
+            fact_provenance(vm, &p->facts[f], f, scratch);
+            kleene(&stack[sp], DEPS(sp), &vm->facts[f], scratch, W, op == OP_OR_FACT);
+            NEXT(3);
+        }
+        CASE(AND):
+        CASE(OR):
+            kleene(&stack[sp - 1], DEPS(sp - 1), &stack[sp], DEPS(sp), W, op == OP_OR);
+            sp--;
+            NEXT(1);
+        CASE(EQ): CASE(NE): CASE(LT): CASE(LE): CASE(GT): CASE(GE): {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                double x = a->as.num, y = b->as.num;
+                bool r = op == OP_EQ ? x == y : op == OP_NE ? x != y : op == OP_LT ? x < y
+                       : op == OP_LE ? x <= y : op == OP_GT ? x > y : x >= y;
+                *a = (GdlValue){ VT_NUM, 0, { .num = r } };
+            }
+            sp--;
+            NEXT(1);
+        }
+        CASE(STR_EQ): {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                bool r = a->tag == VT_STR && b->tag == VT_STR && a->len == b->len && memcmp(a->as.str, b->as.str, a->len) == 0;
+                *a = (GdlValue){ VT_NUM, 0, { .num = r } };
+            }
+            sp--;
+            NEXT(1);
+        }
+        CASE(ADD): CASE(SUB): CASE(MUL): CASE(DIV): {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                double x = a->as.num, y = b->as.num, r;
+                if (op == OP_DIV && y == 0) {
+                    a->tag = VT_UNKNOWN;        /* no value, and no finding would give one */
+                    deps_clear(DEPS(sp - 1), W);
+                } else {
+                    r = op == OP_ADD ? x + y : op == OP_SUB ? x - y : op == OP_MUL ? x * y : x / y;
+                    *a = (GdlValue){ VT_NUM, 0, { .num = r } };
+                }
+            }
+            sp--;
+            NEXT(1);
+        }
+        CASE(NEG):
+            if (stack[sp].tag == VT_NUM)
+                stack[sp].as.num = -stack[sp].as.num;
+            NEXT(1);
+        CASE(KNOWN):
+            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = stack[sp].tag != VT_UNKNOWN } };
+            NEXT(1);
+        CASE(COALESCE): {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (a->tag == VT_UNKNOWN) {
+                if (b->tag != VT_UNKNOWN) {
+                    *a = *b;
+                    deps_copy(DEPS(sp - 1), DEPS(sp), W);
+                } else {
+                    deps_union(DEPS(sp - 1), DEPS(sp), W);
+                }
+            }
+            sp--;
+            NEXT(1);
+        }
+        CASE(AT_LEAST):
+        CASE(COUNT): {
+            uint32_t n = code[pc + 1];
+            int first = sp - (int)n + 1;
+            uint32_t t = 0, u = 0;
+            for (int i = first; i <= sp; i++) {
+                t += gdl_is_true(&stack[i]);
+                u += stack[i].tag == VT_UNKNOWN;
+            }
+            int dst = op == OP_AT_LEAST ? first - 1 : first;
+            uint64_t *dd = DEPS(p->max_stack);     /* scratch: operands are read while it fills */
+            GdlValue result;
+            /* Which operands explain the result: 1 true, 0 false, 2 unknown. */
+            int pick;
+            if (op == OP_COUNT) {
+                pick = u ? 2 : -1;      /* -1: all of them */
+                result = u ? (GdlValue){ VT_UNKNOWN, 0, { 0 } } : (GdlValue){ VT_NUM, 0, { .num = t } };
+            } else if (stack[dst].tag == VT_UNKNOWN) {
+                pick = 2;
+                result.tag = VT_UNKNOWN;
+            } else {
+                double need = stack[dst].as.num;
+                if (t >= need) { pick = 1; result = (GdlValue){ VT_NUM, 0, { .num = 1 } }; }
+                else if (t + u < need) { pick = 0; result = (GdlValue){ VT_NUM, 0, { .num = 0 } }; }
+                else { pick = 2; result.tag = VT_UNKNOWN; }
+            }
+            deps_clear(dd, W);
+            if (op == OP_AT_LEAST && stack[dst].tag == VT_UNKNOWN)
+                deps_copy(dd, DEPS(dst), W);        /* the threshold itself is missing */
+            for (int i = first; i <= sp; i++) {
+                int kind = stack[i].tag == VT_UNKNOWN ? 2 : gdl_is_true(&stack[i]) ? 1 : 0;
+                if (pick == -1 || kind == pick)
+                    deps_union(dd, DEPS(i), W);
+            }
+            deps_copy(DEPS(dst), dd, W);
+            stack[dst] = result;
+            sp = dst;
+            NEXT(2);
+        }
+        CASE(DAYS_BETWEEN):
+        CASE(WEEKS_BETWEEN): {
+            GdlValue *a = &stack[sp - 1], *b = &stack[sp];
+            if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
+                double d = b->as.num - a->as.num;
+                *a = (GdlValue){ VT_NUM, 0, { .num = op == OP_DAYS_BETWEEN ? d : trunc(d / 7) } };
+            }
+            sp--;
+            NEXT(1);
+        }
+        CASE(SUM_LIST):
+        CASE(SUM_ITEMS): {
+            GdlValue *a = &stack[sp];
+            uint32_t from = 0, to = a->len;
+            if (op == OP_SUM_ITEMS) {
+                from = code[pc + 1] - 1u;
+                to = code[pc + 2];
+            }
+            if (a->tag != VT_LIST || to > a->len) {
+                a->tag = VT_UNKNOWN;
+            } else {
+                double s = 0;
+                for (uint32_t i = from; i < to; i++)
+                    s += a->as.items[i];
+                *a = (GdlValue){ VT_NUM, 0, { .num = s } };
+            }
+            NEXT(op == OP_SUM_LIST ? 1 : 3);
+        }
+        CASE(CLASSIFY_ROW): {
+            GdlValue *c = &stack[sp];
+            if (gdl_is_false(c)) {
+                sp--;
+                NEXT(5);
+            }
+            if (c->tag != VT_UNKNOWN)
+                *c = (GdlValue){ VT_NUM, 0, { .num = p->numbers[rd16(code + pc + 3)] } };
+            pc = rd16(code + pc + 1);
+            NEXT(0);
+        }
+        CASE(JUMP):
+            pc = rd16(code + pc + 1);
+            NEXT(0);
+        CASE(HALT):
+            return;
+        CASE(INVALID):
+            return;     /* unreachable: the verifier rejects these */
+    DISPATCH_END
+}
 #if GDL_COMPUTED_GOTO
 #pragma GCC diagnostic pop
 #endif
-
-/* ---- evaluation and provenance on demand --------------------------------
- * gdl_vm_run computes every value and no provenance. The output reads
- * provenance for a few facts (what fired, what is undecided); gdl_fact_deps
- * then runs the code of that fact, and of the facts it reads whose sets it
- * needs, once more with tracking, each at most once per run. */
-
-void gdl_vm_run(GdlVm *vm)
-{
-    if (++vm->run_gen == 0) {      /* wrapped: no set may look current */
-        memset(vm->deps_gen, 0, sizeof(uint32_t) * vm->p->nfacts);
-        memset(vm->want_gen, 0, sizeof(uint32_t) * vm->p->nfacts);
-        vm->run_gen = 1;
-    }
-    exec_values(vm, 0);
-}
-
-const uint64_t *gdl_vm_track_deps(const GdlVm *cvm, uint32_t fact)
-{
-    GdlVm *vm = (GdlVm *)cvm;      /* fills the per-run cache of sets only */
-    uint32_t gen = vm->run_gen;
-    /* Collect the facts whose sets are needed and not current: `fact`, and
-     * whatever their code reads that passes its set on. */
-    uint32_t n = 0, lowest = vm->code_rank[fact];
-    vm->work[n++] = (uint16_t)fact;
-    vm->want_gen[fact] = gen;
-    for (uint32_t i = 0; i < n; i++) {
-        uint16_t rank = vm->code_rank[vm->work[i]];
-        for (uint32_t r = vm->reads_off[rank]; r < vm->reads_off[rank + 1]; r++) {
-            uint16_t h = vm->reads[r];
-            if (vm->deps_gen[h] != gen && vm->want_gen[h] != gen && reads_fact_deps(vm, h)) {
-                vm->want_gen[h] = gen;
-                vm->work[n++] = h;
-                if (vm->code_rank[h] < lowest)
-                    lowest = vm->code_rank[h];
-            }
-        }
-    }
-    /* A fact reads only facts whose code comes before its own (the verifier
-     * checks that loads follow stores): run them in code order. A few are
-     * sorted; for many, the ranks up to `fact` are walked. */
-    if (n <= 16) {
-        for (uint32_t i = 1; i < n; i++) {
-            uint16_t x = vm->work[i];
-            uint32_t j = i;
-            for (; j > 0 && vm->code_rank[vm->work[j - 1]] > vm->code_rank[x]; j--)
-                vm->work[j] = vm->work[j - 1];
-            vm->work[j] = x;
-        }
-    } else {
-        n = 0;
-        for (uint32_t r = lowest; r <= vm->code_rank[fact]; r++)
-            if (vm->want_gen[vm->code_fact[r]] == gen && vm->deps_gen[vm->code_fact[r]] != gen)
-                vm->work[n++] = vm->code_fact[r];
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        exec_tracked(vm, vm->code_start[vm->work[i]]);
-        vm->deps_gen[vm->work[i]] = gen;
-    }
-    return vm->fact_deps + (size_t)fact * vm->words;
-}

@@ -1,10 +1,9 @@
 /* vm.h - the GDL virtual machine: evaluates a verified program over one
  * case at a time. All state lives in GdlVm (several VMs per process); the
  * arrays are sized once from the program, so evaluating a case allocates
- * nothing. Each value has a provenance: the set of inputs and named
+ * nothing. Each value carries its provenance: the set of inputs and named
  * classifications that decided it (when known) or that it waits for (when
- * unknown). That is what the advice's "because" and "missing" report; it is
- * computed only for the facts the output asks about. */
+ * unknown). That is what the advice's "because" and "missing" report. */
 #ifndef GDL_VM_H
 #define GDL_VM_H
 
@@ -44,17 +43,6 @@ typedef struct GdlVm {
     uint16_t *name_slots;   /* open-addressing table: field name -> input + 1 */
     uint32_t name_mask;     /* slots - 1 (a power of two, at least twice the inputs) */
     uint64_t *seen;         /* inputs given in the case being read, for duplicates */
-    /* Provenance on demand (gdl_fact_deps): a fact's set is current when its
-     * deps_gen equals run_gen, which each gdl_vm_run advances. */
-    uint32_t run_gen;
-    uint32_t *deps_gen;
-    uint32_t *want_gen;     /* collected for the current request */
-    uint16_t *work;         /* the facts of that request */
-    uint16_t *code_start;   /* per derived fact: where its code starts */
-    uint16_t *code_rank;    /* per derived fact: its position in code order */
-    uint16_t *code_fact;    /* per position: the fact */
-    uint32_t *reads_off;    /* per position: its slice of reads */
-    uint16_t *reads;        /* derived facts read by each fact's code */
     Arena case_arena;       /* strings, lists and the JSON tree of one case */
     void *block;            /* the one allocation behind the arrays */
     struct AdviceTables *advice;    /* output tables derived from the program */
@@ -68,19 +56,8 @@ void gdl_vm_reset_case(GdlVm *vm);
 /* Sets parameter `name` from text ("7", "8 weeks" is not accepted: the unit
  * is the parameter's). -1 with a message when unknown or out of range. */
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen);
-/* Evaluates every derived fact in program order: values only. */
+/* Evaluates every derived fact in program order. */
 void gdl_vm_run(GdlVm *vm);
-/* The provenance set of a fact after gdl_vm_run (vm->words words): the
- * inputs and named classifications that decided it, or that it waits for.
- * Computed on first request, by running the fact's code (and what it reads)
- * again with tracking; cached until the next run. Inputs have empty sets. */
-const uint64_t *gdl_vm_track_deps(const GdlVm *vm, uint32_t fact);
-static inline const uint64_t *gdl_fact_deps(const GdlVm *vm, uint32_t fact)
-{
-    if (fact < vm->p->ninputs || vm->deps_gen[fact] == vm->run_gen)
-        return vm->fact_deps + (size_t)fact * vm->words;
-    return gdl_vm_track_deps(vm, fact);
-}
 
 uint32_t gdl_name_hash(const char *s, size_t len);
 /* Input index by field name, or -1. */
@@ -103,5 +80,6 @@ static inline unsigned gdl_ctz64(uint64_t x)
 
 static inline bool gdl_is_true(const GdlValue *v) { return v->tag == VT_NUM && v->as.num != 0; }
 static inline bool gdl_is_false(const GdlValue *v) { return v->tag == VT_NUM && v->as.num == 0; }
+static inline const uint64_t *gdl_fact_deps(const GdlVm *vm, uint32_t fact) { return vm->fact_deps + (size_t)fact * vm->words; }
 
 #endif

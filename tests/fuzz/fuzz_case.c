@@ -69,8 +69,6 @@ static void evaluate(CaseFuzzer *fz, const char *text, size_t len, bool strict, 
     if (rc == 0)
         gdl_vm_run(&fz->vm);
     fuzz_advice_all_formats(&fz->vm, rc ? &fz->errs : NULL, out);
-    if (rc == 0 && strict)
-        fuzz_check_deps(&fz->vm);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "advice.h"
 #include "buf.h"
@@ -100,30 +99,6 @@ static inline void fuzz_full_case(const GdlProgram *p, ByteBuf *b)
     buf_putc(b, '}');
 }
 
-/* Provenance is computed on demand, for whatever the output asks about:
- * asked for every fact, first to last and then last to first (each fact
- * then collects what it needs), each set must come out the same. Runs the
- * loaded case again. */
-static inline void fuzz_check_deps(GdlVm *vm)
-{
-    const GdlProgram *p = vm->p;
-    size_t words = vm->words;
-    uint64_t *first = malloc(sizeof(uint64_t) * words * ((size_t)p->nfacts + 1));
-    if (!first)
-        abort();
-    gdl_vm_run(vm);
-    for (uint32_t f = 0; f < p->nfacts; f++)
-        memcpy(first + f * words, gdl_fact_deps(vm, f), sizeof(uint64_t) * words);
-    gdl_vm_run(vm);
-    for (uint32_t f = p->nfacts; f-- > 0;)
-        if (memcmp(first + f * words, gdl_fact_deps(vm, f), sizeof(uint64_t) * words) != 0) {
-            fprintf(stderr, "provenance of fact %u '%s' depends on the order it was asked in\n", f,
-                    gdl_str(p, p->facts[f].name));
-            abort();
-        }
-    free(first);
-}
-
 /* Runs a verified program on an empty case and on a full one; the advice,
  * in every format, is appended to out. */
 static inline void fuzz_run_program(const GdlProgram *p, ByteBuf *out)
@@ -140,15 +115,11 @@ static inline void fuzz_run_program(const GdlProgram *p, ByteBuf *out)
     if (rc == 0)
         gdl_vm_run(&vm);
     fuzz_advice_all_formats(&vm, rc ? errs : NULL, out);
-    if (rc == 0)
-        fuzz_check_deps(&vm);
     fuzz_full_case(p, &full);
     rc = gdl_case_load_json(&vm, (const char *)full.data, full.len, errs);
     if (rc == 0)
         gdl_vm_run(&vm);
     fuzz_advice_all_formats(&vm, rc ? errs : NULL, out);
-    if (rc == 0)
-        fuzz_check_deps(&vm);
     buf_free(&full);
     free(errs);
     gdl_vm_free(&vm);

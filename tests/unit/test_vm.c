@@ -940,28 +940,6 @@ static void test_reentrant(void)
     prog_free(t);
 }
 
-/* Provenance is computed on request and cached per run: a set asked for
- * after a new run is the new case's, also across the generation wrap. */
-static void test_deps_on_demand(void)
-{
-    PROG(t, "input a: bool\ninput x: number\ninput y: number\n"
-            "define big = x > 1\ndefine both = big and y > 1\ndefine r = a or both\n");
-    RUN(t, "{\"a\": false, \"x\": 2, \"y\": 2}");
-    DEPS_ARE(t, "r", "x,y");  /* true decides: what made it true */
-    RUN(t, "{\"a\": true, \"x\": 2}");
-    DEPS_ARE(t, "r", "a");                  /* not last run's cached set */
-    DEPS_ARE(t, "both", "y");
-    t->vm.run_gen = UINT32_MAX;             /* the next run wraps the counter */
-    RUN(t, "{\"a\": false, \"x\": 0}");
-    CU_ASSERT_EQUAL(t->vm.run_gen, 1);
-    DEPS_ARE(t, "r", "a,x");
-    DEPS_ARE(t, "big", "x");
-    RUN(t, "{\"x\": 5, \"y\": 0}");
-    DEPS_ARE(t, "both", "y");               /* asked before what it reads */
-    DEPS_ARE(t, "r", "a");
-    prog_free(t);
-}
-
 static void test_reset_case(void)
 {
     PROG(t, "input a: bool\ninput x: number\ninput s: string\ninput items: list of int\n"
@@ -1080,7 +1058,6 @@ void test_vm_register(void)
         {"provenance_classification", test_provenance_classification},
         {"missing_fields", test_missing_fields},
         {"reentrant", test_reentrant},
-        {"deps_on_demand", test_deps_on_demand},
         {"reset_case", test_reset_case},
         {"set_param", test_set_param},
     };
