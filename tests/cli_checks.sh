@@ -150,6 +150,13 @@ GDL_PATH="$tmp/mods" "$GDL" check "$tmp/deep.gdl" 2> "$tmp/err"; st=$?
 [ $st = 1 ] && grep -q "m15.gdl:2:8: error: imports nested too deep (limit is 16)" "$tmp/err" \
     && ok || bad "imports over COMPILE_MAX_IMPORT_DEPTH: exit $st, $(head -c 300 "$tmp/err")"
 
+# GDLB_MAX_FILE: a compiled guideline over 64 MiB is refused.
+truncate -s $((64 * 1024 * 1024 + 1)) "$tmp/huge.gdlb"
+"$GDL" disasm "$tmp/huge.gdlb" > /dev/null 2> "$tmp/err"; st=$?
+[ $st = 1 ] && grep -qx "$tmp/huge.gdlb: error: file too large for a guideline" "$tmp/err" \
+    && ok || bad ".gdlb over GDLB_MAX_FILE: exit $st, $(head -c 300 "$tmp/err")"
+rm -f "$tmp/huge.gdlb"
+
 # COMPILE_MAX_PATH_DIRS: GDL_PATH is searched whole or not at all.
 mkdir -p "$tmp/paths"
 for i in $(seq 1 17); do mkdir -p "$tmp/paths/d$i"; done
