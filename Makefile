@@ -107,6 +107,8 @@ help:
 	@echo "make            build bin/gdl"
 	@echo "make test       all suites, plain and under ASan+UBSan"
 	@echo "make check      unit, golden and guideline tests on one build (SANITIZE=1 for ASan+UBSan)"
+	@echo "  build/unit_tests SUITE...       some CUnit suites only (tests/unit/suites.def)"
+	@echo "  bash tests/run_golden.sh DIR    the golden tests under DIR (--update rewrites them)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"
 	@echo "make fuzz       each fuzz harness for FUZZ_SECONDS (default 60); docs/robustness.md"

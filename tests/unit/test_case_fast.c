@@ -10,6 +10,7 @@
 #include "case_fast.h"
 #include "case_json.h"
 #include "compile.h"
+#include "unit.h"
 
 static const char *const CASE_FILES[] = {
     "examples/profile1-in-scope.json", "examples/profile3.json", "examples/lrs-referral.json",
@@ -162,7 +163,9 @@ static void test_mutations_agree(void)
 
 void test_case_fast_register(void)
 {
-    CU_pSuite s = CU_add_suite("case_fast", NULL, NULL);
-    CU_add_test(s, "examples and bad cases: fast agrees with strict", test_files_agree);
-    CU_add_test(s, "18,000 mutations: fast agrees with strict", test_mutations_agree);
+    static const UnitTest tests[] = {
+        {"examples and bad cases: fast agrees with strict", test_files_agree},
+        {"18,000 mutations: fast agrees with strict", test_mutations_agree},
+    };
+    UNIT_REGISTER("case_fast", tests);
 }

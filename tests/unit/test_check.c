@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "unit.h"
 
 #define HEADER "guideline t { title \"t\" version \"1\" status draft language en }\n"
 #define HEADER_NL_EN "guideline t { title \"t\" version \"1\" status draft language nl, en }\n"
@@ -468,13 +469,7 @@ static void test_three_errors_one_run(void)
 void test_check_register(void);
 void test_check_register(void)
 {
-    CU_pSuite s = CU_add_suite("check", NULL, NULL);
-    if (!s)
-        return;
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static const UnitTest tests[] = {
         {"clean", test_clean},
         {"unknown_name", test_unknown_name},
         {"unit_mismatch", test_unit_mismatch},
@@ -494,7 +489,5 @@ void test_check_register(void)
         {"fn_expansion_not_exponential", test_fn_expansion_not_exponential},
         {"three_errors_one_run", test_three_errors_one_run},
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!CU_add_test(s, tests[i].name, tests[i].fn))
-            return;
+    UNIT_REGISTER("check", tests);
 }

@@ -12,55 +12,16 @@
 #include "buf.h"
 #include "compile.h"
 #include "opcodes.h"
+#include "unit.h"
 #include "verify.h"
 
-#define HEADER "guideline t { title \"t\" version \"1\" status draft language en }\n"
-
-typedef struct {
-    Compiler c;
-    Arena out;
-    GdlProgram *p;
-    char *diag;
-    size_t diag_len;
-    FILE *df;
-} Built;
+typedef UnitBuild Built;
 
 static Built *build(const char *body, bool quiet_failure)
 {
     Built *b = calloc(1, sizeof *b);
-    if (!b)
-        return NULL;
-    size_t n = strlen(HEADER) + strlen(body);
-    char *text = malloc(n + 1);
-    if (!text) {
-        free(b);
-        return NULL;
-    }
-    snprintf(text, n + 1, "%s%s", HEADER, body);
-    b->df = open_memstream(&b->diag, &b->diag_len);
-    compiler_init(&b->c, b->df);
-    arena_init(&b->out, 0);
-    if (compile_load_text(&b->c, "t.gdl", text, n)) {
-        resolve_declarations(&b->c);
-        check_program(&b->c);
-        if (b->c.diag.errors == 0)
-            b->p = codegen_program(&b->c, &b->out);
-    }
-    free(text);
-    fflush(b->df);
-    if (b->p && b->c.diag.errors) {
-        fprintf(stderr, "\n    codegen returned a program but reported errors:\n%s\n", b->diag);
-        b->p = NULL;
-    }
-    if (!b->p && !quiet_failure)
-        fprintf(stderr, "\n    compile failed:\n%s\n", b->diag ? b->diag : "");
-    if (b->p) {
-        char err[256] = "";
-        if (gdl_verify(b->p, err, sizeof err) != 0) {
-            fprintf(stderr, "\n    generated program fails verification: %s\n", err);
-            b->p = NULL;
-        }
-    }
+    if (b)
+        unit_build(b, body, quiet_failure);
     return b;
 }
 
@@ -68,10 +29,7 @@ static void built_free(Built *b)
 {
     if (!b)
         return;
-    arena_free(&b->out);
-    compiler_free(&b->c);
-    fclose(b->df);
-    free(b->diag);
+    unit_build_free(b);
     free(b);
 }
 
@@ -641,13 +599,7 @@ static void test_tables(void)
 void test_codegen_register(void);
 void test_codegen_register(void)
 {
-    CU_pSuite s = CU_add_suite("codegen", NULL, NULL);
-    if (!s)
-        return;
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static const UnitTest tests[] = {
         {"opcode_sequence_logic", test_opcode_sequence_logic},
         {"opcode_sequence_outcomes", test_opcode_sequence_outcomes},
         {"opcode_sequence_classify", test_opcode_sequence_classify},
@@ -661,7 +613,5 @@ void test_codegen_register(void)
         {"code_limit_single_error", test_code_limit_single_error},
         {"tables", test_tables},
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!CU_add_test(s, tests[i].name, tests[i].fn))
-            return;
+    UNIT_REGISTER("codegen", tests);
 }

@@ -11,6 +11,7 @@
 #include "disasm.h"
 #include "program.h"
 #include "verify.h"
+#include "unit.h"
 
 void test_disasm_register(void);
 /* From test_verify.c: the hand-made program (verified there) and its release. */
@@ -187,18 +188,10 @@ static void test_no_lines(void)
 
 void test_disasm_register(void)
 {
-    CU_pSuite s = CU_add_suite("disasm", NULL, NULL);
-    if (!s)
-        return;
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static const UnitTest tests[] = {
         { "listing", test_listing },
         { "string_quoting", test_string_quoting },
         { "no_lines", test_no_lines },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!CU_add_test(s, tests[i].name, tests[i].fn))
-            return;
+    UNIT_REGISTER("disasm", tests);
 }

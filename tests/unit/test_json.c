@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "json.h"
+#include "unit.h"
 
 typedef struct {
     Arena arena;
@@ -770,13 +771,7 @@ static void test_arena_reuse(void)
 
 void test_json_register(void)
 {
-    CU_pSuite s = CU_add_suite("json", NULL, NULL);
-    if (!s)
-        return;
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static const UnitTest tests[] = {
         {"scalars", test_scalars},
         {"containers", test_containers},
         {"nested", test_nested},
@@ -802,7 +797,5 @@ void test_json_register(void)
         {"arguments", test_arguments},
         {"arena_reuse", test_arena_reuse},
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!CU_add_test(s, tests[i].name, tests[i].fn))
-            return;
+    UNIT_REGISTER("json", tests);
 }

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "parse_ctx.h"
 #include "source.h"
+#include "unit.h"
 
 typedef struct {
     Arena arena;
@@ -526,13 +527,7 @@ static void test_nesting_limit(void)
 void test_parse_register(void);
 void test_parse_register(void)
 {
-    CU_pSuite s = CU_add_suite("parse", NULL, NULL);
-    if (!s)
-        return;
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static const UnitTest tests[] = {
         {"declarations", test_declarations},
         {"outcomes", test_outcomes},
         {"precedence", test_precedence},
@@ -544,7 +539,5 @@ void test_parse_register(void)
         {"unterminated_string", test_unterminated_string},
         {"nesting_limit", test_nesting_limit},
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!CU_add_test(s, tests[i].name, tests[i].fn))
-            return;
+    UNIT_REGISTER("parse", tests);
 }

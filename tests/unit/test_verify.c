@@ -15,6 +15,7 @@
 #include "opcodes.h"
 #include "program.h"
 #include "verify.h"
+#include "unit.h"
 
 void test_verify_register(void);
 /* Shared with test_disasm.c: the hand-made program and its release. */
@@ -858,13 +859,7 @@ static void test_bit_flips(void)
 
 void test_verify_register(void)
 {
-    CU_pSuite s = CU_add_suite("verify", NULL, NULL);
-    if (!s)
-        return;
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static const UnitTest tests[] = {
         { "valid", test_valid },
         { "arguments", test_arguments },
         { "opcode_table", test_opcode_table },
@@ -882,7 +877,5 @@ void test_verify_register(void)
         { "truncated", test_truncated },
         { "bit_flips", test_bit_flips },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!CU_add_test(s, tests[i].name, tests[i].fn))
-            return;
+    UNIT_REGISTER("verify", tests);
 }

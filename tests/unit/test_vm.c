@@ -13,65 +13,28 @@
 #include "case_json.h"
 #include "compile.h"
 #include "verify.h"
+#include "unit.h"
 #include "vm.h"
 
-#define HEADER "guideline t { title \"t\" version \"1\" status draft language en }\n"
-
 typedef struct {
-    Compiler c;
-    Arena out;
-    GdlProgram *p;
-    char *diag;
-    size_t diag_len;
-    FILE *df;
+    UnitBuild b;
+    GdlProgram *p;      /* b.p once verified and loaded into vm */
     bool vm_ready;
     GdlVm vm;
 } Prog;
 
-/* Compiles HEADER + body, verifies the program and prepares a VM.
- * Returns NULL (after printing why) when any step fails. */
+/* Compiles UNIT_HEADER + body, verifies the program and prepares a VM.
+ * p is NULL (after printing why) when any step fails. */
 static Prog *prog_new(const char *body)
 {
     Prog *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    size_t n = strlen(HEADER) + strlen(body);
-    char *text = malloc(n + 1);
-    if (!text) {
-        free(t);
-        return NULL;
+    unit_build(&t->b, body, false);
+    if (t->b.p && gdl_vm_init(&t->vm, t->b.p) == 0) {
+        t->p = t->b.p;
+        t->vm_ready = true;
     }
-    snprintf(text, n + 1, "%s%s", HEADER, body);
-    t->df = open_memstream(&t->diag, &t->diag_len);
-    compiler_init(&t->c, t->df);
-    arena_init(&t->out, 0);
-    if (compile_load_text(&t->c, "t.gdl", text, n)) {
-        resolve_declarations(&t->c);
-        check_program(&t->c);
-        if (t->c.diag.errors == 0)
-            t->p = codegen_program(&t->c, &t->out);
-    }
-    free(text);
-    fflush(t->df);
-    if (t->p && (t->c.diag.errors || t->c.diag.warnings || t->diag_len)) {
-        fprintf(stderr, "\n    codegen succeeded but reported:\n%s\n", t->diag);
-        t->p = NULL;   /* codegen must add nothing to a clean check */
-    }
-    if (!t->p) {
-        fprintf(stderr, "\n    compile failed:\n%s\n", t->diag ? t->diag : "");
-        return t;
-    }
-    char err[256] = "";
-    if (gdl_verify(t->p, err, sizeof err) != 0) {
-        fprintf(stderr, "\n    compiled program fails verification: %s\n", err);
-        t->p = NULL;
-        return t;
-    }
-    if (gdl_vm_init(&t->vm, t->p) != 0) {
-        t->p = NULL;
-        return t;
-    }
-    t->vm_ready = true;
     return t;
 }
 
@@ -81,10 +44,7 @@ static void prog_free(Prog *t)
         return;
     if (t->vm_ready)
         gdl_vm_free(&t->vm);
-    arena_free(&t->out);
-    compiler_free(&t->c);
-    fclose(t->df);
-    free(t->diag);
+    unit_build_free(&t->b);
     free(t);
 }
 
@@ -1030,13 +990,7 @@ static void test_set_param(void)
 void test_vm_register(void);
 void test_vm_register(void)
 {
-    CU_pSuite s = CU_add_suite("vm", NULL, NULL);
-    if (!s)
-        return;
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static const UnitTest tests[] = {
         {"and_or_not_tables", test_and_or_not_tables},
         {"kleene_literals", test_kleene_literals},
         {"nary_27", test_nary_27},
@@ -1061,7 +1015,5 @@ void test_vm_register(void)
         {"reset_case", test_reset_case},
         {"set_param", test_set_param},
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!CU_add_test(s, tests[i].name, tests[i].fn))
-            return;
+    UNIT_REGISTER("vm", tests);
 }
