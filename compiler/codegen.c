@@ -742,7 +742,7 @@ static void meta(Gen *g)
     }
 }
 
-static GdlProgram *generate(Gen *gp);
+static GdlProgram *generate(Gen *g);
 
 GdlProgram *codegen_program(Compiler *c, Arena *out)
 {

@@ -168,6 +168,9 @@ GDL_PATH="$path16" "$GDL" check "$tmp/paths.gdl" > /dev/null 2> "$tmp/err" \
 GDL_PATH="$path16$tmp/paths/d17" "$GDL" check "$tmp/paths.gdl" 2> "$tmp/err"; st=$?
 [ $st = 2 ] && grep -qx "gdl: GDL_PATH names more than 16 directories" "$tmp/err" \
     && ok || bad "GDL_PATH over COMPILE_MAX_PATH_DIRS: exit $st, $(head -c 300 "$tmp/err")"
+GDL_PATH="$tmp/paths/$(head -c 2100 /dev/zero | tr '\0' 'd')" "$GDL" check "$tmp/paths.gdl" 2> "$tmp/err"; st=$?
+[ $st = 2 ] && grep -qx "gdl: GDL_PATH entry 1 is longer than 2047 bytes" "$tmp/err" \
+    && ok || bad "GDL_PATH entry over 2047 bytes: exit $st, $(head -c 300 "$tmp/err")"
 
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"

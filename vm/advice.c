@@ -66,7 +66,7 @@ typedef struct {
     uint32_t nfields;
     const Conclusion **open;
     uint32_t nopen;
-    uint32_t *needed_off;   /* nfields + 1 */
+    uint32_t *needed_off;   /* list k is needed[needed_off[k] .. needed_off[k + 1]) */
     uint16_t *needed;       /* indices into open */
 } Missing;
 
