@@ -396,11 +396,29 @@ void check_operands(Compiler *c, AstNode *l, AstNode *r, Ty *tl, Ty *tr)
     }
 }
 
+/* `level == high` where `high` is declared (a define, an input) and is also
+ * a value of level's enum: the declaration wins, which is rarely what the
+ * editor meant, so it is an error either way. */
+static bool check_not_shadowed(Compiler *c, const AstNode *name, Ty other)
+{
+    if (name->kind != AST_NAME || other.kind != TY_ENUM || check_is_member(c, (AstNode *)name)
+        || enum_index(other.enum_of, name->name) < 0)
+        return true;
+    ERR(name->span, "'%s' is a value of '%s' and also a declared name; rename the declaration", name->name,
+        other.enum_of->name);
+    const Symbol *s = c->env ? NULL : sym_lookup(c, name->name);
+    if (s && s->decl)
+        NOTE(s->decl->name_span, "'%s' declared here", name->name);
+    return false;
+}
+
 static Ty check_compare(Compiler *c, AstNode *e)
 {
     AstNode *l = e->a, *r = e->b;
     Ty tl, tr;
     check_operands(c, l, r, &tl, &tr);
+    if (!check_not_shadowed(c, r, tl) || !check_not_shadowed(c, l, tr))
+        return T_BOOL;      /* the mismatch that usually follows says nothing new */
     if (tl.kind == TY_ERROR || tr.kind == TY_ERROR)
         return T_BOOL;
     if (!ty_equal(tl, tr)) {
@@ -499,6 +517,8 @@ static Ty check_set_test(Compiler *c, AstNode *e)
     for (uint32_t i = 0; i < e->list.count; i++) {
         AstNode *m = e->list.items[i];
         Ty t = check_is_member(c, m) ? check_member(c, m, x) : check_expr(c, m);
+        if (!check_not_shadowed(c, m, x))
+            continue;
         if (t.kind != TY_ERROR && x.kind != TY_ERROR && !ty_equal(x, t))
             unit_mismatch(c, m, x, t, "set member does not match: testing");
         check_literal_in_range(c, e->a, m);

@@ -182,6 +182,26 @@ static void test_unit_mismatch(void)
                  "t.gdl:7:12: error: unit mismatch: cannot add a number in weeks and a number in cm");
 }
 
+static void test_enum_value_shadowed(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input level: enum { low, high }\n"                    /* 2 */
+                 "define high = true\n"                                  /* 3 */
+                 "define low = level\n"                                  /* 4 */
+                 "define a = level == high\n"                            /* 5 */
+                 "define b = low != level\n"                             /* 6 */
+                 "define c = level in { low, high }\n"                   /* 7 */
+                 "define d = level == level\n",                          /* 8: fine */
+                 "t.gdl:5:21: error: 'high' is a value of 'level' and also a declared name; rename the declaration",
+                 "t.gdl:3:8: note: 'high' declared here",
+                 "t.gdl:6:12: error: 'low' is a value of 'level' and also a declared name; rename the declaration",
+                 "t.gdl:4:8: note: 'low' declared here",
+                 "t.gdl:7:23: error: 'low' is a value of 'level' and also a declared name; rename the declaration",
+                 "t.gdl:4:8: note: 'low' declared here",
+                 "t.gdl:7:28: error: 'high' is a value of 'level' and also a declared name; rename the declaration",
+                 "t.gdl:3:8: note: 'high' declared here");
+}
+
 static void test_literal_out_of_range(void)
 {
     EXPECT_DIAGS(HEADER
@@ -473,6 +493,7 @@ void test_check_register(void)
         {"clean", test_clean},
         {"unknown_name", test_unknown_name},
         {"unit_mismatch", test_unit_mismatch},
+        {"enum_value_shadowed", test_enum_value_shadowed},
         {"literal_out_of_range", test_literal_out_of_range},
         {"missing_citation", test_missing_citation},
         {"closed_vocabularies", test_closed_vocabularies},
