@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 static const uint8_t MAGIC[8] = { 'G', 'D', 'L', 'B', '\r', '\n', 0x1a, '\n' };
 enum { HASH_OFFSET = 20 };
 
@@ -398,6 +400,16 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
                 fail(r, "string %u contains a NUL byte", i);
                 break;
             }
+            /* Strings reach the advice output as they are: the compiler only
+             * writes UTF-8, so anything else is corruption. */
+            const char *why = NULL;
+            for (size_t k = 0, seq; k < n; k += seq)
+                if ((seq = json_utf8_seq((const unsigned char *)s, n, k, &why)) == 0) {
+                    fail(r, "string %u is not valid UTF-8 at byte %zu: %s", i, k, why);
+                    break;
+                }
+            if (r->failed)
+                break;
             p->strings[i] = s;
             p->string_lens[i] = n;
             r->pos += n;

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.normpath(os.path.join(ROOT, "..", "..", ".."))
+REPO = os.path.normpath(os.path.join(ROOT, "..", ".."))
 GDL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "bin", "gdl")
 
 HEADER = 28
@@ -146,6 +146,7 @@ def bytecode():
         "section-overrun": seal(patch(good, strs[0] + 4, "<I", 0x7FFFFFFF)),
         "strings-over-limit": seal(patch(good, strs[1], "<I", 70000)),
         "string-with-nul": seal(patch(good, strs[1] + 4 + 4, "<B", 0)),
+        "string-invalid-utf8": seal(patch(good, strs[1] + 4 + 4, "<B", 0x93)),
         "bytes-after-end": seal(good + b"junk"),
         "unread-section-bytes": seal(splice(patch(good, s["NUMS"][0] + 4, "<I", s["NUMS"][2] + 2),
                                             s["NUMS"][1] + s["NUMS"][2], 0, b"\0\0")),
