@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "json.h"
 #include "opcodes.h"
 
 enum {
@@ -330,6 +331,24 @@ static bool verify_params(Verifier *v)
     return true;
 }
 
+/* A dose is written into the advice as it is: it must be a JSON object. */
+static bool check_dose(Verifier *v, uint16_t dose)
+{
+    const GdlProgram *p = v->p;
+    Arena scratch;
+    arena_init(&scratch, 0);
+    JsonValue value;
+    JsonError err;
+    bool ok = json_parse(p->strings[dose], p->string_lens[dose], NULL, &scratch, &value, &err);
+    bool object = ok && value.kind == JSON_OBJECT;
+    arena_free(&scratch);
+    if (!ok)
+        return fail(v, "dose string %u is not JSON: %u:%u: %s", dose, err.line, err.col, err.message);
+    if (!object)
+        return fail(v, "dose string %u is not a JSON object", dose);
+    return true;
+}
+
 static bool verify_outcomes(Verifier *v)
 {
     const GdlProgram *p = v->p;
@@ -356,6 +375,8 @@ static bool verify_outcomes(Verifier *v)
         for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
             if (!check_str(v, strs[k].field, strs[k].s, strs[k].none_ok))
                 return false;
+        if (o->dose != GDL_NONE && !check_dose(v, o->dose))
+            return false;
         if (!check_fact_ref(v, "condition", o->cond, FK_OUTCOME, "an outcome condition", false) ||
             !check_fact_ref(v, "start date", o->from, FK_DATE, "a schedule date", true))
             return false;

@@ -169,6 +169,7 @@ def bytecode():
         "range-nan": seal(patch(good, fact_at(good, 0, "min"), "<d", float("nan"))),
         "line-pc-outside-code": seal(patch(good, line0, "<I", 9999)),
         "outcome-condition-is-input": seal(patch(good, outc0 + 18, "<H", 0)),
+        "dose-not-json": seal(patch(good, outc0 + 16, "<H", 0)),
         "schedule-after-too-long": seal(patch(good, outc0 + schedule * OUTC_SIZE + 22, "<I", 0xFFFFFFFF)),
     }
     # Accepted by the verifier (it does not type values), run on a case: a
