@@ -27,14 +27,20 @@ static int count(Diag *d, Severity sev)
     return !d->quiet;
 }
 
-/* The caret line copies the source line's tabs so the caret stays aligned. */
+/* The source line, then a caret line that copies its tabs so the caret
+ * stays aligned. */
 static void print_caret(Diag *d, SrcSpan span, uint32_t line, uint32_t col)
 {
     size_t len;
     const char *text = source_line_text(d->sources, span.file, line, &len);
     if (len > SOURCE_MAX_LINE)      /* only the "line longer than" error shows one */
         len = SOURCE_MAX_LINE;
-    fprintf(d->out, "%5u | %.*s\n      | ", line, (int)len, text);
+    fprintf(d->out, "%5u | ", line);
+    for (size_t i = 0; i < len; i++) {     /* control bytes shown as '?': no escape sequences */
+        unsigned char ch = (unsigned char)text[i];
+        fputc((ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : ch, d->out);
+    }
+    fputs("\n      | ", d->out);
     for (uint32_t i = 1; i < col && i - 1 < len; i++)
         fputc(text[i - 1] == '\t' ? '\t' : ' ', d->out);
     fputc('^', d->out);

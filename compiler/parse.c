@@ -50,6 +50,11 @@ const char *lex_string(ParseCtx *ctx, const SrcSpan *at, const char *text, int l
                 c = e;
             }
             }
+        } else if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) {
+            /* Texts reach terminals in the text output: no escape sequences. */
+            SrcSpan s = { at->file, at->start + (uint32_t)i, at->start + (uint32_t)i + 1 };
+            diag_report(ctx->diag, SEV_ERROR, s, "control character 0x%02x in string (a text may hold tabs and \\n)",
+                        (unsigned char)c);
         }
         out[n++] = c;
     }

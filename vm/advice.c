@@ -622,7 +622,13 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
 void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out)
 {
     if (opt->format == ADVICE_TEXT) {
+        size_t start = out->len;
         text_result(vm, errs, opt, out);
+        /* Text goes to terminals: a control character from a case file (say
+         * "\u001b[2J" in case_id) must not act, so it shows as '?'. */
+        for (size_t i = start; !out->failed && i < out->len; i++)
+            if ((out->data[i] < 0x20 && out->data[i] != '\n' && out->data[i] != '\t') || out->data[i] == 0x7f)
+                out->data[i] = '?';
         return;
     }
     if (opt->format == ADVICE_JSON) {

@@ -410,6 +410,13 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
                 }
             if (r->failed)
                 break;
+            for (size_t k = 0; k < n; k++)
+                if (((unsigned char)s[k] < 0x20 && s[k] != '\t' && s[k] != '\n') || s[k] == 0x7f) {
+                    fail(r, "string %u holds control character 0x%02x at byte %zu", i, (unsigned char)s[k], k);
+                    break;
+                }
+            if (r->failed)
+                break;
             p->strings[i] = s;
             p->string_lens[i] = n;
             r->pos += n;

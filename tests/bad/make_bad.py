@@ -147,6 +147,7 @@ def bytecode():
         "strings-over-limit": seal(patch(good, strs[1], "<I", 70000)),
         "string-with-nul": seal(patch(good, strs[1] + 4 + 4, "<B", 0)),
         "string-invalid-utf8": seal(patch(good, strs[1] + 4 + 4, "<B", 0x93)),
+        "string-control-character": seal(patch(good, strs[1] + 4 + 4, "<B", 0x1B)),
         "bytes-after-end": seal(good + b"junk"),
         "unread-section-bytes": seal(splice(patch(good, s["NUMS"][0] + 4, "<I", s["NUMS"][2] + 2),
                                             s["NUMS"][1] + s["NUMS"][2], 0, b"\0\0")),
