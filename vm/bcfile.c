@@ -328,6 +328,32 @@ static void get_range(Reader *r, uint16_t *flags, double *min, double *max)
     *max = get_f64(r);
 }
 
+/* Strings reach the advice output and terminals as they are; the compiler
+ * only writes UTF-8 without control characters (tab and line feed aside),
+ * so anything else is corruption. ASCII, nearly all of it, takes one test. */
+static bool check_string_text(Reader *r, uint32_t index, const unsigned char *s, size_t n)
+{
+    const char *why = NULL;
+    for (size_t k = 0, seq; k < n; k += seq) {
+        unsigned char c = s[k];
+        if (c >= 0x20 && c < 0x7f) {
+            seq = 1;
+            continue;
+        }
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+            fail(r, "string %u holds control character 0x%02x at byte %zu", index, c, k);
+            return false;
+        }
+        if (c < 0x80)
+            seq = 1;
+        else if ((seq = json_utf8_seq(s, n, k, &why)) == 0) {
+            fail(r, "string %u is not valid UTF-8 at byte %zu: %s", index, k, why);
+            return false;
+        }
+    }
+    return true;
+}
+
 int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char *err, size_t errlen)
 {
     Reader rd = { data, len, 0, len, "header", err, errlen, 0 };
@@ -400,22 +426,7 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
                 fail(r, "string %u contains a NUL byte", i);
                 break;
             }
-            /* Strings reach the advice output as they are: the compiler only
-             * writes UTF-8, so anything else is corruption. */
-            const char *why = NULL;
-            for (size_t k = 0, seq; k < n; k += seq)
-                if ((seq = json_utf8_seq((const unsigned char *)s, n, k, &why)) == 0) {
-                    fail(r, "string %u is not valid UTF-8 at byte %zu: %s", i, k, why);
-                    break;
-                }
-            if (r->failed)
-                break;
-            for (size_t k = 0; k < n; k++)
-                if (((unsigned char)s[k] < 0x20 && s[k] != '\t' && s[k] != '\n') || s[k] == 0x7f) {
-                    fail(r, "string %u holds control character 0x%02x at byte %zu", i, (unsigned char)s[k], k);
-                    break;
-                }
-            if (r->failed)
+            if (!check_string_text(r, i, (const unsigned char *)s, n))
                 break;
             p->strings[i] = s;
             p->string_lens[i] = n;
