@@ -134,15 +134,6 @@ static bool whole(const Cursor *c, size_t from, double v)
     return json_number_is_whole((const char *)c->s + from, c->pos - from) && fabs(v) < GDL_CASE_INT_LIMIT;
 }
 
-static bool in_range(const GdlFact *f, double v)
-{
-    if ((f->flags & IN_HAS_MIN) && ((f->flags & IN_MIN_EXCL) ? !(v > f->min) : !(v >= f->min)))
-        return false;
-    if ((f->flags & IN_HAS_MAX) && ((f->flags & IN_MAX_EXCL) ? !(v < f->max) : !(v <= f->max)))
-        return false;
-    return true;
-}
-
 static bool literal(Cursor *c, const char *word, size_t n)
 {
     if (c->len - c->pos < n || memcmp(c->s + c->pos, word, n) != 0)
@@ -172,7 +163,7 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
     case GT_NUMBER: {
         double v;
         size_t from = c->pos;
-        if (!number(c, &v) || (f->type == GT_INT && !whole(c, from, v)) || !in_range(f, v))
+        if (!number(c, &v) || (f->type == GT_INT && !whole(c, from, v)) || !gdl_in_range(f->flags, f->min, f->max, v))
             return false;
         *out = (GdlValue){ VT_NUM, 0, { .num = v + 0.0 } };     /* -0 becomes 0 */
         return true;
@@ -226,7 +217,8 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
                 double v;
                 skip_ws(c);
                 size_t from = c->pos;
-                if (n == FAST_MAX_ITEMS || !number(c, &v) || !whole(c, from, v) || !in_range(f, v))
+                if (n == FAST_MAX_ITEMS || !number(c, &v) || !whole(c, from, v)
+                    || !gdl_in_range(f->flags, f->min, f->max, v))
                     return false;
                 tmp[n++] = v + 0.0;
                 skip_ws(c);

@@ -66,15 +66,6 @@ static void range_text(const GdlProgram *p, const GdlFact *f, char *buf, size_t 
              (f->flags & IN_MAX_EXCL) ? ')' : ']', *unit ? " " : "", unit);
 }
 
-static bool in_range(const GdlFact *f, double v)
-{
-    if ((f->flags & IN_HAS_MIN) && ((f->flags & IN_MIN_EXCL) ? !(v > f->min) : !(v >= f->min)))
-        return false;
-    if ((f->flags & IN_HAS_MAX) && ((f->flags & IN_MAX_EXCL) ? !(v < f->max) : !(v <= f->max)))
-        return false;
-    return true;
-}
-
 static size_t utf8_length(const char *s, size_t n)
 {
     size_t count = 0;
@@ -96,7 +87,7 @@ static int check_number(const GdlProgram *p, const GdlFact *f, const JsonValue *
         add_error(e, name, v->line, v->col, "whole number %s is too large to be exact (limit is 2^53 - 1)", v->as.number.text);
         return -1;
     }
-    if (!in_range(f, x)) {
+    if (!gdl_in_range(f->flags, f->min, f->max, x)) {
         range_text(p, f, r, sizeof r);
         add_error(e, name, v->line, v->col, "value %s is out of range %s", v->as.number.text, r);
         return -1;
@@ -200,7 +191,7 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
                 add_error(e, name, it->line, it->col, "item %zu: expected a whole number, got %s", i + 1, shown);
                 return;
             }
-            if (!in_range(f, it->as.number.value)) {
+            if (!gdl_in_range(f->flags, f->min, f->max, it->as.number.value)) {
                 range_text(p, f, r, sizeof r);
                 add_error(e, name, it->line, it->col, "item %zu: value %s is out of range %s", i + 1, it->as.number.text, r);
                 return;

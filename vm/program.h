@@ -47,6 +47,18 @@ enum {
     IN_HAS_LEN = 32,
 };
 
+/* Whether v lies in the range that flags (IN_HAS_MIN ...), min and max
+ * describe: the one test for case values, list items and parameters. NaN
+ * is never in a bounded range. */
+static inline bool gdl_in_range(uint16_t flags, double min, double max, double v)
+{
+    if ((flags & IN_HAS_MIN) && ((flags & IN_MIN_EXCL) ? !(v > min) : !(v >= min)))
+        return false;
+    if ((flags & IN_HAS_MAX) && ((flags & IN_MAX_EXCL) ? !(v < max) : !(v <= max)))
+        return false;
+    return true;
+}
+
 typedef struct {
     uint16_t name;          /* string */
     uint8_t kind;           /* FactKind */

@@ -149,15 +149,6 @@ int gdl_vm_find_input(const GdlVm *vm, const char *name, size_t len)
     }
 }
 
-static bool param_in_range(const GdlParam *pa, double v)
-{
-    if ((pa->flags & IN_HAS_MIN) && ((pa->flags & IN_MIN_EXCL) ? !(v > pa->min) : !(v >= pa->min)))
-        return false;
-    if ((pa->flags & IN_HAS_MAX) && ((pa->flags & IN_MAX_EXCL) ? !(v < pa->max) : !(v <= pa->max)))
-        return false;
-    return true;
-}
-
 /* A plain decimal as an editor writes it: -?digits(.digits)?. strtod alone
  * would also take hex, exponents, "inf" and leading blanks. */
 static bool is_decimal(const char *s)
@@ -207,7 +198,7 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
                 strncat(err, ")", errlen - strlen(err) - 1);
             return -1;
         }
-        if (!param_in_range(pa, v)) {
+        if (!gdl_in_range(pa->flags, pa->min, pa->max, v)) {
             snprintf(err, errlen, "parameter '%s' = %s is outside its range %c%g, %g%c%s%s", name, text,
                      (pa->flags & IN_MIN_EXCL) ? '(' : '[', pa->min, pa->max, (pa->flags & IN_MAX_EXCL) ? ')' : ']',
                      *unit ? " " : "", unit);
