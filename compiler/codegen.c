@@ -25,10 +25,17 @@ typedef struct {
     uint16_t *string_hash;      /* open addressing: index + 1, 0 = empty */
     uint32_t string_hash_cap;
     int depth;                  /* current stack depth */
+    uint32_t prev_at;           /* the last instruction, for the peephole pass; NO_PREV: none to fuse with */
+    uint32_t prev_a, prev_b;
+    int prev_depth;             /* stack depth before it */
+    uint32_t prev_max_stack;    /* max_stack before it */
+    uint8_t prev_op;
     uint32_t last_line, last_file;
     uint16_t cur_fact, last_fact;
     bool failed;
 } Gen;
+
+#define NO_PREV UINT32_MAX
 
 #define GROW(g, arr, count, cap, type)                                        \
     do {                                                                      \
@@ -199,13 +206,65 @@ static void mark_fact(Gen *g, uint16_t fact, const AstNode *decl)
         add_line(g, 0, g->c->main_file);
 }
 
-/* Emits an instruction and tracks the stack depth from the opcode table. */
+/* Pairs the VM runs as one instruction (the peephole pass): one dispatch
+ * instead of two for the commonest shapes of guideline conditions. */
+enum { FIRSTS_OPERANDS, SECONDS_OPERANDS, FIRSTS_THEN_SECONDS };
+
+static const struct {
+    uint8_t first, second, fused, operands;
+} FUSIONS[] = {
+    { OP_LOAD_FACT, OP_AND, OP_AND_FACT, FIRSTS_OPERANDS },
+    { OP_LOAD_FACT, OP_OR, OP_OR_FACT, FIRSTS_OPERANDS },
+    { OP_FACT_CMP_K, OP_AND, OP_AND_CMP_K, FIRSTS_OPERANDS },
+    { OP_FACT_CMP_K, OP_OR, OP_OR_CMP_K, FIRSTS_OPERANDS },
+    { OP_LOAD_FACT, OP_STORE_FACT, OP_COPY_FACT, FIRSTS_THEN_SECONDS },
+    { OP_AND, OP_STORE_FACT, OP_AND_STORE, SECONDS_OPERANDS },
+    { OP_OR, OP_STORE_FACT, OP_OR_STORE, SECONDS_OPERANDS },
+    { OP_AND_FACT, OP_STORE_FACT, OP_AND_FACT_STORE, FIRSTS_THEN_SECONDS },
+    { OP_OR_FACT, OP_STORE_FACT, OP_OR_FACT_STORE, FIRSTS_THEN_SECONDS },
+};
+
+static void emit_one(Gen *g, Opcode op, uint32_t a, uint32_t b);
+
+/* Emits an instruction, fused with the previous one where a rule says so
+ * and nothing can land between them: no jump target (gen_classify clears
+ * prev_at where it places one) and no line-table entry. */
 static void emit(Gen *g, Opcode op, uint32_t a, uint32_t b)
 {
+    GdlProgram *p = g->p;
     if (g->failed)
-        return;     /* operands were dropped: counting operators would corrupt the depth */
+        return;
+    bool line_between = p->nlines && p->lines[p->nlines - 1].pc == p->ncode;
+    if (g->prev_at != NO_PREV && !line_between) {
+        for (size_t i = 0; i < sizeof FUSIONS / sizeof FUSIONS[0]; i++) {
+            if (FUSIONS[i].first != g->prev_op || FUSIONS[i].second != op)
+                continue;
+            uint32_t fa = g->prev_a, fb = g->prev_b;
+            if (FUSIONS[i].operands == SECONDS_OPERANDS)
+                fa = a, fb = b;
+            else if (FUSIONS[i].operands == FIRSTS_THEN_SECONDS)
+                fb = a;
+            p->ncode = g->prev_at;
+            g->depth = g->prev_depth;
+            p->max_stack = g->prev_max_stack;
+            emit_one(g, (Opcode)FUSIONS[i].fused, fa, fb);
+            return;
+        }
+    }
+    emit_one(g, op, a, b);
+}
+
+/* Emits an instruction and tracks the stack depth from the opcode table. */
+static void emit_one(Gen *g, Opcode op, uint32_t a, uint32_t b)
+{
     const OpInfo *info = &OP_INFO[op];
     int pop = info->pop == -1 ? (int)a : info->pop == -2 ? (int)a + 1 : info->pop;
+    g->prev_at = g->p->ncode;
+    g->prev_op = (uint8_t)op;
+    g->prev_a = a;
+    g->prev_b = b;
+    g->prev_depth = g->depth;
+    g->prev_max_stack = g->p->max_stack;
     g->depth -= pop;
     g->depth += info->push;
     if ((uint32_t)g->depth > g->p->max_stack)
@@ -217,6 +276,7 @@ static void emit(Gen *g, Opcode op, uint32_t a, uint32_t b)
     case FMT_II: byte(g, (uint8_t)a); byte(g, (uint8_t)b); break;
     case FMT_JK: u16(g, a); u16(g, b); break;
     case FMT_FKC: u16(g, a); u16(g, b & 0xffff); byte(g, (uint8_t)(b >> 16)); break;
+    case FMT_FF: u16(g, a); u16(g, b); break;
     default: u16(g, a); break;
     }
 }
@@ -360,18 +420,10 @@ static void gen_name(Gen *g, AstNode *e)
         emit(g, OP_LOAD_FACT, (uint32_t)s->fact, 0);
 }
 
-static int fact_of(Gen *g, AstNode *e);
-
-/* A Kleene and/or with its right operand: a fact is folded into the
- * operator (AND_FACT / OR_FACT), anything else is pushed first. */
+/* A Kleene and/or with its right operand (a fact or a comparison with a
+ * constant is folded into the operator by the peephole pass). */
 static void gen_logic_operand(Gen *g, AstNode *right, Opcode op)
 {
-    int f = fact_of(g, right);
-    if (f >= 0) {
-        mark_line(g, right->span);
-        emit(g, op == OP_AND ? OP_AND_FACT : OP_OR_FACT, (uint32_t)f, 0);
-        return;
-    }
     gen_expr(g, right);
     emit(g, op, 0, 0);
 }
@@ -595,6 +647,8 @@ static void gen_classify(Gen *g, Symbol *s)
         g->p->code[patches[i]] = (uint8_t)(g->p->ncode & 0xff);
         g->p->code[patches[i] + 1] = (uint8_t)(g->p->ncode >> 8);
     }
+    if (npatch)
+        g->prev_at = NO_PREV;   /* a jump target: the next instruction starts here */
     g->depth = base + 1;
     if (ov)
         emit(g, OP_COALESCE, 0, 0);
@@ -746,7 +800,7 @@ static GdlProgram *generate(Gen *g);
 
 GdlProgram *codegen_program(Compiler *c, Arena *out)
 {
-    Gen g = { .c = c, .out = out };
+    Gen g = { .c = c, .out = out, .prev_at = NO_PREV };
     g.p = arena_zalloc(out, sizeof(GdlProgram));
     if (!g.p)
         return NULL;

@@ -159,9 +159,17 @@ static void fmt_fkc(const GdlProgram *p, const uint8_t *ins, Operands *o)
     snprintf(o->note, sizeof o->note, "%s %s %s", fact_name(p, f), c < CMP__COUNT ? CMP_TEXT[c] : "?", num);
 }
 
+static void fmt_ff(const GdlProgram *p, const uint8_t *ins, Operands *o)
+{
+    uint32_t f = rd_u16(ins + 1), g = rd_u16(ins + 3);
+    snprintf(o->ops, sizeof o->ops, "%u %u", f, g);
+    snprintf(o->note, sizeof o->note, "%s -> %s", fact_name(p, f), fact_name(p, g));
+}
+
 static const OperandPrinter PRINTERS[FMT__COUNT] = {
     [FMT_NONE] = fmt_none, [FMT_K] = fmt_k, [FMT_S] = fmt_s, [FMT_F] = fmt_f, [FMT_P] = fmt_p,
     [FMT_C] = fmt_c, [FMT_II] = fmt_ii, [FMT_J] = fmt_j, [FMT_JK] = fmt_jk, [FMT_FKC] = fmt_fkc,
+    [FMT_FF] = fmt_ff,
 };
 
 /* ---- instructions ----------------------------------------------------- */

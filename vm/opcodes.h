@@ -16,10 +16,11 @@ typedef enum {
     FMT_J,      /* u16 absolute jump target */
     FMT_JK,     /* u16 jump target, u16 number-pool index */
     FMT_FKC,    /* u16 fact slot, u16 number-pool index, u8 comparison (CMP_*) */
+    FMT_FF,     /* u16 fact slot read, u16 fact slot stored */
     FMT__COUNT
 } OpFormat;
 
-enum { OPF_NONE = 0, OPF_JUMP = 1, OPF_TERM = 2 };
+enum { OPF_NONE = 0, OPF_JUMP = 1, OPF_TERM = 2, OPF_STORE = 4 };
 
 /* The comparison of FACT_CMP_K, in the order of the EQ..GE opcodes. */
 enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP__COUNT };

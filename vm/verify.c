@@ -407,6 +407,7 @@ static void decode_operands(const uint8_t *c, Insn *in)
     case FMT_II: in->a = c[1]; in->b = c[2]; break;
     case FMT_JK: in->a = rd_u16(c + 1); in->b = rd_u16(c + 3); break;
     case FMT_FKC: in->a = rd_u16(c + 1); in->b = rd_u16(c + 3); in->c = c[5]; break;
+    case FMT_FF: in->a = rd_u16(c + 1); in->b = rd_u16(c + 3); break;
     case FMT_K: case FMT_S: case FMT_F: case FMT_P: case FMT_J: in->a = rd_u16(c + 1); break;
     case FMT__COUNT: break;
     }
@@ -461,6 +462,7 @@ static bool check_operands(Verifier *v, const Insn *in)
         if (in->c >= CMP__COUNT)
             return fail(v, "%s comparison %u unknown (0 to %d)", in->info->name, in->c, CMP__COUNT - 1);
         return check_index(v, in, "fact", in->a, p->nfacts) && check_index(v, in, "number", in->b, p->nnumbers);
+    case FMT_FF: return check_index(v, in, "fact", in->a, p->nfacts) && check_index(v, in, "fact", in->b, p->nfacts);
     case FMT__COUNT: break;
     }
     return fail(v, "opcode table: %s has an invalid operand format %u", in->info->name, in->info->format);
@@ -473,19 +475,23 @@ typedef struct {
     bool halted;                /* the last instruction decoded was OPF_TERM */
 } CodeState;
 
-static bool check_store(Verifier *v, CodeState *st, const Insn *in)
+/* A store ends its fact's code: into a derived fact, once, with nothing
+ * left on the stack (depth before = what the instruction pops beyond what
+ * it pushes), and no jump may land beyond it. */
+static bool check_store(Verifier *v, CodeState *st, const Insn *in, uint32_t f, int pop)
 {
     const GdlProgram *p = v->p;
-    uint32_t f = in->a;
+    const char *name = in->info->name;
+    int need = pop - in->info->push;
     if (f < p->ninputs)
-        return fail(v, "STORE_FACT into input fact %u '%s' (only derived facts are stored)", f, fact_name(v, f));
-    if (st->depth != 1)
-        return fail(v, "STORE_FACT at stack depth %d (must be 1)", st->depth);
+        return fail(v, "%s into input fact %u '%s' (only derived facts are stored)", name, f, fact_name(v, f));
+    if (st->depth != need)
+        return fail(v, "%s at stack depth %d (must be %d)", name, st->depth, need);
     if (v->store_pc[f] != VERIFY_NO_PC)
         return fail(v, "fact %u '%s' stored twice (first at 0x%04x)", f, fact_name(v, f), v->store_pc[f]);
     if (st->far_target > in->pc) {
         at_pc(v, st->far_from);
-        return fail(v, "jump to 0x%04x crosses the STORE_FACT at 0x%04x", st->far_target, in->pc);
+        return fail(v, "jump to 0x%04x crosses the %s at 0x%04x", st->far_target, name, in->pc);
     }
     v->store_pc[f] = in->pc;
     st->far_target = 0;
@@ -528,13 +534,19 @@ static bool step(Verifier *v, CodeState *st, const Insn *in)
     if (st->depth < pop)
         return fail(v, "stack underflow: %s pops %d at stack depth %d", info->name, pop, st->depth);
 
-    Opcode op = (Opcode)p->code[in->pc];
-    if (op == OP_STORE_FACT && !check_store(v, st, in))
-        return false;
-    /* Any instruction that reads a fact operand reads it after its store. */
-    bool reads_fact = (info->format == FMT_F && op != OP_STORE_FACT) || info->format == FMT_FKC;
+    /* Any instruction that reads a fact operand (the first F, FKC or FF
+     * operand, unless the instruction stores into it) reads it after its
+     * store; the store comes after the read (COPY_FACT f f reads too early). */
+    bool stores = (info->flags & OPF_STORE) != 0;
+    bool reads_fact = (info->format == FMT_F && !stores) || info->format == FMT_FKC || info->format == FMT_FF;
     if (reads_fact && in->a >= p->ninputs && v->store_pc[in->a] == VERIFY_NO_PC)
         return fail(v, "%s of fact %u '%s' before its STORE_FACT", info->name, in->a, fact_name(v, in->a));
+    if (stores) {
+        if (info->format != FMT_F && info->format != FMT_FF)
+            return fail(v, "opcode table: %s stores but has no fact operand", info->name);
+        if (!check_store(v, st, in, info->format == FMT_FF ? in->b : in->a, pop))
+            return false;
+    }
 
     int after = st->depth - pop;
     if (info->flags & OPF_JUMP) {

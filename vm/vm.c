@@ -245,6 +245,16 @@ static inline void deps_copy(uint64_t *d, const uint64_t *s, uint32_t w)
     }
 }
 
+static inline void deps_join(uint64_t *d, const uint64_t *a, const uint64_t *b, uint32_t w)
+{
+    for (uint32_t i = 0; i < w; i += 4) {
+        d[i] = a[i] | b[i];
+        d[i + 1] = a[i + 1] | b[i + 1];
+        d[i + 2] = a[i + 2] | b[i + 2];
+        d[i + 3] = a[i + 3] | b[i + 3];
+    }
+}
+
 static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
 {
     for (uint32_t i = 0; i < w; i += 4) {
@@ -255,31 +265,37 @@ static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
     }
 }
 
-/* Kleene and/or on two operands at a (result) and b. For `and` the value
- * that decides is false, for `or` it is true; provenance follows the
- * deciding operands, or the unknown ones when nothing decides. */
-ALWAYS_INLINE void kleene(GdlValue *a, uint64_t *da, const GdlValue *b, const uint64_t *db, uint32_t W, double decider)
+/* What a Kleene and/or does with the provenance of its result a. */
+enum { KEEP_A, TAKE_B, JOIN };
+
+/* Kleene and/or of a (the result) and b. For `and` the value that decides
+ * is false, for `or` it is true; provenance follows the deciding operands,
+ * or the unknown ones when nothing decides. Returns what to do with the
+ * provenance sets, which the caller holds in whatever form it has them. */
+ALWAYS_INLINE int kleene(GdlValue *a, const GdlValue *b, double decider)
 {
     bool a_dec = a->tag == VT_NUM && (a->as.num != 0) == (decider != 0);
     bool b_dec = b->tag == VT_NUM && (b->as.num != 0) == (decider != 0);
     bool a_unk = a->tag == VT_UNKNOWN, b_unk = b->tag == VT_UNKNOWN;
     if (a_dec || b_dec) {
-        if (!a_dec)
-            deps_copy(da, db, W);
-        else if (b_dec)
-            deps_union(da, db, W);
         a->tag = VT_NUM;
         a->as.num = decider;
-    } else if (a_unk || b_unk) {
-        if (!a_unk)
-            deps_copy(da, db, W);
-        else if (b_unk)
-            deps_union(da, db, W);
-        a->tag = VT_UNKNOWN;
-    } else {
-        deps_union(da, db, W);
-        a->as.num = !decider;
+        return !a_dec ? TAKE_B : b_dec ? JOIN : KEEP_A;
     }
+    if (a_unk || b_unk) {
+        a->tag = VT_UNKNOWN;
+        return !a_unk ? TAKE_B : b_unk ? JOIN : KEEP_A;
+    }
+    a->as.num = !decider;
+    return JOIN;
+}
+
+ALWAYS_INLINE void kleene_sets(uint64_t *da, const uint64_t *db, uint32_t W, int action)
+{
+    if (action == TAKE_B)
+        deps_copy(da, db, W);
+    else if (action == JOIN)
+        deps_union(da, db, W);
 }
 
 /* Strict operators: unknown in, unknown out (provenance: the unknowns). */
@@ -300,15 +316,56 @@ ALWAYS_INLINE bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const u
 
 /* The provenance of a fact as read: inputs and named classifications stand
  * for themselves when known; defines pass on what they were derived from,
- * and an unknown fact passes on the inputs it waits for. */
+ * and an unknown fact passes on the inputs it waits for. Returns the bit
+ * when the fact stands for itself, else NO_BIT and the set in *set. */
+#define NO_BIT UINT32_MAX
+
+ALWAYS_INLINE uint32_t fact_source(const GdlVm *vm, const GdlFact *fact, uint16_t f, const uint64_t **set)
+{
+    if (fact->dep_bit != GDL_NONE && (fact->kind == FK_INPUT || vm->facts[f].tag != VT_UNKNOWN))
+        return fact->dep_bit;
+    *set = vm->fact_deps + (size_t)f * vm->words;
+    return NO_BIT;
+}
+
 static inline void fact_provenance(const GdlVm *vm, const GdlFact *fact, uint16_t f, uint64_t *d)
 {
-    if (fact->dep_bit != GDL_NONE && (fact->kind == FK_INPUT || vm->facts[f].tag != VT_UNKNOWN)) {
+    const uint64_t *set = NULL;
+    uint32_t bit = fact_source(vm, fact, f, &set);
+    if (bit != NO_BIT) {
         deps_clear(d, vm->words);
-        d[fact->dep_bit >> 6] |= 1ull << (fact->dep_bit & 63);
+        d[bit >> 6] |= 1ull << (bit & 63);
     } else {
-        deps_copy(d, vm->fact_deps + (size_t)f * vm->words, vm->words);
+        deps_copy(d, set, vm->words);
     }
+}
+
+/* kleene_sets with b's provenance read straight from fact f: a single bit
+ * needs no set of its own. */
+ALWAYS_INLINE void kleene_fact_sets(const GdlVm *vm, uint64_t *da, const GdlFact *fact, uint16_t f, int action)
+{
+    if (action == KEEP_A)
+        return;
+    const uint64_t *set = NULL;
+    uint32_t bit = fact_source(vm, fact, f, &set);
+    if (bit == NO_BIT) {
+        kleene_sets(da, set, vm->words, action);
+        return;
+    }
+    if (action == TAKE_B)
+        deps_clear(da, vm->words);
+    da[bit >> 6] |= 1ull << (bit & 63);
+}
+
+/* fact f <c> y: unknown when f is. */
+ALWAYS_INLINE GdlValue compare_fact(const GdlValue *v, double y, uint8_t c)
+{
+    if (v->tag == VT_UNKNOWN)
+        return (GdlValue){ VT_UNKNOWN, 0, { 0 } };
+    double x = v->as.num;
+    bool r = c == CMP_EQ ? x == y : c == CMP_NE ? x != y : c == CMP_LT ? x < y
+           : c == CMP_LE ? x <= y : c == CMP_GT ? x > y : x >= y;
+    return (GdlValue){ VT_NUM, 0, { .num = r } };
 }
 
 static inline uint16_t rd16(const uint8_t *c)
@@ -387,19 +444,17 @@ void gdl_vm_run(GdlVm *vm)
         }
         CASE(FACT_CMP_K): {
             uint16_t f = rd16(code + pc + 1);
-            const GdlFact *fact = &p->facts[f];
-            const GdlValue *v = &vm->facts[f];
             sp++;
-            fact_provenance(vm, fact, f, DEPS(sp));
-            if (v->tag == VT_UNKNOWN) {
-                stack[sp].tag = VT_UNKNOWN;
-            } else {
-                double x = v->as.num, y = p->numbers[rd16(code + pc + 3)];
-                uint8_t c = code[pc + 5];
-                bool r = c == CMP_EQ ? x == y : c == CMP_NE ? x != y : c == CMP_LT ? x < y
-                       : c == CMP_LE ? x <= y : c == CMP_GT ? x > y : x >= y;
-                stack[sp] = (GdlValue){ VT_NUM, 0, { .num = r } };
-            }
+            fact_provenance(vm, &p->facts[f], f, DEPS(sp));
+            stack[sp] = compare_fact(&vm->facts[f], p->numbers[rd16(code + pc + 3)], code[pc + 5]);
+            NEXT(6);
+        }
+        CASE(AND_CMP_K):
+        CASE(OR_CMP_K): {
+            uint16_t f = rd16(code + pc + 1);
+            GdlValue b = compare_fact(&vm->facts[f], p->numbers[rd16(code + pc + 3)], code[pc + 5]);
+            int action = kleene(&stack[sp], &b, op == OP_OR_CMP_K);
+            kleene_fact_sets(vm, DEPS(sp), &p->facts[f], f, action);
             NEXT(6);
         }
         CASE(LOAD_PARAM):
@@ -414,6 +469,12 @@ void gdl_vm_run(GdlVm *vm)
             sp--;
             NEXT(3);
         }
+        CASE(COPY_FACT): {
+            uint16_t f = rd16(code + pc + 1), to = rd16(code + pc + 3);
+            vm->facts[to] = vm->facts[f];
+            fact_provenance(vm, &p->facts[f], f, vm->fact_deps + (size_t)to * W);
+            NEXT(5);
+        }
         CASE(NOT):
             if (stack[sp].tag == VT_NUM)
                 stack[sp].as.num = stack[sp].as.num == 0;
@@ -421,16 +482,42 @@ void gdl_vm_run(GdlVm *vm)
         CASE(AND_FACT):
         CASE(OR_FACT): {
             uint16_t f = rd16(code + pc + 1);
-            uint64_t *scratch = DEPS(p->max_stack);
-            fact_provenance(vm, &p->facts[f], f, scratch);
-            kleene(&stack[sp], DEPS(sp), &vm->facts[f], scratch, W, op == OP_OR_FACT);
+            int action = kleene(&stack[sp], &vm->facts[f], op == OP_OR_FACT);
+            kleene_fact_sets(vm, DEPS(sp), &p->facts[f], f, action);
             NEXT(3);
         }
         CASE(AND):
-        CASE(OR):
-            kleene(&stack[sp - 1], DEPS(sp - 1), &stack[sp], DEPS(sp), W, op == OP_OR);
+        CASE(OR): {
+            int action = kleene(&stack[sp - 1], &stack[sp], op == OP_OR);
+            kleene_sets(DEPS(sp - 1), DEPS(sp), W, action);
             sp--;
             NEXT(1);
+        }
+        CASE(AND_STORE):
+        CASE(OR_STORE): {
+            uint16_t to = rd16(code + pc + 1);
+            uint64_t *d = vm->fact_deps + (size_t)to * W;
+            int action = kleene(&stack[sp - 1], &stack[sp], op == OP_OR_STORE);
+            if (action == JOIN)
+                deps_join(d, DEPS(sp - 1), DEPS(sp), W);
+            else
+                deps_copy(d, action == KEEP_A ? DEPS(sp - 1) : DEPS(sp), W);
+            vm->facts[to] = stack[sp - 1];
+            sp -= 2;
+            NEXT(3);
+        }
+        CASE(AND_FACT_STORE):
+        CASE(OR_FACT_STORE): {
+            uint16_t f = rd16(code + pc + 1), to = rd16(code + pc + 3);
+            uint64_t *d = vm->fact_deps + (size_t)to * W;
+            int action = kleene(&stack[sp], &vm->facts[f], op == OP_OR_FACT_STORE);
+            if (action != TAKE_B)
+                deps_copy(d, DEPS(sp), W);
+            kleene_fact_sets(vm, d, &p->facts[f], f, action);
+            vm->facts[to] = stack[sp];
+            sp--;
+            NEXT(5);
+        }
         CASE(EQ): CASE(NE): CASE(LT): CASE(LE): CASE(GT): CASE(GE): {
             GdlValue *a = &stack[sp - 1], *b = &stack[sp];
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {

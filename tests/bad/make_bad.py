@@ -81,6 +81,27 @@ def splice(data, at, remove, insert):
     return data[:at] + insert + data[at + remove:]
 
 
+def replace_code(data, pcs, pc, remove, insert):
+    """Code bytes pc..pc+remove replaced by insert, with the CODE section's
+    length and ncode and the line table's later pcs moved to match (no jump
+    may cross pc: the caller picks a place after the last one)."""
+    assert all(at < pc for at, name in pcs if name == "CLASSIFY_ROW"), "a jump crosses the change"
+    delta = len(insert) - remove
+    s = sections(data)
+    tag, payload, n = s["CODE"]
+    b = bytearray(splice(data, code_at(data, pc), remove, insert))
+    struct.pack_into("<I", b, tag + 4, n + delta)
+    struct.pack_into("<I", b, payload + 4, struct.unpack_from("<I", b, payload + 4)[0] + delta)
+    line_tag, line_payload, _ = sections(bytes(b))["LINE"]
+    (count,) = struct.unpack_from("<I", b, line_payload)
+    for i in range(count):
+        at = line_payload + 4 + 12 * i
+        (lpc,) = struct.unpack_from("<I", b, at)
+        if lpc > pc:
+            struct.pack_into("<I", b, at, lpc + delta)
+    return bytes(b)
+
+
 def build_small():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "small.gdlb")
@@ -128,6 +149,7 @@ def bytecode():
     store = first(pcs, "STORE_FACT")
     store2 = first(pcs, "STORE_FACT", 1)
     push_num = first(pcs, "PUSH_NUM")
+    copy = [pc for pc, n in pcs if n == "COPY_FACT"][-1]    # red_flagged, the last fact
     line0 = s["LINE"][1] + 4
     outc0 = s["OUTC"][1] + 4
     schedule = 2            # small.gdl's outcomes: exclude, red_flag, schedule, measure
@@ -139,7 +161,7 @@ def bytecode():
         "truncated": good[:len(good) // 2],
         "size-mismatch": good + b"\0",
         "future-major": seal(patch(good, 8, "<H", 2)),
-        "future-minor": seal(patch(good, 10, "<H", 1)),
+        "future-minor": seal(patch(good, 10, "<H", struct.unpack_from("<H", good, 10)[0] + 1)),
         "unknown-flags": seal(patch(good, 16, "<I", 1)),
         "hash-mismatch": patch(good, code_at(good, halt), "<B", op["PUSH_TRUE"]),
         "section-renamed": seal(patch(good, s["NUMS"][0], "4s", b"NUMX")),
@@ -162,6 +184,9 @@ def bytecode():
         "stack-underflow": seal(splice(good, code_at(good, load), 3, bytes([op["NOT"]] * 3))),
         "no-halt": seal(patch(good, code_at(good, halt), "<B", op["PUSH_TRUE"])),
         "store-into-input": seal(patch(good, code_at(good, store) + 1, "<H", 0)),
+        "copy-into-input": seal(patch(good, code_at(good, copy) + 3, "<H", 0)),
+        "copy-reads-itself": seal(patch(good, code_at(good, copy) + 1, "<H",
+                                        struct.unpack_from("<H", good, code_at(good, copy) + 3)[0])),
         "store-twice": seal(patch(good, code_at(good, store2) + 1, "<H",
                                   struct.unpack_from("<H", good, code_at(good, store) + 1)[0])),
         "max-stack-over-limit": seal(patch(good, s["CODE"][1], "<I", 300)),
@@ -176,9 +201,13 @@ def bytecode():
     # Accepted by the verifier (it does not type values), run on a case: a
     # date fact holding 1e300 must print as 0000-00-00, not as a converted
     # garbage int (fuzz_load found the conversion).
+    # The start date is COPY_FACT first_contact_on -> schedule-start; it
+    # becomes PUSH_NUM 2, STORE_FACT schedule-start with number 2 = 1e300.
     date_start = facts["date schedule-start:reevaluate"]
+    assert good[code_at(good, date_start)] == op["COPY_FACT"]
+    (date_fact,) = struct.unpack_from("<H", good, code_at(good, date_start) + 3)
     huge = patch(good, s["NUMS"][1] + 4 + 2 * 8, "<d", 1e300)
-    huge = patch(huge, code_at(huge, date_start), "<BH", op["PUSH_NUM"], 2)
+    huge = replace_code(huge, pcs, date_start, 5, struct.pack("<BHBH", op["PUSH_NUM"], 2, op["STORE_FACT"], date_fact))
     runs = {"date-fact-huge": seal(huge)}
     out = os.path.join(ROOT, "gdlb")
     os.makedirs(out, exist_ok=True)

@@ -98,6 +98,10 @@ static void insn_text(const GdlProgram *p, const uint32_t *starts, uint32_t n, u
                  c[5] < CMP__COUNT ? CMP_TEXT[c[5]] : "?", p->numbers[rd16(c + 3)]);
         break;
     }
+    case FMT_FF:
+        snprintf(buf, len, "%s %s %s", info->name, gdl_str(p, p->facts[rd16(c + 1)].name),
+                 gdl_str(p, p->facts[rd16(c + 3)].name));
+        break;
     default: snprintf(buf, len, "?"); break;
     }
 }
@@ -122,8 +126,8 @@ static char *listing(const GdlProgram *p)
     return out;
 }
 
-/* The block that computes fact `name`: from after the previous STORE_FACT
- * up to and including STORE_FACT name. Jump targets are counted from the
+/* The block that computes fact `name`: from after the previous store
+ * up to and including the store into name. Jump targets are counted from the
  * start of the block. */
 static bool block_is(const GdlProgram *p, const char *name, const char *want)
 {
@@ -133,8 +137,9 @@ static bool block_is(const GdlProgram *p, const char *name, const char *want)
     uint32_t first = 0, last = 0xFFFFFFFFu;
     for (uint32_t i = 0; i < n; i++) {
         const uint8_t *c = p->code + starts[i];
-        if (c[0] == OP_STORE_FACT) {
-            if (f >= 0 && rd16(c + 1) == (uint16_t)f) {
+        if (OP_INFO[c[0]].flags & OPF_STORE) {
+            uint16_t stored = rd16(c + (OP_INFO[c[0]].format == FMT_FF ? 3 : 1));
+            if (f >= 0 && stored == (uint16_t)f) {
                 last = i;
                 break;
             }
@@ -197,7 +202,7 @@ static void test_opcode_sequence_logic(void)
     BUILD(b, "input a: bool\ninput b: bool\n"
              "define r = a and not b\n");
     char *l = listing(b->p);
-    CU_ASSERT_STRING_EQUAL(l, "LOAD_FACT a; LOAD_FACT b; NOT; AND; STORE_FACT r; "
+    CU_ASSERT_STRING_EQUAL(l, "LOAD_FACT a; LOAD_FACT b; NOT; AND_STORE r; "
                               "PUSH_TRUE; STORE_FACT in_scope; PUSH_FALSE; STORE_FACT red_flagged; HALT");
     free(l);
     /* HALT is the last byte: the code ends in a terminator. */
@@ -213,13 +218,13 @@ static void test_opcode_sequence_outcomes(void)
              "exclude e2 \"A.1\" when b\n"
              "red_flag rf \"B.1\" in cl -> refer_gp when a and b\n"
              "advice v do \"C.1\"\n  en \"x\"\n");
-    BLOCK_IS(b, "exclusion:e1", "LOAD_FACT a; STORE_FACT exclusion:e1");
-    BLOCK_IS(b, "exclusion:e2", "LOAD_FACT b; STORE_FACT exclusion:e2");
-    BLOCK_IS(b, "red_flag:rf", "LOAD_FACT a; AND_FACT b; STORE_FACT red_flag:rf");
+    BLOCK_IS(b, "exclusion:e1", "COPY_FACT a exclusion:e1");
+    BLOCK_IS(b, "exclusion:e2", "COPY_FACT b exclusion:e2");
+    BLOCK_IS(b, "red_flag:rf", "LOAD_FACT a; AND_FACT_STORE b red_flag:rf");
     BLOCK_IS(b, "advice:v", "PUSH_TRUE; STORE_FACT advice:v");      /* no `when`: always */
     /* in_scope = not (e1 or e2); red_flagged = any red flag */
-    BLOCK_IS(b, "in_scope", "LOAD_FACT exclusion:e1; LOAD_FACT exclusion:e2; OR; NOT; STORE_FACT in_scope");
-    BLOCK_IS(b, "red_flagged", "LOAD_FACT red_flag:rf; STORE_FACT red_flagged");
+    BLOCK_IS(b, "in_scope", "LOAD_FACT exclusion:e1; OR_FACT exclusion:e2; NOT; STORE_FACT in_scope");
+    BLOCK_IS(b, "red_flagged", "COPY_FACT red_flag:rf red_flagged");
     CU_ASSERT_EQUAL(b->p->noutcomes, 4);
     built_free(b);
 }
@@ -261,9 +266,9 @@ static void test_opcode_sequence_builtins(void)
              "define ge = s >= green\n"
              "define an = any(a, b, c)\n"
              "define neg = -x\n");
-    BLOCK_IS(b, "r", "FACT_CMP_K x >= #1; FACT_CMP_K x < #5; AND; STORE_FACT r");
-    BLOCK_IS(b, "r2", "FACT_CMP_K x > #1; FACT_CMP_K x <= #5; AND; STORE_FACT r2");
-    BLOCK_IS(b, "st", "FACT_CMP_K s == #0; FACT_CMP_K s == #2; OR; STORE_FACT st");
+    BLOCK_IS(b, "r", "FACT_CMP_K x >= #1; AND_CMP_K x < #5; STORE_FACT r");
+    BLOCK_IS(b, "r2", "FACT_CMP_K x > #1; AND_CMP_K x <= #5; STORE_FACT r2");
+    BLOCK_IS(b, "st", "FACT_CMP_K s == #0; OR_CMP_K s == #2; STORE_FACT st");
     BLOCK_IS(b, "ne", "LOAD_FACT name; PUSH_STR \"bob\"; STR_EQ; NOT; STORE_FACT ne");
     BLOCK_IS(b, "al", "PUSH_NUM #2; LOAD_FACT a; LOAD_FACT b; LOAD_FACT c; AT_LEAST 3; STORE_FACT al");
     BLOCK_IS(b, "cn", "LOAD_FACT a; LOAD_FACT b; COUNT 2; STORE_FACT cn");
@@ -273,7 +278,7 @@ static void test_opcode_sequence_builtins(void)
     BLOCK_IS(b, "co", "LOAD_FACT x; LOAD_FACT y; COALESCE; PUSH_NUM #0; COALESCE; STORE_FACT co");
     BLOCK_IS(b, "gt", "LOAD_FACT x; LOAD_PARAM lim; GT; STORE_FACT gt");
     BLOCK_IS(b, "ge", "FACT_CMP_K s >= #1; STORE_FACT ge");
-    BLOCK_IS(b, "an", "LOAD_FACT a; OR_FACT b; OR_FACT c; STORE_FACT an");
+    BLOCK_IS(b, "an", "LOAD_FACT a; OR_FACT b; OR_FACT_STORE c an");
     BLOCK_IS(b, "neg", "LOAD_FACT x; NEG; STORE_FACT neg");
     built_free(b);
 }
@@ -283,10 +288,10 @@ static void test_schedule_blocks(void)
     BUILD(b, "unit weeks\ninput a: bool\ninput first_contact_on: date\ninput assessed_on: date\ninput d: date\n"
              "schedule s1 \"B.2\" after 3 weeks when a\n"
              "schedule s2 \"B.2\" after 2 days from d\n");
-    BLOCK_IS(b, "schedule:s1", "LOAD_FACT a; STORE_FACT schedule:s1");
+    BLOCK_IS(b, "schedule:s1", "COPY_FACT a schedule:s1");
     BLOCK_IS(b, "schedule-start:s1",
              "LOAD_FACT first_contact_on; LOAD_FACT assessed_on; COALESCE; STORE_FACT schedule-start:s1");
-    BLOCK_IS(b, "schedule-start:s2", "LOAD_FACT d; STORE_FACT schedule-start:s2");
+    BLOCK_IS(b, "schedule-start:s2", "COPY_FACT d schedule-start:s2");
     CU_ASSERT_EQUAL_FATAL(b->p->noutcomes, 2);
     CU_ASSERT_EQUAL(b->p->outcomes[0].after, 3);
     CU_ASSERT_EQUAL(b->p->outcomes[0].after_unit, AFTER_WEEKS);
@@ -425,7 +430,7 @@ static void test_pools_deduplicated(void)
             npush_str++;
         }
         /* the constant 6, pushed alone or compared with a fact */
-        uint32_t kop = c[0] == OP_PUSH_NUM ? 1 : c[0] == OP_FACT_CMP_K ? 3 : 0;
+        uint32_t kop = c[0] == OP_PUSH_NUM ? 1 : OP_INFO[c[0]].format == FMT_FKC ? 3 : 0;
         if (kop && p->numbers[rd16(c + kop)] == 6) {
             if (k6 != 0xFFFFFFFFu && k6 != rd16(c + kop))
                 same6 = false;
@@ -472,10 +477,10 @@ static void test_max_stack(void)
     CU_ASSERT_EQUAL(al->p->max_stack, 5);
     CU_ASSERT_EQUAL(simulate_max_stack(al->p), al->p->max_stack);
     built_free(al);
-    /* x in [1, 5) and a: each bound is one FACT_CMP_K, so x >= 1 stays while
-     * x < 5 is pushed (2), then a (2). */
+    /* x in [1, 5) and a: FACT_CMP_K x >= 1, then AND_CMP_K x < 5 and
+     * AND_FACT_STORE a work in place: one deep. */
     BUILD(rg, "input x: number\ninput a: bool\ndefine r = x in [1, 5) and a\n");
-    CU_ASSERT_EQUAL(rg->p->max_stack, 2);
+    CU_ASSERT_EQUAL(rg->p->max_stack, 1);
     CU_ASSERT_EQUAL(simulate_max_stack(rg->p), rg->p->max_stack);
     built_free(rg);
     /* With a computed bound the operands are pushed: x, 1 + n (3 deep). */

@@ -405,7 +405,7 @@ static void test_opcode_table(void)
     CU_ASSERT(OP_INFO[OP_HALT].flags & OPF_TERM);
     const uint8_t want[FMT__COUNT] = { [FMT_NONE] = 1, [FMT_K] = 3, [FMT_S] = 3, [FMT_F] = 3, [FMT_P] = 3,
                                        [FMT_C] = 2, [FMT_II] = 3, [FMT_J] = 3, [FMT_JK] = 5,
-                                       [FMT_FKC] = 6 };
+                                       [FMT_FKC] = 6, [FMT_FF] = 5 };
     for (int f = 0; f < FMT__COUNT; f++)
         CU_ASSERT(OP_FORMAT_SIZE[f] == want[f]);
 }

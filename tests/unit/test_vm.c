@@ -12,6 +12,7 @@
 #include "advice.h"
 #include "case_json.h"
 #include "compile.h"
+#include "opcodes.h"
 #include "verify.h"
 #include "unit.h"
 #include "vm.h"
@@ -987,6 +988,146 @@ static void test_set_param(void)
     prog_free(t);
 }
 
+/* ---- fused instructions ---------------------------------------------- */
+
+/* Writes one instruction; returns its size. */
+static uint32_t put_insn(uint8_t *out, uint8_t op, const uint8_t *operands, uint32_t n)
+{
+    out[0] = op;
+    memcpy(out + 1, operands, n);
+    return 1 + n;
+}
+
+/* The program with every fused instruction written out as the pair (or
+ * triple) the compiler folded, jumps and lines moved to match: the same
+ * program by the definitions of the plain instructions. NULL on overflow. */
+static GdlProgram *unfused_copy(const GdlProgram *p, uint8_t *code, uint32_t cap, uint32_t *map, GdlLine *lines)
+{
+    static GdlProgram q;
+    uint32_t n = 0;
+    for (uint32_t pc = 0; pc < p->ncode;) {
+        const uint8_t *c = p->code + pc;
+        uint32_t size = OP_FORMAT_SIZE[OP_INFO[c[0]].format];
+        map[pc] = n;
+        if (n + 12 > cap)
+            return NULL;
+        uint8_t f[2] = { c[1], c[2] }, g[2] = { c[3], c[4] };
+        switch (c[0]) {
+        case OP_AND_FACT: case OP_OR_FACT:
+            n += put_insn(code + n, OP_LOAD_FACT, f, 2);
+            code[n++] = c[0] == OP_AND_FACT ? OP_AND : OP_OR;
+            break;
+        case OP_AND_CMP_K: case OP_OR_CMP_K:
+            n += put_insn(code + n, OP_FACT_CMP_K, c + 1, 5);
+            code[n++] = c[0] == OP_AND_CMP_K ? OP_AND : OP_OR;
+            break;
+        case OP_COPY_FACT:
+            n += put_insn(code + n, OP_LOAD_FACT, f, 2);
+            n += put_insn(code + n, OP_STORE_FACT, g, 2);
+            break;
+        case OP_AND_STORE: case OP_OR_STORE:
+            code[n++] = c[0] == OP_AND_STORE ? OP_AND : OP_OR;
+            n += put_insn(code + n, OP_STORE_FACT, f, 2);
+            break;
+        case OP_AND_FACT_STORE: case OP_OR_FACT_STORE:
+            n += put_insn(code + n, OP_LOAD_FACT, f, 2);
+            code[n++] = c[0] == OP_AND_FACT_STORE ? OP_AND : OP_OR;
+            n += put_insn(code + n, OP_STORE_FACT, g, 2);
+            break;
+        default:
+            memcpy(code + n, c, size);
+            n += size;
+        }
+        pc += size;
+    }
+    for (uint32_t pc = 0; pc < n;) {     /* jump targets: old pc -> new pc */
+        const OpInfo *info = &OP_INFO[code[pc]];
+        if (info->format == FMT_J || info->format == FMT_JK) {
+            uint32_t t = map[code[pc + 1] | code[pc + 2] << 8];
+            code[pc + 1] = (uint8_t)t;
+            code[pc + 2] = (uint8_t)(t >> 8);
+        }
+        pc += OP_FORMAT_SIZE[info->format];
+    }
+    for (uint32_t i = 0; i < p->nlines; i++) {
+        lines[i] = p->lines[i];
+        lines[i].pc = map[p->lines[i].pc];
+    }
+    q = *p;
+    q.code = code;
+    q.ncode = n;
+    q.lines = lines;
+    q.max_stack = p->max_stack + 1;     /* the pairs push the fact first */
+    return &q;
+}
+
+/* Every fused instruction gives the values and provenance sets of the
+ * instructions it stands for, on every combination of true, false and
+ * missing operands, for fact operands of each kind: an input (its own
+ * bit), a define (the set it was derived from), a classification (its own
+ * bit when known, what it waits for when not). */
+static void test_fused_match_pairs(void)
+{
+    PROG(t, "input a: bool\ninput b: bool\ninput c: bool\ninput x: number\n"
+            "classify k \"S\" {\n  when x < 2 -> low\n  otherwise -> high\n}\n"
+            "define d = a or c\n"
+            "define e1 = b and d\ndefine e2 = d or b\n"
+            "define e3 = (a or b) and (c or d)\ndefine e4 = (a and b) or (c and d)\n"
+            "define e5 = x > 3 or a\ndefine e6 = a or x > 3\ndefine e7 = a and x <= 3 and b\n"
+            "define e8 = e1\ndefine e9 = a\ndefine e10 = k == low and a\ndefine e11 = a and k == high\n"
+            "define e12 = a or k == high or d\ndefine e13 = d and k == low and c\n");
+    static uint8_t code[4096];
+    static uint32_t map[4096];
+    static GdlLine lines[512];
+    CU_ASSERT_FATAL(t->p->nlines <= 512);
+    GdlProgram *q = unfused_copy(t->p, code, sizeof code, map, lines);
+    CU_ASSERT_FATAL(q != NULL);
+    /* The source uses every fused instruction, and the copy none. */
+    bool used[NUM_OPCODES] = { false }, left[NUM_OPCODES] = { false };
+    for (uint32_t pc = 0; pc < t->p->ncode; pc += OP_FORMAT_SIZE[OP_INFO[t->p->code[pc]].format])
+        used[t->p->code[pc]] = true;
+    for (uint32_t pc = 0; pc < q->ncode; pc += OP_FORMAT_SIZE[OP_INFO[q->code[pc]].format])
+        left[q->code[pc]] = true;
+    static const uint8_t FUSED[] = { OP_AND_FACT, OP_OR_FACT, OP_AND_CMP_K, OP_OR_CMP_K, OP_COPY_FACT,
+                                     OP_AND_STORE, OP_OR_STORE, OP_AND_FACT_STORE, OP_OR_FACT_STORE };
+    for (size_t i = 0; i < sizeof FUSED; i++) {
+        if (!used[FUSED[i]] || left[FUSED[i]])
+            fprintf(stderr, "\n    %s: %s\n", OP_INFO[FUSED[i]].name, left[FUSED[i]] ? "left in the copy" : "not used");
+        CU_ASSERT(used[FUSED[i]] && !left[FUSED[i]]);
+    }
+    char err[256];
+    CU_ASSERT_FATAL(gdl_verify(q, err, sizeof err) == 0);
+    GdlVm plain;
+    CU_ASSERT_FATAL(gdl_vm_init(&plain, q) == 0);
+    static const char *const BOOLS[3] = { "true", "false", NULL };
+    static const char *const XS[3] = { "1", "5", NULL };
+    uint32_t cases = 0, differ = 0;
+    for (int i = 0; i < 81; i++) {
+        const char *v[4] = { BOOLS[i % 3], BOOLS[i / 3 % 3], BOOLS[i / 9 % 3], XS[i / 27] };
+        static const char *const NAMES[4] = { "a", "b", "c", "x" };
+        char json[256];
+        size_t n = (size_t)snprintf(json, sizeof json, "{");
+        for (int j = 0; j < 4; j++)
+            if (v[j])
+                n += (size_t)snprintf(json + n, sizeof json - n, "%s\"%s\": %s", n > 1 ? ", " : "", NAMES[j], v[j]);
+        snprintf(json + n, sizeof json - n, "}");
+        CU_ASSERT_FATAL(run_vm(&t->vm, json) && run_vm(&plain, json));
+        cases++;
+        for (uint32_t f = t->p->ninputs; f < t->p->nfacts; f++) {
+            const GdlValue *x = &t->vm.facts[f], *y = &plain.facts[f];
+            bool same = x->tag == y->tag && (x->tag != VT_NUM || x->as.num == y->as.num) &&
+                        memcmp(t->vm.fact_deps + (size_t)f * t->vm.words, plain.fact_deps + (size_t)f * plain.words,
+                               sizeof(uint64_t) * t->vm.words) == 0;
+            if (!same && differ++ < 5)
+                fprintf(stderr, "\n    %s differs on %s\n", gdl_str(t->p, t->p->facts[f].name), json);
+        }
+    }
+    CU_ASSERT_EQUAL(cases, 81);
+    CU_ASSERT_EQUAL(differ, 0);
+    gdl_vm_free(&plain);
+    prog_free(t);
+}
+
 void test_vm_register(void);
 void test_vm_register(void)
 {
@@ -1014,6 +1155,7 @@ void test_vm_register(void)
         {"reentrant", test_reentrant},
         {"reset_case", test_reset_case},
         {"set_param", test_set_param},
+        {"fused_match_pairs", test_fused_match_pairs},
     };
     UNIT_REGISTER("vm", tests);
 }
