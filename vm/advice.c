@@ -209,12 +209,6 @@ static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
     return list ? n : 0;
 }
 
-static uint16_t text_for(const GdlOutcome *o, const char *lang)
-{
-    uint16_t want = strcmp(lang, "en") == 0 ? o->text_en : o->text_nl;
-    return want != GDL_NONE ? want : (o->text_nl != GDL_NONE ? o->text_nl : o->text_en);
-}
-
 static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
 {
     if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
@@ -252,71 +246,28 @@ static void put_classification_value(ByteBuf *b, const GdlVm *vm, uint32_t f)
         buf_json_number(b, v->as.num);
 }
 
-/* One fired outcome as the advice format's item for its kind. */
-static void put_outcome(ByteBuf *b, const GdlVm *vm, const GdlOutcome *o, const AdviceOptions *opt)
+/* One fired outcome as the advice format's item for its kind: the parts
+ * rendered once per program (advice_prep.c) around the one that varies. */
+static void put_outcome(ByteBuf *b, const GdlVm *vm, uint32_t i, bool en)
 {
-    buf_puts(b, o->kind == OK_MEASUREMENT ? "{\"instrument\": " : "{\"id\": ");
-    put_str(b, vm, o->id);
-    switch ((OutcomeKind)o->kind) {
-    case OK_RED_FLAG:
-        buf_puts(b, ", \"cluster\": ");
-        put_str(b, vm, o->cluster);
-        /* fall through */
-    case OK_REFERRAL:
-        buf_puts(b, ", \"action\": \"");
-        buf_puts(b, gdl_action_name((GdlAction)o->action));
-        buf_puts(b, o->urgent ? "\", \"urgent\": true" : "\", \"urgent\": false");
-        break;
-    case OK_ADVICE:
-        buf_puts(b, ", \"strength\": \"");
-        buf_puts(b, gdl_strength_name((GdlStrength)o->strength));
-        buf_putc(b, '"');
-        break;
-    case OK_SCHEDULE: {
+    const AdviceTables *t = vm->advice;
+    const GdlOutcome *o = &vm->p->outcomes[i];
+    const uint32_t *off = t->item_off + ITEM__SEGMENTS * i;
+    uint32_t head = en ? ITEM_HEAD_EN : ITEM_HEAD_NL;
+    buf_put(b, t->item_text + off[head], off[head + 1] - off[head]);
+    if (o->kind == OK_SCHEDULE) {
         char date[11];
         if (schedule_date(vm, o, date)) {
-            buf_puts(b, ", \"on\": \"");
+            buf_putc(b, '"');
             buf_put(b, date, 10);
             buf_putc(b, '"');
         } else {
-            buf_puts(b, ", \"on\": null");
+            buf_puts(b, "null");
         }
-        buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
-        buf_json_number(b, o->after);
-        break;
-    }
-    case OK_MEASUREMENT: {
-        static const char *const MOMENTS[] = { "intake", "interim", "discharge" };
-        buf_puts(b, ", \"moments\": [");
-        bool any = false;
-        for (int k = 0; k < 3; k++)
-            if (o->moments & (1 << k)) {
-                buf_puts(b, any ? ", \"" : "\"");
-                buf_puts(b, MOMENTS[k]);
-                buf_putc(b, '"');
-                any = true;
-            }
-        buf_putc(b, ']');
-        break;
-    }
-    default:
-        break;
-    }
-    buf_puts(b, ", \"section\": ");
-    put_str(b, vm, o->section);
-    if (o->kind == OK_ADVICE) {
-        buf_puts(b, ", \"text\": ");
-        put_str(b, vm, text_for(o, opt->lang));
-    }
-    if (o->kind != OK_SCHEDULE && o->kind != OK_MEASUREMENT) {
-        buf_puts(b, ", \"because\": ");
+    } else if (o->kind != OK_MEASUREMENT) {
         put_because(b, vm, o->cond);
     }
-    if (o->kind == OK_ADVICE) {
-        buf_puts(b, ", \"dose\": ");
-        buf_puts(b, o->dose == GDL_NONE ? "null" : S(vm, o->dose));
-    }
-    buf_putc(b, '}');
+    buf_put(b, t->item_text + off[ITEM_TAIL], off[ITEM_TAIL + 1] - off[ITEM_TAIL]);
 }
 
 /* ", \"key\": [items]" for the fired outcomes of one kind (none when the case failed). */
@@ -328,10 +279,11 @@ static void put_outcomes(ByteBuf *b, const GdlVm *vm, bool failed, const AdviceO
     buf_puts(b, ", \"");
     buf_puts(b, key);
     buf_puts(b, "\": [");
+    bool en = strcmp(opt->lang, "en") == 0;
     for (uint32_t i = 0; i < n; i++) {
         if (i)
             buf_puts(b, ", ");
-        put_outcome(b, vm, &vm->p->outcomes[list[i]], opt);
+        put_outcome(b, vm, list[i], en);
     }
     buf_putc(b, ']');
 }
@@ -585,7 +537,7 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_printf(b, "\n%s\n", en ? "Advice" : "Advies");
     for (uint32_t i = 0; i < n; i++) {
         const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_printf(b, "  %-14s [%s] %s", gdl_strength_name((GdlStrength)o->strength), S(vm, o->section), S(vm, text_for(o, opt->lang)));
+        buf_printf(b, "  %-14s [%s] %s", gdl_strength_name((GdlStrength)o->strength), S(vm, o->section), S(vm, advice_text_for(o, strcmp(opt->lang, "en") == 0)));
         if (o->dose != GDL_NONE)
             buf_printf(b, " dose %s", S(vm, o->dose));
         text_because(b, vm, o->cond, en);

@@ -4,6 +4,7 @@
  * each kind in output order, and the conclusions in "missing" order. */
 #include "advice_prep.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,113 @@ static void sort_conclusions(const GdlProgram *p, Conclusion *v, uint32_t n)
     }
 }
 
+/* A program string as its JSON literal (null for none). */
+static void put_json_str(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, uint16_t s)
+{
+    if (s == GDL_NONE || s >= p->nstrings)
+        buf_puts(b, "null");
+    else
+        buf_put(b, t->json + t->json_off[s], t->json_off[s + 1] - t->json_off[s]);
+}
+
+uint16_t advice_text_for(const GdlOutcome *o, bool en)
+{
+    uint16_t want = en ? o->text_en : o->text_nl;
+    return want != GDL_NONE ? want : (o->text_nl != GDL_NONE ? o->text_nl : o->text_en);
+}
+
+/* The advice format's item for outcome o up to the part that varies by
+ * case: "because" for exclusions, red flags, referrals and advice, the
+ * date for a schedule, nothing for a measurement. */
+static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o, bool en)
+{
+    buf_puts(b, o->kind == OK_MEASUREMENT ? "{\"instrument\": " : "{\"id\": ");
+    put_json_str(b, p, t, o->id);
+    switch ((OutcomeKind)o->kind) {
+    case OK_RED_FLAG:
+        buf_puts(b, ", \"cluster\": ");
+        put_json_str(b, p, t, o->cluster);
+        /* fall through */
+    case OK_REFERRAL:
+        buf_puts(b, ", \"action\": \"");
+        buf_puts(b, gdl_action_name((GdlAction)o->action));
+        buf_puts(b, o->urgent ? "\", \"urgent\": true" : "\", \"urgent\": false");
+        break;
+    case OK_ADVICE:
+        buf_puts(b, ", \"strength\": \"");
+        buf_puts(b, gdl_strength_name((GdlStrength)o->strength));
+        buf_putc(b, '"');
+        break;
+    case OK_SCHEDULE:
+        buf_puts(b, ", \"on\": ");
+        return;
+    case OK_MEASUREMENT: {
+        static const char *const MOMENTS[] = { "intake", "interim", "discharge" };
+        buf_puts(b, ", \"moments\": [");
+        bool any = false;
+        for (int k = 0; k < 3; k++)
+            if (o->moments & (1 << k)) {
+                buf_puts(b, any ? ", \"" : "\"");
+                buf_puts(b, MOMENTS[k]);
+                buf_putc(b, '"');
+                any = true;
+            }
+        buf_putc(b, ']');
+        break;
+    }
+    default:
+        break;
+    }
+    buf_puts(b, ", \"section\": ");
+    put_json_str(b, p, t, o->section);
+    if (o->kind == OK_ADVICE) {
+        buf_puts(b, ", \"text\": ");
+        put_json_str(b, p, t, advice_text_for(o, en));
+    }
+    if (o->kind != OK_MEASUREMENT)
+        buf_puts(b, ", \"because\": ");
+}
+
+/* The rest of the item after the part that varies. */
+static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o)
+{
+    if (o->kind == OK_SCHEDULE) {
+        buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
+        buf_json_number(b, o->after);
+        buf_puts(b, ", \"section\": ");
+        put_json_str(b, p, t, o->section);
+    }
+    if (o->kind == OK_ADVICE) {
+        buf_puts(b, ", \"dose\": ");
+        if (o->dose == GDL_NONE)
+            buf_puts(b, "null");
+        else
+            buf_put(b, p->strings[o->dose], p->string_lens[o->dose]);   /* JSON already (verify.c) */
+    }
+    buf_putc(b, '}');
+}
+
+static int render_items(const GdlProgram *p, AdviceTables *t)
+{
+    ByteBuf items = { 0 };
+    t->item_off = malloc(sizeof(uint32_t) * (ITEM__SEGMENTS * p->noutcomes + 1));
+    if (!t->item_off)
+        return -1;
+    for (uint32_t i = 0; i < p->noutcomes; i++) {
+        const GdlOutcome *o = &p->outcomes[i];
+        uint32_t *off = t->item_off + ITEM__SEGMENTS * i;
+        off[ITEM_HEAD_NL] = (uint32_t)items.len;
+        put_item_head(&items, p, t, o, false);
+        off[ITEM_HEAD_EN] = (uint32_t)items.len;
+        put_item_head(&items, p, t, o, true);
+        off[ITEM_TAIL] = (uint32_t)items.len;
+        put_item_tail(&items, p, t, o);
+    }
+    t->item_off[ITEM__SEGMENTS * p->noutcomes] = (uint32_t)items.len;
+    t->item_text = (char *)items.data;
+    return items.failed ? -1 : 0;
+}
+
 AdviceTables *advice_tables_new(const GdlProgram *p)
 {
     AdviceTables *t = calloc(1, sizeof *t);
@@ -178,6 +286,10 @@ AdviceTables *advice_tables_new(const GdlProgram *p)
         return NULL;
     }
     t->label_text = (char *)labels.data;
+    if (render_items(p, t) != 0) {
+        advice_tables_free(t);
+        return NULL;
+    }
     return t;
 }
 
@@ -190,5 +302,7 @@ void advice_tables_free(AdviceTables *t)
     free(t->by_kind);
     free(t->conclusions);
     free(t->label_text);
+    free(t->item_text);
+    free(t->item_off);
     free(t);
 }

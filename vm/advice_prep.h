@@ -3,6 +3,7 @@
 #ifndef GDL_ADVICE_PREP_H
 #define GDL_ADVICE_PREP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "program.h"
@@ -29,10 +30,20 @@ typedef struct AdviceTables {
     Conclusion *conclusions;    /* in_scope, outcomes, classifications, in "needed_for" order */
     uint32_t nconclusions;
     char *label_text;           /* the conclusions' labels, as JSON string literals */
+    /* Each outcome's JSON item around its one part that varies by case
+     * (because, or a schedule's date): segment 3i + lang is the head in
+     * Dutch (0) or English (1), 3i + 2 the tail; segment k is
+     * item_text[item_off[k], item_off[k + 1]). */
+    char *item_text;
+    uint32_t *item_off;
 } AdviceTables;
+
+enum { ITEM_HEAD_NL, ITEM_HEAD_EN, ITEM_TAIL, ITEM__SEGMENTS };
 
 AdviceTables *advice_tables_new(const GdlProgram *p);
 void advice_tables_free(AdviceTables *t);
 int advice_section_cmp(const char *a, const char *b);
+/* An advice's text in English (en) or Dutch, else in the other language. */
+uint16_t advice_text_for(const GdlOutcome *o, bool en);
 
 #endif

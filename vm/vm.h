@@ -40,6 +40,9 @@ typedef struct GdlVm {
     uint16_t *input_order;  /* inputs sorted by name, for the case reader */
     uint16_t *input_rank;   /* position of each input in that order */
     uint16_t *dep_fact;     /* the fact behind each provenance bit */
+    uint16_t *self_bit;     /* per fact: its own provenance bit, GDL_NONE for defines (a
+                             * copy of facts[].dep_bit the dispatch loop reads without
+                             * touching the wide fact records) */
     uint16_t *name_slots;   /* open-addressing table: field name -> input + 1 */
     uint32_t name_mask;     /* slots - 1 (a power of two, at least twice the inputs) */
     uint64_t *seen;         /* inputs given in the case being read, for duplicates */
