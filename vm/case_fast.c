@@ -39,40 +39,57 @@ static inline bool eat(Cursor *c, char ch)
     return false;
 }
 
-/* True when no byte of s[0, n) is a control character, non-ASCII or a
- * backslash: eight bytes at a time (SWAR), then the tail. */
-static bool plain_span(const unsigned char *s, size_t n)
+/* Eight bytes, the first in the low byte whatever the machine's order. */
+static inline uint64_t load_le64(const unsigned char *s)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        uint64_t below_space = (x - 0x20 * ones) & ~x & highs;   /* exact once no high bit is set */
-        uint64_t y = x ^ ('\\' * ones);
-        uint64_t backslash = (y - ones) & ~y & highs;
-        if ((x & highs) | below_space | backslash)
-            return false;
-    }
-    for (; i < n; i++)
-        if (s[i] < 0x20 || s[i] >= 0x80 || s[i] == '\\')
-            return false;
-    return true;
+    uint64_t x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&x, s, 8);
+#else
+    x = 0;
+    for (int k = 7; k >= 0; k--)
+        x = x << 8 | s[k];
+#endif
+    return x;
 }
 
-/* A string of printable ASCII without escapes: [*start, +*n). */
+/* A string of printable ASCII without escapes: [*start, +*n). One pass,
+ * eight bytes at a time (SWAR): the first quote ends it, and any control
+ * character, non-ASCII byte or backslash before that quote gives up. */
 static bool plain_string(Cursor *c, const char **start, size_t *n)
 {
     if (!eat(c, '"'))
         return false;
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     const unsigned char *from = c->s + c->pos;
-    const unsigned char *end = memchr(from, '"', c->len - c->pos);
-    if (!end || !plain_span(from, (size_t)(end - from)))
-        return false;
+    size_t left = c->len - c->pos, i = 0;
+    for (; i + 8 <= left; i += 8) {
+        uint64_t x = load_le64(from + i);
+        uint64_t q = x ^ ('"' * ones), y = x ^ ('\\' * ones);
+        /* Each mask is exact up to its first marked byte, which is all that is read. */
+        uint64_t quote = (q - ones) & ~q & highs;
+        uint64_t bad = (x & highs) | ((x - 0x20 * ones) & ~x & highs) | ((y - ones) & ~y & highs);
+        if (quote | bad) {
+            uint64_t first_quote = quote & (~quote + 1);     /* the first byte's mark */
+            if (!quote || (bad & (first_quote - 1)))
+                return false;
+            i += gdl_ctz64(quote) / 8;
+            goto found;
+        }
+    }
+    for (; i < left; i++) {
+        unsigned char ch = from[i];
+        if (ch == '"')
+            goto found;
+        if (ch < 0x20 || ch >= 0x80 || ch == '\\')
+            return false;
+    }
+    return false;
+found:
     *start = (const char *)from;
-    *n = (size_t)(end - from);
-    c->pos += *n + 1;
-    return *n <= JSON_DEFAULT_MAX_STRING_BYTES;
+    *n = i;
+    c->pos += i + 1;
+    return i <= JSON_DEFAULT_MAX_STRING_BYTES;
 }
 
 /* RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -280,8 +297,8 @@ bool gdl_case_fast_load(GdlVm *vm, const char *text, size_t len)
     skip_ws(&c);
     if (c.pos != c.len)
         return false;
-    for (uint32_t f = 0; f < p->ninputs; f++)
-        if ((p->facts[f].flags & IN_REQUIRED) && vm->facts[f].tag == VT_UNKNOWN)
+    for (uint32_t i = 0; i < vm->nrequired; i++)
+        if (vm->facts[vm->required[i]].tag == VT_UNKNOWN)
             return false;
     return true;
 }

@@ -53,7 +53,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     size_t stack = (size_t)p->max_stack + 1;   /* + one scratch set for AT_LEAST / COUNT */
     size_t size = sizeof(GdlValue) * p->nfacts + sizeof(uint64_t) * p->nfacts * vm->words
                 + sizeof(GdlValue) * stack + sizeof(uint64_t) * stack * vm->words
-                + sizeof(double) * p->nparams + sizeof(uint16_t) * (2 * p->ninputs + p->ndep_bits + p->nfacts) + 64;
+                + sizeof(double) * p->nparams + sizeof(uint16_t) * (3 * p->ninputs + p->ndep_bits + p->nfacts) + 64;
     uint32_t slots = 16;
     while (slots < 2 * p->ninputs)
         slots *= 2;
@@ -74,7 +74,8 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     vm->input_rank = vm->input_order + p->ninputs;
     vm->dep_fact = vm->input_rank + p->ninputs;
     vm->self_bit = vm->dep_fact + p->ndep_bits;
-    vm->name_slots = vm->self_bit + p->nfacts;
+    vm->required = vm->self_bit + p->nfacts;
+    vm->name_slots = vm->required + p->ninputs;
     vm->name_mask = slots - 1;
     for (uint32_t f = 0; f < p->ninputs; f++) {
         uint32_t h = gdl_name_hash(p->strings[p->facts[f].name], p->string_lens[p->facts[f].name]) & vm->name_mask;
@@ -82,6 +83,9 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
             h = (h + 1) & vm->name_mask;
         vm->name_slots[h] = (uint16_t)(f + 1);
     }
+    for (uint32_t f = 0; f < p->ninputs; f++)
+        if (p->facts[f].flags & IN_REQUIRED)
+            vm->required[vm->nrequired++] = (uint16_t)f;
     for (uint32_t f = 0; f < p->nfacts; f++) {
         vm->self_bit[f] = p->facts[f].dep_bit;
         if (p->facts[f].dep_bit != GDL_NONE)

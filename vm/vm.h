@@ -46,6 +46,8 @@ typedef struct GdlVm {
     uint16_t *name_slots;   /* open-addressing table: field name -> input + 1 */
     uint32_t name_mask;     /* slots - 1 (a power of two, at least twice the inputs) */
     uint64_t *seen;         /* inputs given in the case being read, for duplicates */
+    uint16_t *required;     /* the inputs a case must give */
+    uint32_t nrequired;
     Arena case_arena;       /* strings, lists and the JSON tree of one case */
     void *block;            /* the one allocation behind the arrays */
     struct AdviceTables *advice;    /* output tables derived from the program */

@@ -161,11 +161,51 @@ static void test_mutations_agree(void)
     fixture_close(&fx);
 }
 
+/* The string scan works eight bytes at a time: at every length and every
+ * position, a control character, a non-ASCII byte or a backslash inside the
+ * string sends the case to the strict reader, and the same byte just after
+ * the closing quote (a tab is JSON whitespace there) does not. */
+static void test_string_scan_positions(void)
+{
+    static const unsigned char BAD[] = { 0x01, 0x1f, '\\', 0x7f + 1, 0xc3, 0xff };
+    Fixture fx;
+    CU_ASSERT_FATAL(fixture_open(&fx));
+    int id = gdl_vm_find_input(&fx.fast, "case_id", 7);
+    CU_ASSERT_FATAL(id >= 0);
+    unsigned wrong = 0;
+    for (size_t len = 1; len <= 40; len++) {
+        char text[128], s[64];
+        memset(s, 'a', len);
+        for (size_t k = 0; k <= len; k++) {
+            for (size_t b = 0; b < sizeof BAD; b++) {
+                if (k < len) {
+                    s[k] = (char)BAD[b];
+                    int n = snprintf(text, sizeof text, "{\"case_id\": \"%.*s\"}", (int)len, s);
+                    s[k] = 'a';
+                    agree(&fx, text, (size_t)n);
+                    gdl_vm_reset_case(&fx.fast);
+                    wrong += gdl_case_fast_load(&fx.fast, text, (size_t)n);    /* must give up */
+                }
+            }
+            if (k == len) {
+                int n = snprintf(text, sizeof text, "{\"case_id\": \"%.*s\"\t}", (int)len, s);
+                gdl_vm_reset_case(&fx.fast);
+                bool ok = gdl_case_fast_load(&fx.fast, text, (size_t)n);
+                const GdlValue *v = &fx.fast.facts[id];
+                wrong += !ok || v->tag != VT_STR || v->len != len || memcmp(v->as.str, s, len) != 0;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(wrong, 0);
+    fixture_close(&fx);
+}
+
 void test_case_fast_register(void)
 {
     static const UnitTest tests[] = {
         {"examples and bad cases: fast agrees with strict", test_files_agree},
         {"18,000 mutations: fast agrees with strict", test_mutations_agree},
+        {"string scan: every length and position", test_string_scan_positions},
     };
     UNIT_REGISTER("case_fast", tests);
 }
