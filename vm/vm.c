@@ -281,21 +281,21 @@ enum { KEEP_A, TAKE_B, JOIN };
  * provenance sets, which the caller holds in whatever form it has them.
  * (Branches, not a lookup table: they are predicted well, and a table put
  * two dependent loads on every operator; measured 2.70 against 2.95 us.) */
-ALWAYS_INLINE int kleene(GdlValue *a, const GdlValue *b, double decider)
+ALWAYS_INLINE int kleene(GdlValue *a, const GdlValue *b, bool is_or)
 {
-    bool a_dec = a->tag == VT_NUM && (a->as.num != 0) == (decider != 0);
-    bool b_dec = b->tag == VT_NUM && (b->as.num != 0) == (decider != 0);
+    bool a_dec = a->tag == VT_NUM && (a->as.num != 0) == is_or;
+    bool b_dec = b->tag == VT_NUM && (b->as.num != 0) == is_or;
     bool a_unk = a->tag == VT_UNKNOWN, b_unk = b->tag == VT_UNKNOWN;
     if (a_dec || b_dec) {
         a->tag = VT_NUM;
-        a->as.num = decider;
+        a->as.num = is_or;
         return !a_dec ? TAKE_B : b_dec ? JOIN : KEEP_A;
     }
     if (a_unk || b_unk) {
         a->tag = VT_UNKNOWN;
         return !a_unk ? TAKE_B : b_unk ? JOIN : KEEP_A;
     }
-    a->as.num = !decider;
+    a->as.num = !is_or;
     return JOIN;
 }
 
@@ -383,6 +383,45 @@ static inline uint16_t rd16(const uint8_t *c)
     return (uint16_t)(c[0] | c[1] << 8);
 }
 
+/* The Kleene and/or instructions, each written once for both operators
+ * and used with a constant is_or, so each handler gets its own code with
+ * the deciding value folded in. */
+ALWAYS_INLINE void logic_fact(const GdlVm *vm, GdlValue *a, uint64_t *da, uint16_t f, bool is_or)
+{
+    kleene_fact_sets(vm, da, f, kleene(a, &vm->facts[f], is_or));
+}
+
+ALWAYS_INLINE void logic_cmp_k(const GdlVm *vm, GdlValue *a, uint64_t *da, const uint8_t *operands, bool is_or)
+{
+    uint16_t f = rd16(operands);
+    GdlValue b = compare_fact(&vm->facts[f], vm->p->numbers[rd16(operands + 2)], operands[4]);
+    kleene_fact_sets(vm, da, f, kleene(a, &b, is_or));
+}
+
+ALWAYS_INLINE void logic_store(GdlVm *vm, GdlValue *a, const uint64_t *da, const GdlValue *b, const uint64_t *db,
+                               uint16_t to, bool is_or)
+{
+    uint32_t W = vm->words;
+    uint64_t *d = vm->fact_deps + (size_t)to * W;
+    int action = kleene(a, b, is_or);
+    if (action == JOIN)
+        deps_join(d, da, db, W);
+    else
+        deps_copy(d, action == KEEP_A ? da : db, W);
+    vm->facts[to] = *a;
+}
+
+ALWAYS_INLINE void logic_fact_store(GdlVm *vm, GdlValue *a, const uint64_t *da, uint16_t f, uint16_t to, bool is_or)
+{
+    uint64_t *d = vm->fact_deps + (size_t)to * vm->words;
+    int action = kleene(a, &vm->facts[f], is_or);
+    if (action != TAKE_B)
+        deps_copy(d, da, vm->words);
+    kleene_fact_sets(vm, d, f, action);
+    vm->facts[to] = *a;
+}
+
+
 /* Dispatch: computed goto where the compiler has it (one indirect jump per
  * instruction, from a table built from opcodes.def), a switch elsewhere.
  * Handlers are written once with CASE/NEXT (Wren's scheme). */
@@ -459,13 +498,11 @@ void gdl_vm_run(GdlVm *vm)
             NEXT(6);
         }
         CASE(AND_CMP_K):
-        CASE(OR_CMP_K): {
-            uint16_t f = rd16(code + pc + 1);
-            GdlValue b = compare_fact(&vm->facts[f], p->numbers[rd16(code + pc + 3)], code[pc + 5]);
-            int action = kleene(&stack[sp], &b, op == OP_OR_CMP_K);
-            kleene_fact_sets(vm, DEPS(sp), f, action);
+            logic_cmp_k(vm, &stack[sp], DEPS(sp), code + pc + 1, false);
             NEXT(6);
-        }
+        CASE(OR_CMP_K):
+            logic_cmp_k(vm, &stack[sp], DEPS(sp), code + pc + 1, true);
+            NEXT(6);
         CASE(LOAD_PARAM):
             sp++;
             stack[sp] = (GdlValue){ VT_NUM, 0, { .num = vm->params[rd16(code + pc + 1)] } };
@@ -489,44 +526,35 @@ void gdl_vm_run(GdlVm *vm)
                 stack[sp].as.num = stack[sp].as.num == 0;
             NEXT(1);
         CASE(AND_FACT):
-        CASE(OR_FACT): {
-            uint16_t f = rd16(code + pc + 1);
-            int action = kleene(&stack[sp], &vm->facts[f], op == OP_OR_FACT);
-            kleene_fact_sets(vm, DEPS(sp), f, action);
+            logic_fact(vm, &stack[sp], DEPS(sp), rd16(code + pc + 1), false);
             NEXT(3);
-        }
+        CASE(OR_FACT):
+            logic_fact(vm, &stack[sp], DEPS(sp), rd16(code + pc + 1), true);
+            NEXT(3);
         CASE(AND):
-        CASE(OR): {
-            int action = kleene(&stack[sp - 1], &stack[sp], op == OP_OR);
-            kleene_sets(DEPS(sp - 1), DEPS(sp), W, action);
+            kleene_sets(DEPS(sp - 1), DEPS(sp), W, kleene(&stack[sp - 1], &stack[sp], false));
             sp--;
             NEXT(1);
-        }
+        CASE(OR):
+            kleene_sets(DEPS(sp - 1), DEPS(sp), W, kleene(&stack[sp - 1], &stack[sp], true));
+            sp--;
+            NEXT(1);
         CASE(AND_STORE):
-        CASE(OR_STORE): {
-            uint16_t to = rd16(code + pc + 1);
-            uint64_t *d = vm->fact_deps + (size_t)to * W;
-            int action = kleene(&stack[sp - 1], &stack[sp], op == OP_OR_STORE);
-            if (action == JOIN)
-                deps_join(d, DEPS(sp - 1), DEPS(sp), W);
-            else
-                deps_copy(d, action == KEEP_A ? DEPS(sp - 1) : DEPS(sp), W);
-            vm->facts[to] = stack[sp - 1];
+            logic_store(vm, &stack[sp - 1], DEPS(sp - 1), &stack[sp], DEPS(sp), rd16(code + pc + 1), false);
             sp -= 2;
             NEXT(3);
-        }
+        CASE(OR_STORE):
+            logic_store(vm, &stack[sp - 1], DEPS(sp - 1), &stack[sp], DEPS(sp), rd16(code + pc + 1), true);
+            sp -= 2;
+            NEXT(3);
         CASE(AND_FACT_STORE):
-        CASE(OR_FACT_STORE): {
-            uint16_t f = rd16(code + pc + 1), to = rd16(code + pc + 3);
-            uint64_t *d = vm->fact_deps + (size_t)to * W;
-            int action = kleene(&stack[sp], &vm->facts[f], op == OP_OR_FACT_STORE);
-            if (action != TAKE_B)
-                deps_copy(d, DEPS(sp), W);
-            kleene_fact_sets(vm, d, f, action);
-            vm->facts[to] = stack[sp];
+            logic_fact_store(vm, &stack[sp], DEPS(sp), rd16(code + pc + 1), rd16(code + pc + 3), false);
             sp--;
             NEXT(5);
-        }
+        CASE(OR_FACT_STORE):
+            logic_fact_store(vm, &stack[sp], DEPS(sp), rd16(code + pc + 1), rd16(code + pc + 3), true);
+            sp--;
+            NEXT(5);
         CASE(EQ): CASE(NE): CASE(LT): CASE(LE): CASE(GT): CASE(GE): {
             GdlValue *a = &stack[sp - 1], *b = &stack[sp];
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
