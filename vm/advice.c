@@ -97,19 +97,20 @@ static Missing find_missing(const GdlVm *cvm)
     uint32_t *field_of = arena_zalloc(a, sizeof(uint32_t) * (p->ndep_bits + 1));
     if (!m.fields || !field_of)
         return (Missing){ 0 };
+    /* Name order: mark each missing field's rank, then read the marks in order. */
+    uint32_t rank_words = (p->ninputs + 63) / 64;
+    uint64_t *by_rank = arena_zalloc(a, sizeof(uint64_t) * (rank_words + 1));
+    if (!by_rank)
+        return (Missing){ 0 };
     FOR_EACH_BIT(all, vm->words, bit) {
         if (bit >= p->ndep_bits)
             continue;
         uint16_t f = vm->dep_fact[bit];
-        if (p->facts[f].kind != FK_INPUT)
-            continue;
-        uint32_t j = m.nfields++;       /* insertion by name: the list is short */
-        while (j > 0 && vm->input_rank[m.fields[j - 1]] > vm->input_rank[f]) {
-            m.fields[j] = m.fields[j - 1];
-            j--;
-        }
-        m.fields[j] = f;
+        if (f < p->ninputs)
+            by_rank[vm->input_rank[f] >> 6] |= 1ull << (vm->input_rank[f] & 63);
     }
+    FOR_EACH_BIT(by_rank, rank_words, rank)
+        m.fields[m.nfields++] = vm->input_order[rank];
     for (uint32_t k = 0; k < m.nfields; k++)
         field_of[p->facts[m.fields[k]].dep_bit] = k + 1;
     /* Each open conclusion goes to the lists of the missing fields it waits
@@ -328,9 +329,8 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     put_outcomes(b, vm, failed, opt, OK_RED_FLAG, "red_flags");
     buf_puts(b, ", \"classifications\": {");
     bool first = true;
-    for (uint32_t f = p->ninputs; !failed && f < p->nfacts; f++) {
-        if (p->facts[f].kind != FK_CLASSIFY)
-            continue;
+    for (uint32_t i = 0; !failed && i < vm->advice->nclassifications; i++) {
+        uint32_t f = vm->advice->classifications[i];
         if (!first)
             buf_puts(b, ", ");
         first = false;

@@ -228,7 +228,8 @@ AdviceTables *advice_tables_new(const GdlProgram *p)
     t->json_off = malloc(sizeof(uint32_t) * (p->nstrings + 1));
     t->by_kind = malloc(sizeof(uint16_t) * (p->noutcomes + 1));
     t->conclusions = malloc(sizeof(Conclusion) * (p->noutcomes + p->nfacts + 2));
-    if (!t->json_off || !t->by_kind || !t->conclusions) {
+    t->classifications = malloc(sizeof(uint16_t) * (p->nfacts + 1));
+    if (!t->json_off || !t->by_kind || !t->conclusions || !t->classifications) {
         advice_tables_free(t);
         return NULL;
     }
@@ -261,8 +262,10 @@ AdviceTables *advice_tables_new(const GdlProgram *p)
         t->conclusions[n++] = (Conclusion){ p->outcomes[i].cond, (uint8_t)rank_of((OutcomeKind)p->outcomes[i].kind),
                                             p->outcomes[i].id, 0, 0 };
     for (uint32_t f = p->ninputs; f < p->nfacts; f++)
-        if (p->facts[f].kind == FK_CLASSIFY)
+        if (p->facts[f].kind == FK_CLASSIFY) {
             t->conclusions[n++] = (Conclusion){ (uint16_t)f, RANK_CLASSIFICATION, p->facts[f].name, 0, 0 };
+            t->classifications[t->nclassifications++] = (uint16_t)f;
+        }
     sort_conclusions(p, t->conclusions, n);
     t->nconclusions = n;
 
@@ -304,5 +307,6 @@ void advice_tables_free(AdviceTables *t)
     free(t->label_text);
     free(t->item_text);
     free(t->item_off);
+    free(t->classifications);
     free(t);
 }

@@ -36,6 +36,8 @@ typedef struct AdviceTables {
      * item_text[item_off[k], item_off[k + 1]). */
     char *item_text;
     uint32_t *item_off;
+    uint16_t *classifications;  /* the classification facts, in fact order */
+    uint32_t nclassifications;
 } AdviceTables;
 
 enum { ITEM_HEAD_NL, ITEM_HEAD_EN, ITEM_TAIL, ITEM__SEGMENTS };
