@@ -233,7 +233,7 @@ static void emit(Gen *g, Opcode op, uint32_t a, uint32_t b)
 {
     GdlProgram *p = g->p;
     if (g->failed)
-        return;
+        return;     /* operands were dropped: counting operators would corrupt the depth */
     bool line_between = p->nlines && p->lines[p->nlines - 1].pc == p->ncode;
     if (g->prev_at != NO_PREV && !line_between) {
         for (size_t i = 0; i < sizeof FUSIONS / sizeof FUSIONS[0]; i++) {

@@ -26,12 +26,7 @@ static const char *S(const GdlVm *vm, uint16_t s)
 /* A program string as JSON: copied, escaped once per program in advice_prep.c. */
 static void put_str(ByteBuf *b, const GdlVm *vm, uint16_t s)
 {
-    if (s == GDL_NONE || s >= vm->p->nstrings) {
-        buf_puts(b, "null");
-        return;
-    }
-    const AdviceTables *t = vm->advice;
-    buf_put(b, t->json + t->json_off[s], t->json_off[s + 1] - t->json_off[s]);
+    advice_put_json_str(b, vm->p, vm->advice, s);
 }
 
 /* ---- "because" and "missing" ----------------------------------------- */

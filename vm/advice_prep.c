@@ -112,8 +112,7 @@ static void sort_conclusions(const GdlProgram *p, Conclusion *v, uint32_t n)
     }
 }
 
-/* A program string as its JSON literal (null for none). */
-static void put_json_str(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, uint16_t s)
+void advice_put_json_str(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, uint16_t s)
 {
     if (s == GDL_NONE || s >= p->nstrings)
         buf_puts(b, "null");
@@ -133,11 +132,11 @@ uint16_t advice_text_for(const GdlOutcome *o, bool en)
 static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o, bool en)
 {
     buf_puts(b, o->kind == OK_MEASUREMENT ? "{\"instrument\": " : "{\"id\": ");
-    put_json_str(b, p, t, o->id);
+    advice_put_json_str(b, p, t, o->id);
     switch ((OutcomeKind)o->kind) {
     case OK_RED_FLAG:
         buf_puts(b, ", \"cluster\": ");
-        put_json_str(b, p, t, o->cluster);
+        advice_put_json_str(b, p, t, o->cluster);
         /* fall through */
     case OK_REFERRAL:
         buf_puts(b, ", \"action\": \"");
@@ -170,10 +169,10 @@ static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         break;
     }
     buf_puts(b, ", \"section\": ");
-    put_json_str(b, p, t, o->section);
+    advice_put_json_str(b, p, t, o->section);
     if (o->kind == OK_ADVICE) {
         buf_puts(b, ", \"text\": ");
-        put_json_str(b, p, t, advice_text_for(o, en));
+        advice_put_json_str(b, p, t, advice_text_for(o, en));
     }
     if (o->kind != OK_MEASUREMENT)
         buf_puts(b, ", \"because\": ");
@@ -186,7 +185,7 @@ static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
         buf_json_number(b, o->after);
         buf_puts(b, ", \"section\": ");
-        put_json_str(b, p, t, o->section);
+        advice_put_json_str(b, p, t, o->section);
     }
     if (o->kind == OK_ADVICE) {
         buf_puts(b, ", \"dose\": ");

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "program.h"
 
 /* Kinds of conclusion in "missing", in the advice format's order. */
@@ -45,6 +46,8 @@ enum { ITEM_HEAD_NL, ITEM_HEAD_EN, ITEM_TAIL, ITEM__SEGMENTS };
 AdviceTables *advice_tables_new(const GdlProgram *p);
 void advice_tables_free(AdviceTables *t);
 int advice_section_cmp(const char *a, const char *b);
+/* Program string s as its JSON literal (null for GDL_NONE or out of range). */
+void advice_put_json_str(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, uint16_t s);
 /* An advice's text in English (en) or Dutch, else in the other language. */
 uint16_t advice_text_for(const GdlOutcome *o, bool en);
 
