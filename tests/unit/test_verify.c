@@ -68,7 +68,9 @@ static uint32_t emit(TestProgram *t, Opcode op, uint32_t a, uint32_t b)
     case FMT_NONE: break;
     case FMT_C: c[1] = (uint8_t)a; break;
     case FMT_II: c[1] = (uint8_t)a; c[2] = (uint8_t)b; break;
-    case FMT_JK: c[1] = (uint8_t)a; c[2] = (uint8_t)(a >> 8); c[3] = (uint8_t)b; c[4] = (uint8_t)(b >> 8); break;
+    case FMT_JK: case FMT_FF:
+        c[1] = (uint8_t)a; c[2] = (uint8_t)(a >> 8); c[3] = (uint8_t)b; c[4] = (uint8_t)(b >> 8);
+        break;
     default: c[1] = (uint8_t)a; c[2] = (uint8_t)(a >> 8); break;
     }
     t->p.ncode += OP_FORMAT_SIZE[OP_INFO[op].format];
@@ -704,6 +706,76 @@ static void test_code_facts(void)
     CU_ASSERT(rejects(t, "FACT[4]", "derived fact 'older' is never stored"));
 }
 
+/* The fused stores (OPF_STORE) follow the rules of STORE_FACT: the stack
+ * empty after them, so each runs at the depth it pops, into a derived fact
+ * in range, and a fact they read is stored before. */
+static void test_code_fused_stores(void)
+{
+    TestProgram *t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_PUSH_TRUE, 0, 0);
+    emit(t, OP_PUSH_TRUE, 0, 0);
+    emit(t, OP_AND_STORE, 4, 0);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(accepts(t));
+
+    t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_PUSH_TRUE, 0, 0);
+    emit(t, OP_OR_STORE, 4, 0);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(rejects(t, "CODE+0x0001", "stack underflow: OR_STORE pops 2 at stack depth 1"));
+
+    t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_COPY_FACT, 0, 4);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(accepts(t));
+
+    t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_PUSH_TRUE, 0, 0);
+    emit(t, OP_COPY_FACT, 0, 4);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(rejects(t, "CODE+0x0001", "COPY_FACT at stack depth 1 (must be 0)"));
+
+    t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_COPY_FACT, 0, 9);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(rejects(t, "CODE+0x0000", "COPY_FACT fact 9 out of range (5 facts)"));
+
+    t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_PUSH_TRUE, 0, 0);
+    emit(t, OP_AND_FACT_STORE, 1, 2);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(rejects(t, "CODE+0x0001", "AND_FACT_STORE into input fact 2"));
+
+    t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_PUSH_TRUE, 0, 0);
+    emit(t, OP_OR_FACT_STORE, 4, 4);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(rejects(t, "CODE+0x0001", "OR_FACT_STORE of fact 4 'older' before its STORE_FACT"));
+
+    t = tp_new();
+    CU_ASSERT_FATAL(t != NULL);
+    tp_tiny(t);
+    emit(t, OP_PUSH_TRUE, 0, 0);
+    emit(t, OP_STORE_FACT, 4, 0);
+    emit(t, OP_COPY_FACT, 0, 4);
+    emit(t, OP_HALT, 0, 0);
+    CU_ASSERT(rejects(t, "CODE+0x0004", "fact 4 'older' stored twice (first at 0x0001)"));
+}
+
 static void test_lines(void)
 {
     EXPECT_REJECT(t->lines[3].pc = 0, "LINE[3]", "pc 0x0000 before the previous entry's 0x001f");
@@ -872,6 +944,7 @@ void test_verify_register(void)
         { "code_jumps", test_code_jumps },
         { "code_stack", test_code_stack },
         { "code_facts", test_code_facts },
+        { "code_fused_stores", test_code_fused_stores },
         { "lines", test_lines },
         { "round_trip", test_round_trip },
         { "truncated", test_truncated },
