@@ -337,7 +337,7 @@ static int fact_of(Gen *g, AstNode *e)
     return s && s->kind != SYM_PARAM && s->fact >= 0 ? s->fact : -1;
 }
 
-/* The constant a compare operand stands for: a number, a date, an enum value. */
+/* The constant a compare operand stands for: a number, a date, a boolean, an enum value. */
 static bool const_operand(Gen *g, AstNode *e, Ty other, double *v)
 {
     if (other.kind == TY_ENUM && check_is_member(g->c, e)) {
@@ -346,6 +346,10 @@ static bool const_operand(Gen *g, AstNode *e, Ty other, double *v)
     }
     if (e->kind == AST_DATE)
         return gdl_date_parse_str(e->str, v);
+    if (e->kind == AST_BOOL) {          /* booleans are the numbers 0 and 1 */
+        *v = e->flags ? 1 : 0;
+        return true;
+    }
     return const_number(e, v);
 }
 

@@ -206,6 +206,10 @@ static void test_opcode_sequence_logic(void)
                               "PUSH_TRUE; STORE_FACT in_scope; PUSH_FALSE; STORE_FACT red_flagged; HALT");
     free(l);
     /* HALT is the last byte: the code ends in a terminator. */
+    BUILD(c, "input a: bool\ndefine off = a == false\ndefine on = true == a\n");
+    BLOCK_IS(c, "off", "FACT_CMP_K a == #0; STORE_FACT off");   /* booleans are 0 and 1 */
+    BLOCK_IS(c, "on", "FACT_CMP_K a == #1; STORE_FACT on");
+    built_free(c);
     CU_ASSERT_EQUAL(b->p->code[b->p->ncode - 1], OP_HALT);
     CU_ASSERT_EQUAL(OP_FORMAT_SIZE[FMT_F], 3);
     built_free(b);

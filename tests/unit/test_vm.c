@@ -403,7 +403,7 @@ static void test_strings_dates_bools(void)
             "input name: string\ninput d1: date\ninput d2: date\ninput flag: bool\n"
             "define is_bob = name == \"bob\"\ndefine not_bob = name != \"bob\"\n"
             "define before = d1 < d2\ndefine after_2021 = d1 >= 2021-01-01\n"
-            "define same_flag = flag == true\n"
+            "define same_flag = flag == true\ndefine flag_off = false == flag\ndefine flag_not_on = flag != true\n"
             "define wk = weeks_between(d1, d2)\ndefine dy = days_between(d1, d2)\n"
             "define long_ago = weeks_between(d1, d2) >= 2 weeks\n");
     RUN(t, "{\"name\": \"bob\", \"d1\": \"2021-01-01\", \"d2\": \"2021-01-15\", \"flag\": false}");
@@ -412,6 +412,9 @@ static void test_strings_dates_bools(void)
     CU_ASSERT_EQUAL(truth(t, "before"), 1);
     CU_ASSERT_EQUAL(truth(t, "after_2021"), 1);
     CU_ASSERT_EQUAL(truth(t, "same_flag"), 0);
+    CU_ASSERT_EQUAL(truth(t, "flag_off"), 1);
+    CU_ASSERT_EQUAL(truth(t, "flag_not_on"), 1);
+    DEPS_ARE(t, "flag_off", "flag");
     CU_ASSERT_DOUBLE_EQUAL(num(t, "wk"), 2, 0);
     CU_ASSERT_DOUBLE_EQUAL(num(t, "dy"), 14, 0);
     CU_ASSERT_EQUAL(truth(t, "long_ago"), 1);
@@ -424,6 +427,8 @@ static void test_strings_dates_bools(void)
     CU_ASSERT_DOUBLE_EQUAL(num(t, "dy"), 13, 0);
     CU_ASSERT_EQUAL(truth(t, "long_ago"), 0);
     CU_ASSERT_EQUAL(truth(t, "same_flag"), -1);
+    CU_ASSERT_EQUAL(truth(t, "flag_off"), -1);      /* a missing flag is not false */
+    DEPS_ARE(t, "flag_off", "flag");
 
     /* Backwards: -10 days is -1 whole week (toward zero), across a year end. */
     RUN(t, "{\"name\": \"bo\", \"d1\": \"2021-01-01\", \"d2\": \"2020-12-22\"}");
