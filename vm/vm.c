@@ -421,7 +421,6 @@ ALWAYS_INLINE void logic_fact_store(GdlVm *vm, GdlValue *a, const uint64_t *da, 
     vm->facts[to] = *a;
 }
 
-
 /* Dispatch: computed goto where the compiler has it (one indirect jump per
  * instruction, from a table built from opcodes.def), a switch elsewhere.
  * Handlers are written once with CASE/NEXT (Wren's scheme). */
