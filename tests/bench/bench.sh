@@ -193,7 +193,7 @@ Per case, inside the process ($(group "$phase_n") cases in memory, best of 3; \`
 | rest of \`gdl run --batch\`: reading lines, \`fwrite\`, start-up | $(calc "$gdl_us - $(ph load_us) - $(ph run_us) - $(ph write_us)" 2) µs (process minus the above: I/O, cache, noise) | $(group "$ir_rest") ($(pct "$ir_rest")%) |
 | all in memory, no I/O | $(calc "1e6 / $(ph in_memory_cases_per_s)" 2) µs ($(group "$(ph in_memory_cases_per_s)") cases/s) | |
 
-Program: $(ph program_facts) facts, $(ph program_code_bytes) bytes of code, provenance sets of $(ph provenance_words) × 64 bits.
+Program: $(ph program_facts) facts, $(ph program_instructions) instructions in $(ph program_code_bytes) bytes of code, provenance sets of $(ph provenance_words) × 64 bits.
 
 Top 10 functions by own instructions, \`gdl run --batch\` on $(group "$cg_n") cases ($(group "$ir_all") instructions in all, $(group "$ir_zero") of them start-up and compile):
 

@@ -14,6 +14,7 @@
 #include "bcfile.h"
 #include "case_json.h"
 #include "compile.h"
+#include "opcodes.h"
 #include "verify.h"
 #include "vm.h"
 
@@ -201,6 +202,10 @@ static int cmd_run(int argc, char **argv)
     printf("in_memory_cases_per_s %.0f\n", n / best_total);
     printf("program_facts %u\n", p->nfacts);
     printf("program_code_bytes %u\n", p->ncode);
+    uint32_t insns = 0;     /* straight-line code: each runs once per case, bar skipped classify rows */
+    for (uint32_t pc = 0; pc < p->ncode; pc += OP_FORMAT_SIZE[OP_INFO[p->code[pc]].format])
+        insns++;
+    printf("program_instructions %u\n", insns);
     printf("provenance_words %u\n", vm.words);
     free(starts);
     free(lens);
