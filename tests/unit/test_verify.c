@@ -706,69 +706,70 @@ static void test_code_facts(void)
     CU_ASSERT(rejects(t, "FACT[4]", "derived fact 'older' is never stored"));
 }
 
+/* A program of five facts (fact 4 derived) and no code yet, or NULL. */
+static TestProgram *tiny_program(void)
+{
+    TestProgram *t = tp_new();
+    if (t)
+        tp_tiny(t);
+    return t;
+}
+
 /* The fused stores (OPF_STORE) follow the rules of STORE_FACT: the stack
  * empty after them, so each runs at the depth it pops, into a derived fact
  * in range, and a fact they read is stored before. */
 static void test_code_fused_stores(void)
 {
-    TestProgram *t = tp_new();
+    TestProgram *t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_PUSH_TRUE, 0, 0);
     emit(t, OP_PUSH_TRUE, 0, 0);
     emit(t, OP_AND_STORE, 4, 0);
     emit(t, OP_HALT, 0, 0);
     CU_ASSERT(accepts(t));
 
-    t = tp_new();
+    t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_PUSH_TRUE, 0, 0);
     emit(t, OP_OR_STORE, 4, 0);
     emit(t, OP_HALT, 0, 0);
     CU_ASSERT(rejects(t, "CODE+0x0001", "stack underflow: OR_STORE pops 2 at stack depth 1"));
 
-    t = tp_new();
+    t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_COPY_FACT, 0, 4);
     emit(t, OP_HALT, 0, 0);
     CU_ASSERT(accepts(t));
 
-    t = tp_new();
+    t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_PUSH_TRUE, 0, 0);
     emit(t, OP_COPY_FACT, 0, 4);
     emit(t, OP_HALT, 0, 0);
     CU_ASSERT(rejects(t, "CODE+0x0001", "COPY_FACT at stack depth 1 (must be 0)"));
 
-    t = tp_new();
+    t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_COPY_FACT, 0, 9);
     emit(t, OP_HALT, 0, 0);
     CU_ASSERT(rejects(t, "CODE+0x0000", "COPY_FACT fact 9 out of range (5 facts)"));
 
-    t = tp_new();
+    t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_PUSH_TRUE, 0, 0);
     emit(t, OP_AND_FACT_STORE, 1, 2);
     emit(t, OP_HALT, 0, 0);
     CU_ASSERT(rejects(t, "CODE+0x0001", "AND_FACT_STORE into input fact 2"));
 
-    t = tp_new();
+    t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_PUSH_TRUE, 0, 0);
     emit(t, OP_OR_FACT_STORE, 4, 4);
     emit(t, OP_HALT, 0, 0);
     CU_ASSERT(rejects(t, "CODE+0x0001", "OR_FACT_STORE of fact 4 'older' before its STORE_FACT"));
 
-    t = tp_new();
+    t = tiny_program();
     CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
     emit(t, OP_PUSH_TRUE, 0, 0);
     emit(t, OP_STORE_FACT, 4, 0);
     emit(t, OP_COPY_FACT, 0, 4);
