@@ -706,75 +706,37 @@ static void test_code_facts(void)
     CU_ASSERT(rejects(t, "FACT[4]", "derived fact 'older' is never stored"));
 }
 
-/* A program of five facts (fact 4 derived) and no code yet, or NULL. */
-static TestProgram *tiny_program(void)
-{
-    TestProgram *t = tp_new();
-    if (t)
-        tp_tiny(t);
-    return t;
-}
-
 /* The fused stores (OPF_STORE) follow the rules of STORE_FACT: the stack
  * empty after them, so each runs at the depth it pops, into a derived fact
- * in range, and a fact they read is stored before. */
+ * in range, and a fact they read is stored before. Programs of five facts
+ * (fact 4 derived); each ends in HALT. */
 static void test_code_fused_stores(void)
 {
-    TestProgram *t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_AND_STORE, 4, 0);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(accepts(t));
-
-    t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_OR_STORE, 4, 0);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0001", "stack underflow: OR_STORE pops 2 at stack depth 1"));
-
-    t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_COPY_FACT, 0, 4);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(accepts(t));
-
-    t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_COPY_FACT, 0, 4);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0001", "COPY_FACT at stack depth 1 (must be 0)"));
-
-    t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_COPY_FACT, 0, 9);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0000", "COPY_FACT fact 9 out of range (5 facts)"));
-
-    t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_AND_FACT_STORE, 1, 2);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0001", "AND_FACT_STORE into input fact 2"));
-
-    t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_OR_FACT_STORE, 4, 4);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0001", "OR_FACT_STORE of fact 4 'older' before its STORE_FACT"));
-
-    t = tiny_program();
-    CU_ASSERT_FATAL(t != NULL);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_STORE_FACT, 4, 0);
-    emit(t, OP_COPY_FACT, 0, 4);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0004", "fact 4 'older' stored twice (first at 0x0001)"));
+    static const struct {
+        struct { Opcode op; uint32_t a, b; } code[3];
+        const char *where, *words;      /* NULL: accepted */
+    } CASES[] = {
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_PUSH_TRUE, 0, 0 }, { OP_AND_STORE, 4, 0 } }, NULL, NULL },
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_OR_STORE, 4, 0 } }, "CODE+0x0001", "stack underflow: OR_STORE pops 2 at stack depth 1" },
+        { { { OP_COPY_FACT, 0, 4 } }, NULL, NULL },
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_COPY_FACT, 0, 4 } }, "CODE+0x0001", "COPY_FACT at stack depth 1 (must be 0)" },
+        { { { OP_COPY_FACT, 0, 9 } }, "CODE+0x0000", "COPY_FACT fact 9 out of range (5 facts)" },
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_AND_FACT_STORE, 1, 2 } }, "CODE+0x0001", "AND_FACT_STORE into input fact 2" },
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_OR_FACT_STORE, 4, 4 } }, "CODE+0x0001",
+          "OR_FACT_STORE of fact 4 'older' before its STORE_FACT" },
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_STORE_FACT, 4, 0 }, { OP_COPY_FACT, 0, 4 } }, "CODE+0x0004",
+          "fact 4 'older' stored twice (first at 0x0001)" },
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        TestProgram *t = tp_new();
+        CU_ASSERT_FATAL(t != NULL);
+        tp_tiny(t);
+        for (size_t k = 0; k < 3 && CASES[i].code[k].op != OP_INVALID; k++)
+            emit(t, CASES[i].code[k].op, CASES[i].code[k].a, CASES[i].code[k].b);
+        emit(t, OP_HALT, 0, 0);
+        bool ok = CASES[i].words ? rejects(t, CASES[i].where, CASES[i].words) : accepts(t);
+        CU_ASSERT(ok);
+    }
 }
 
 static void test_lines(void)
