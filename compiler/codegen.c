@@ -424,24 +424,14 @@ static void gen_name(Gen *g, AstNode *e)
         emit(g, OP_LOAD_FACT, (uint32_t)s->fact, 0);
 }
 
-/* A Kleene and/or with its right operand (a fact or a comparison with a
- * constant is folded into the operator by the peephole pass). */
-static void gen_logic_operand(Gen *g, AstNode *right, Opcode op)
-{
-    gen_expr(g, right);
-    emit(g, op, 0, 0);
-}
-
+/* args[0] op args[1] op ...; a fact or a comparison with a constant as the
+ * right operand of and/or is folded into the operator by the peephole pass. */
 static void gen_chain(Gen *g, AstNode **args, uint32_t n, Opcode op)
 {
     gen_expr(g, args[0]);
     for (uint32_t i = 1; i < n; i++) {
-        if (op == OP_AND || op == OP_OR) {
-            gen_logic_operand(g, args[i], op);
-        } else {
-            gen_expr(g, args[i]);
-            emit(g, op, 0, 0);
-        }
+        gen_expr(g, args[i]);
+        emit(g, op, 0, 0);
     }
 }
 
@@ -538,8 +528,12 @@ static void gen_expr(Gen *g, AstNode *e)
     }
     case AST_BINARY:
         switch (e->op) {
-        case OP_OR_: gen_expr(g, e->a); gen_logic_operand(g, e->b, OP_OR); return;
-        case OP_AND_: gen_expr(g, e->a); gen_logic_operand(g, e->b, OP_AND); return;
+        case OP_OR_:
+        case OP_AND_: {
+            AstNode *operands[2] = { e->a, e->b };
+            gen_chain(g, operands, 2, e->op == OP_OR_ ? OP_OR : OP_AND);
+            return;
+        }
         case OP_EQ_: case OP_NE_: case OP_LT_: case OP_LE_: case OP_GT_: case OP_GE_:
             gen_compare(g, e);
             return;
