@@ -867,6 +867,7 @@ static const NamedValue ACTIONS[] = {
     { "refer_gp", ACT_REFER_GP }, { "contact_gp", ACT_CONTACT_GP },
     { "advise_patient_contact_gp", ACT_ADVISE_PATIENT_CONTACT_GP },
     { "refer_back_specialist", ACT_REFER_BACK_SPECIALIST },
+    { "refer_specialist_with_gp", ACT_REFER_SPECIALIST_WITH_GP }, { "assess", ACT_ASSESS },
 };
 static const NamedValue STRENGTHS[] = {
     { "do", STR_DO }, { "consider", STR_CONSIDER }, { "preferably", STR_PREFERABLY },
@@ -957,8 +958,17 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (o->a)
         expect_bool(c, o->a, kind);
     if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
-        if (NAMED(ACTIONS, o->unit) < 0)
-            ERR(o->unit_span, "unknown action '%s' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist)", o->unit);
+        int action = NAMED(ACTIONS, o->unit);
+        if (action < 0) {
+            char names[256];
+            size_t len = 0;
+            for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", ACTIONS[i].word);
+            ERR(o->unit_span, "unknown action '%s' (actions: %s)", o->unit, names);
+        } else if (action == ACT_ASSESS && strcmp(kind, "red_flag") != 0) {
+            /* assess weighs a single red-flag feature; a referral always acts */
+            ERR(o->unit_span, "action 'assess' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)");
+        }
     }
     if (strcmp(kind, "advice") == 0) {
         if (NAMED(STRENGTHS, o->name2) < 0)

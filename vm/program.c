@@ -11,6 +11,7 @@ static const char *const ACTION_NAMES[ACT__COUNT] = {
     [ACT_NONE] = "none", [ACT_REFER_GP] = "refer_gp", [ACT_CONTACT_GP] = "contact_gp",
     [ACT_ADVISE_PATIENT_CONTACT_GP] = "advise_patient_contact_gp",
     [ACT_REFER_BACK_SPECIALIST] = "refer_back_specialist",
+    [ACT_REFER_SPECIALIST_WITH_GP] = "refer_specialist_with_gp", [ACT_ASSESS] = "assess",
 };
 static const char *const STRENGTH_NAMES[STR__COUNT] = {
     [STR_NONE] = "none", [STR_DO] = "do", [STR_CONSIDER] = "consider",

@@ -253,10 +253,20 @@ static void test_closed_vocabularies(void)
                  "measure m1 \"B.3\" at intake, weekly\n"           /* 7 */
                  "schedule s1 \"B.2\" after 3 months\n",            /* 8 */
                  "t.gdl:3:11: error: unknown strength 'maybe' (strengths: do, consider, preferably, preferably_not, do_not)",
-                 "t.gdl:5:19: error: unknown action 'call_gp' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist)",
-                 "t.gdl:6:35: error: unknown action 'phone' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist)",
+                 "t.gdl:5:19: error: unknown action 'call_gp' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess)",
+                 "t.gdl:6:35: error: unknown action 'phone' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess)",
                  "t.gdl:7:29: error: unknown moment 'weekly' (moments: intake, interim, discharge)",
                  "t.gdl:8:27: error: a schedule counts in weeks or days, not 'months'");
+}
+
+/* assess weighs one red-flag feature; a referral must say what to do. */
+static void test_assess_only_on_red_flags(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input a: bool\n"                                   /* 2 */
+                 "red_flag r1 \"B.1\" in cl -> assess when a\n"      /* 3: fine */
+                 "refer f1 \"B.1\" -> assess when a\n",              /* 4 */
+                 "t.gdl:4:19: error: action 'assess' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)");
 }
 
 static void test_advice_languages(void)
@@ -497,6 +507,7 @@ void test_check_register(void)
         {"literal_out_of_range", test_literal_out_of_range},
         {"missing_citation", test_missing_citation},
         {"closed_vocabularies", test_closed_vocabularies},
+        {"assess_only_on_red_flags", test_assess_only_on_red_flags},
         {"advice_languages", test_advice_languages},
         {"cycle", test_cycle},
         {"classify_rows", test_classify_rows},
