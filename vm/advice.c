@@ -137,6 +137,15 @@ static Missing find_missing(const GdlVm *cvm)
     return m;       /* placing moved needed_off[k + 1] from list k's start to its end */
 }
 
+/* Whether missing field k leaves a red flag undecided. */
+static bool blocks_red_flag(const Missing *m, uint32_t k)
+{
+    for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++)
+        if (m->open[m->needed[n]]->rank == RANK_RED_FLAG)
+            return true;
+    return false;
+}
+
 /* The conclusions missing field k blocks, each once: as JSON string
  * literals separated by sep, or (json false) as plain words. */
 static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
@@ -472,19 +481,9 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
             buf_printf(b, "  %s\n", en ? "(more errors not shown)" : "(meer fouten niet getoond)");
         return;
     }
-    int scope = p->in_scope_fact == GDL_NONE ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
-    buf_printf(b, "\n%s: %s\n", en ? "In scope" : "Binnen de richtlijn",
-               scope < 0 ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
-                         : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
+    /* Red flags before anything else: they are what the clinician must act on first. */
     uint16_t *list;
-    uint32_t n = fired(vm, OK_EXCLUSION, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_printf(b, "  %s %s [%s]", en ? "excluded:" : "uitgesloten:", S(vm, o->id), S(vm, o->section));
-        text_because(b, vm, o->cond, en);
-        buf_putc(b, '\n');
-    }
-    n = fired(vm, OK_RED_FLAG, &list);
+    uint32_t n = fired(vm, OK_RED_FLAG, &list);
     if (n)
         buf_printf(b, "\n%s\n", en ? "RED FLAGS" : "RODE VLAGGEN");
     for (uint32_t i = 0; i < n; i++) {
@@ -493,6 +492,17 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
                    gdl_action_name((GdlAction)o->action), S(vm, o->section));
         if (o->urgent)
             buf_puts(b, en ? " URGENT" : " SPOED");
+        text_because(b, vm, o->cond, en);
+        buf_putc(b, '\n');
+    }
+    int scope = p->in_scope_fact == GDL_NONE ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
+    buf_printf(b, "\n%s: %s\n", en ? "In scope" : "Binnen de richtlijn",
+               scope < 0 ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
+                         : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
+    n = fired(vm, OK_EXCLUSION, &list);
+    for (uint32_t i = 0; i < n; i++) {
+        const GdlOutcome *o = &p->outcomes[list[i]];
+        buf_printf(b, "  %s %s [%s]", en ? "excluded:" : "uitgesloten:", S(vm, o->id), S(vm, o->section));
         text_because(b, vm, o->cond, en);
         buf_putc(b, '\n');
     }
@@ -557,12 +567,24 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
                    (o->moments & 4) ? " discharge" : "", S(vm, o->section));
     }
     Missing miss = find_missing(vm);
-    if (miss.nfields)
-        buf_printf(b, "\n%s\n", en ? "Missing findings (they would change the advice)" : "Ontbrekende bevindingen (zij kunnen het advies veranderen)");
-    for (uint32_t i = 0; i < miss.nfields; i++) {
-        buf_printf(b, "  %s: ", S(vm, p->facts[miss.fields[i]].name));
-        put_needed_for(b, vm, &miss, i, " ", false);
-        buf_putc(b, '\n');
+    /* An unscreened red flag must not hide among the other missing findings:
+     * the fields that block a red flag come first, under their own heading. */
+    static const char *const heading[2][2] = {
+        { "Ontbrekende bevindingen (zij kunnen het advies veranderen)", "Missing findings (they would change the advice)" },
+        { "Rode vlaggen niet beoordeeld (ontbrekende bevindingen)", "Red flags not assessed (missing findings)" },
+    };
+    for (int red = 1; red >= 0; red--) {
+        bool shown = false;
+        for (uint32_t i = 0; i < miss.nfields; i++) {
+            if (blocks_red_flag(&miss, i) != (red == 1))
+                continue;
+            if (!shown)
+                buf_printf(b, "\n%s\n", heading[red][en]);
+            shown = true;
+            buf_printf(b, "  %s: ", S(vm, p->facts[miss.fields[i]].name));
+            put_needed_for(b, vm, &miss, i, " ", false);
+            buf_putc(b, '\n');
+        }
     }
 }
 

@@ -336,6 +336,13 @@ static void gen_case(Rng *rng, long index, Case *c)
     f_int(c, "back_pain_years", red[RF_LONG_STANDING] ? rng_int(rng, 6, 30) : years > 5 ? 5 : years);
     f_bool(c, "increasing_postoperative_pain", red[RF_POSTOPERATIVE]);
     f_bool(c, "gut_feeling", rng_chance(rng, 15));
+    /* The therapist's weighing of the red flags (B.1.3): recorded for a third
+     * of the cases that have a feature, and now and then without one. */
+    bool any_red = false;
+    for (int i = 0; i < RF_COUNT; i++)
+        any_red |= red[i];
+    if (any_red ? rng_chance(rng, 330) : rng_chance(rng, 20))
+        f_bool(c, "serious_pathology_suspected", any_red && rng_chance(rng, 400));
 
     /* Course and stop criteria (B.2, C.5), after the intake only. */
     if (!intake) {
@@ -352,6 +359,8 @@ static void gen_case(Rng *rng, long index, Case *c)
         f_bool(c, "self_management_sufficient", discharge && rng_chance(rng, 500));
         f_bool(c, "not_motivated", rng_chance(rng, 30));
         f_bool(c, "wants_to_stop", rng_chance(rng, 30));
+        if (rng_chance(rng, 600))
+            f_str(c, "recovery_course", rng_chance(rng, 200) ? "delayed" : "normal");
     }
 
     /* Prognostic factors (B.2): 35% none, 40% some present, 25% one or two dominant. */

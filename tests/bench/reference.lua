@@ -4,7 +4,7 @@
 --   lua5.4 reference.lua < cases.jsonl              one decision line per case
 --   lua5.4 reference.lua --from-gdl < results.jsonl the same line from gdl's output
 --
--- Decisions: scope and exclusions, red flags with their cluster, referrals,
+-- Decisions: scope and exclusions, red flags with their cluster and action, referrals,
 -- phase, indication and profile, the re-evaluation schedule, and the main
 -- advice (B.2 profile advice, the C.1-C.5 core interventions) with strengths.
 -- Logic is Kleene's, as in GDL: a missing finding is nil (unknown), never
@@ -17,10 +17,12 @@ local decode, null = cjson.decode, cjson.null
 
 -- Thresholds (the guideline's params).
 local SEVERE_PAIN, SEVERE_PARESIS_MRC, MAX_EXCLUDED_AGE = 8, 3, 16
-local TUMOUR_AGE_LOW, TUMOUR_AGE_HIGH, FRACTURE_HIGH_AGE = 18, 55, 55
+local TUMOUR_AGE_LOW, TUMOUR_AGE_HIGH, FRACTURE_HIGH_AGE = 18, 55, 65
 local MORNING_STIFFNESS_LIMIT, AXSPA_BACK_PAIN_YEARS = 30, 5
 local PHASE_ACUTE_END, PHASE_SUBACUTE_END = 6, 12
-local MAX_SESSIONS_PROFILE1 = 3
+local MAX_SESSIONS_PROFILE1, PROFILE2_MIN_FACTORS = 3, 2
+local RED_FLAG_CLUSTER_MIN = 2
+local PROFILE3_CONTACT_GP_AFTER, PROFILE3_REFER_AFTER, LRS_REFER_DURATION = 6, 12, 6
 
 -- Kleene logic on true / false / nil.
 local function AND(a, b)
@@ -50,6 +52,16 @@ local function ANY(c, keys, want)     -- any(c[k] == want for k in keys)
   return r
 end
 
+local function AT_LEAST(n, values, count)   -- Kleene: decided once the known values suffice
+  local yes, open = 0, 0
+  for i = 1, count do   -- count, not #values: an unknown value is a hole in the table
+    if values[i] == true then yes = yes + 1 elseif values[i] == nil then open = open + 1 end
+  end
+  if yes >= n then return true end
+  if yes + open < n then return false end
+  return nil
+end
+
 local function COALESCE(a, b)
   if a ~= nil then return a end
   return b
@@ -74,20 +86,32 @@ local function severe_lrs(c)
   return AND(lrs(c), OR(le(c.mrc_min, SEVERE_PARESIS_MRC), ge(c.nprs, SEVERE_PAIN)))
 end
 
--- B.1.3, in the guideline's order: id, cluster, condition.
+-- Whole weeks from one "YYYY-MM-DD" date to another (unknown if either is).
+local function days(s)
+  local y, m, d = s:match("^(%d+)-(%d+)-(%d+)$")
+  return os.time({ year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12 }) // 86400
+end
+local function weeks_between(a, b)
+  if a == nil or b == nil then return nil end
+  local n = days(b) - days(a)
+  return n >= 0 and n // 7 or -((-n) // 7)
+end
+
+-- B.1.3, in the guideline's order: id, cluster, condition. A neurological
+-- emergency is urgent and refers; every other feature is to assess.
 local RED_FLAGS = {
   { "cauda_equina", "neurological_emergency", function(c)
       return OR(OR(OR(c.urinary_retention, c.urinary_incontinence), OR(c.faecal_incontinence, c.saddle_anaesthesia)),
                 OR(c.progressive_weakness, c.bilateral_root_signs)) end },
   { "progressive_neuro_deficit", "neurological_emergency", function(c)
-      return AND(AND(c.neuro_deficit_within_48h, le(c.mrc_min, SEVERE_PARESIS_MRC)), c.sensory_deficit) end },
+      return AND(c.neuro_deficit_within_48h, le(c.mrc_min, SEVERE_PARESIS_MRC)) end },
   { "widespread_neuro_signs", "neurological_emergency", function(c) return c.widespread_neuro_signs end },
   { "fracture_high_energy_trauma", "fracture", function(c)
       local t = c.trauma
       return AND(c.severe_back_pain, t and t == "high_energy") end },
   { "fracture_risk_minor_trauma", "fracture", function(c)
       local t = c.trauma
-      local risk = OR(OR(OR(c.osteoporosis, c.long_term_corticosteroids), gt(c.age_years, FRACTURE_HIGH_AGE)),
+      local risk = OR(OR(OR(c.osteoporosis, c.long_term_corticosteroids), ge(c.age_years, FRACTURE_HIGH_AGE)),
                       OR(c.history_of_cancer, c.axial_spondyloarthritis))
       return AND(AND(c.severe_back_pain, t and (t == "none" or t == "minor")), risk) end },
   { "night_sweats", "infection", function(c) return c.night_sweats end },
@@ -117,8 +141,43 @@ local RED_FLAGS = {
   { "unilateral_pyramidal_signs", "miscellaneous", function(c) return c.unilateral_pyramidal_signs end },
 }
 
--- A.1; serious_pathology_suspected is "any red flag" and is decided in decide().
+local FLAG = {}
+for _, rf in ipairs(RED_FLAGS) do FLAG[rf[1]] = rf end
+local function flag(c, id) return FLAG[id][3](c) end
+local function cluster(c, ids)
+  local v = {}
+  for i, id in ipairs(ids) do v[i] = flag(c, id) end
+  return AT_LEAST(RED_FLAG_CLUSTER_MIN, v, #ids)
+end
+
+local function neurological_emergency(c)
+  return OR(OR(flag(c, "cauda_equina"), flag(c, "progressive_neuro_deficit")), flag(c, "widespread_neuro_signs"))
+end
+
+-- The suspicion: the therapist's judgement, else two features of one cluster,
+-- a fracture feature, or night pain with night sweats.
+local function suspicion(c)
+  local combination = OR(OR(OR(flag(c, "fracture_high_energy_trauma"), flag(c, "fracture_risk_minor_trauma")),
+                            flag(c, "night_pain_and_sweats")),
+    OR(OR(cluster(c, { "night_sweats", "fever_chills", "iv_drug_use", "immunodeficiency", "infection_weight_loss",
+                       "systemic_infection_risk", "recent_surgery", "urinary_or_skin_infection" }),
+          cluster(c, { "tumour_age_recent_onset", "history_of_cancer", "tumour_weight_loss", "fatigue",
+                       "night_pain_and_sweats" })),
+       OR(cluster(c, { "non_mechanical_pain", "responds_to_nsaids", "better_with_exercise_not_rest", "family_history",
+                       "severe_night_pain", "morning_stiffness_night_waking", "long_standing_back_pain" }),
+          cluster(c, { "increasing_postoperative_pain", "unilateral_pyramidal_signs" }))))
+  return COALESCE(c.serious_pathology_suspected, combination)
+end
+
+local function severe_motor_loss(c)
+  return AND(le(c.mrc_min, SEVERE_PARESIS_MRC), OR(c.mrc_min ~= nil, lrs(c)))
+end
+
+-- A.1.
 local EXCLUSIONS = {
+  { "serious_pathology_suspected", suspicion },
+  { "neurological_emergency", neurological_emergency },
+  { "severe_motor_loss", severe_motor_loss },
   { "lrs_severe", severe_lrs },
   { "young_age", function(c) return le(c.age_years, MAX_EXCLUDED_AGE) end },
   { "pregnancy_related", function(c) return c.pregnancy_related end },
@@ -131,6 +190,9 @@ local REFERRALS = {
   { "lrs_severe", "refer_gp", severe_lrs },
   { "lrs_medication_doubt", "refer_gp", function(c) return AND(lrs(c), c.medication_dose_doubt) end },
   { "gut_feeling", "contact_gp", function(c) return c.gut_feeling end },
+  { "serious_pathology_suspected", "refer_gp", suspicion },
+  { "severe_motor_loss", "refer_gp", function(c)
+      return AND(AND(c.mrc_min ~= nil, le(c.mrc_min, SEVERE_PARESIS_MRC)), NOT(COALESCE(lrs(c), false))) end },
 }
 
 local PROGNOSTIC_FACTORS = {
@@ -153,33 +215,42 @@ local function profile(c)
   if c.treatment_profile ~= nil then return c.treatment_profile end
   local dominant = ANY(c, PROGNOSTIC_FACTORS, "dominant")
   if dominant then return 3 elseif dominant == nil then return nil end
-  local present = ANY(c, PROGNOSTIC_FACTORS, "present")
-  if present then return 2 elseif present == nil then return nil end
+  local present = {}
+  for i, k in ipairs(PROGNOSTIC_FACTORS) do present[i] = eq(c[k], "present") end
+  local some = AT_LEAST(PROFILE2_MIN_FACTORS, present, #PROGNOSTIC_FACTORS)
+  if some then return 2 elseif some == nil then return nil end
   return 1
 end
 
 -- When the treatment advice applies (the guideline's gates). `COALESCE(x, false)`
 -- reads "x is known to be true"; the gates themselves are never unknown.
-local function gates(c, p, red_flagged, in_scope)
+local function gates(c, p, in_scope)
   local g = {}
-  -- B.2 indication (a classification: unknown when its row is).
-  local no_indication = OR(OR(eq(in_scope, false), AND(lrs(c), c.medication_dose_doubt)),
-                           OR(c.gut_feeling, eq(c.help_question_movement, false)))
+  -- B.2 indication (a classification: unknown when its row is). Medication
+  -- doubt is a referral for the medication, not a reason against therapy.
+  local no_indication = OR(OR(eq(in_scope, false), c.gut_feeling), eq(c.help_question_movement, false))
   local not_indicated = OR(no_indication, COALESCE(eq(c.therapist_competent_for_patient, false), false))
   if not_indicated ~= nil then g.indication = not_indicated and "not_indicated" or "indicated" end
   g.therapy_open = not (g.indication == "not_indicated")
-  -- C.5 stop criteria and the end of the treatment.
-  local stop = OR(OR(OR(c.help_question_met, c.goals_achieved),
-                     OR(AND(c.insufficient_improvement, eq(c.new_insights_from_reevaluation, false)),
-                        c.self_management_sufficient)),
-                  OR(OR(c.not_motivated, red_flagged), OR(c.gut_feeling, c.wants_to_stop)))
   g.past_intake = COALESCE(ne(c.contact, "intake"), true)
+  local weeks = weeks_between(c.first_contact_on, c.assessed_on)
+  -- B.2: where an evaluation ends the treatment (by a referral).
+  g.p12_refer = AND(AND(AND(g.past_intake, among(p, { [1] = true, [2] = true })), c.insufficient_improvement),
+                    AND(eq(c.new_insights_from_reevaluation, false), eq(c.adjustment_sufficient, false)))
+  g.p3_insufficient = AND(AND(g.past_intake, eq(p, 3)), c.insufficient_improvement)
+  g.p3_refer = AND(g.p3_insufficient, ge(weeks, PROFILE3_REFER_AFTER))
+  g.p3_contact = AND(AND(g.p3_insufficient, ge(weeks, PROFILE3_CONTACT_GP_AFTER)), lt(weeks, PROFILE3_REFER_AFTER))
+  g.lrs_refer = AND(AND(lrs(c), ge(c.symptom_duration_weeks, LRS_REFER_DURATION)), c.insufficient_improvement)
+  local evaluation_ends = AND(g.past_intake, OR(OR(g.p12_refer, g.p3_refer), g.lrs_refer))
+  local red_flag_referral = OR(neurological_emergency(c), suspicion(c))
+  -- C.5 stop criteria and the end of the treatment.
+  local stop = OR(OR(OR(c.help_question_met, c.goals_achieved), OR(evaluation_ends, c.self_management_sufficient)),
+                  OR(OR(c.not_motivated, red_flag_referral), OR(c.gut_feeling, c.wants_to_stop)))
   g.stop_criterion_met = stop
-  g.treatment_ending = OR(OR(eq(c.contact, "discharge"), AND(g.past_intake, stop)),
-                          AND(AND(g.past_intake, eq(p, 1)), ge(c.sessions_done, MAX_SESSIONS_PROFILE1)))
-  -- treatment_status: closing when ending; unknown when that is unknown.
-  local closing = g.treatment_ending
-  g.treating = AND(g.therapy_open, not COALESCE(closing, false))
+  g.reevaluation_due = OR(c.insufficient_improvement, eq(c.recovery_course, "delayed"))
+  g.cap = AND(AND(AND(g.past_intake, eq(p, 1)), ge(c.sessions_done, MAX_SESSIONS_PROFILE1)), NOT(g.reevaluation_due))
+  g.treatment_ending = OR(OR(eq(c.contact, "discharge"), AND(g.past_intake, stop)), g.cap)
+  g.treating = AND(g.therapy_open, not COALESCE(g.treatment_ending, false))
   return g
 end
 
@@ -188,7 +259,8 @@ local PRESENT_OR_DOMINANT = { present = true, dominant = true }
 
 -- Schedules: id, weeks (or days), condition on the case, profile and gates.
 local SCHEDULES = {
-  { "lrs_recheck", "3d", function(c) return AND(lrs(c), NOT(severe_lrs(c))) end },
+  { "lrs_recheck", "3d", function(c, _, g)
+      return AND(AND(lrs(c), eq(c.contact, "intake")), AND(g.treating, NOT(COALESCE(c.medication_dose_doubt, false)))) end },
   { "reevaluate_3w", "3w", function(_, p, g) return AND(g.treating, among(p, P12)) end },
   { "reevaluate_6w", "6w", function(_, p, g) return AND(g.treating, among(p, P23)) end },
   { "reevaluate_12w", "12w", function(_, p, g) return AND(g.treating, eq(p, 3)) end },
@@ -212,12 +284,15 @@ end
 local ADVICE = {
   { "claudication_alert", "consider", function(c) return c.symptoms_only_standing_walking end },
   { "max_sessions", "do", function(_, p, g) return AND(g.treating, eq(p, 1)) end },
-  { "max_sessions_reached", "do", function(c, p, g)
-      return AND(AND(AND(g.therapy_open, g.past_intake), eq(p, 1)), ge(c.sessions_done, MAX_SESSIONS_PROFILE1)) end },
+  { "max_sessions_reached", "do", function(_, _, g) return AND(g.therapy_open, g.cap) end },
   { "less_intensive_support", "consider", function(_, p, g) return AND(g.treating, eq(p, 1)) end },
   { "more_intensive_support", "consider", function(_, p, g) return AND(g.treating, among(p, P23)) end },
-  { "repeat_risk_evaluation", "do", function(c, _, g)
-      return AND(AND(g.therapy_open, g.past_intake), c.insufficient_improvement) end },
+  { "repeat_risk_evaluation", "do", function(_, _, g)
+      return AND(AND(g.treating, g.past_intake), g.reevaluation_due) end },
+  { "adjust_profile_or_treatment", "consider", function(c, p, g)
+      return AND(AND(AND(g.treating, g.past_intake), AND(among(p, { [1] = true, [2] = true }), c.insufficient_improvement)),
+                 NOT(COALESCE(g.p12_refer, false))) end },
+  { "lrs_safety_net", "do", function(c) return lrs(c) end },
   { "education", "do", function(_, _, g) return g.therapy_open end },
   { "pain_education", "consider", function(_, p, g) return AND(g.treating, eq(p, 3)) end },
   { "stay_active", "do", function(c, _, g) return AND(g.treating, lrs(c)) end },
@@ -261,19 +336,30 @@ local function format_line(d)
                   "sched=" .. list(d.schedule), "advice=" .. list(d.advice) }, "|")
 end
 
+-- B.2 re-evaluation referrals (they need the profile and the gates).
+local REEVALUATION_REFERRALS = {
+  { "reevaluation_profile_1_2", "refer_gp", function(_, g) return AND(g.therapy_open, g.p12_refer) end },
+  { "reevaluation_profile_3", "contact_gp", function(_, g)
+      return AND(AND(g.therapy_open, g.p3_contact), NOT(COALESCE(g.lrs_refer, false))) end },
+  { "reevaluation_profile_3_12w", "refer_gp", function(_, g) return AND(g.therapy_open, g.p3_refer) end },
+  { "lrs_no_improvement", "refer_gp", function(c, g)
+      return AND(AND(g.therapy_open, g.lrs_refer), NOT(COALESCE(eq(c.referral_route, "medical_specialist"), false))) end },
+  { "lrs_no_improvement_specialist", "refer_back_specialist", function(c, g)
+      return AND(AND(g.therapy_open, g.lrs_refer), eq(c.referral_route, "medical_specialist")) end },
+}
+
 local function decide(c)
   for k, v in pairs(c) do              -- null is unknown, like absent
     if v == null then c[k] = nil end
   end
   local d = { case_id = c.case_id, exclusions = {}, red_flags = {}, referrals = {}, schedule = {}, advice = {} }
-  local red_flagged = false
   for _, rf in ipairs(RED_FLAGS) do
-    local v = rf[3](c)
-    if v then d.red_flags[#d.red_flags + 1] = rf[1] .. ":" .. rf[2] end
-    red_flagged = OR(red_flagged, v)
+    if rf[3](c) then
+      local action = rf[2] == "neurological_emergency" and "refer_gp" or "assess"
+      d.red_flags[#d.red_flags + 1] = rf[1] .. ":" .. rf[2] .. ":" .. action
+    end
   end
-  local excluded = red_flagged
-  if red_flagged then d.exclusions[1] = "serious_pathology_suspected" end
+  local excluded = false
   for _, ex in ipairs(EXCLUSIONS) do
     local v = ex[2](c)
     if v then d.exclusions[#d.exclusions + 1] = ex[1] end
@@ -286,8 +372,11 @@ local function decide(c)
   d.phase = phase(c)
   local p = profile(c)
   d.profile = p
-  local g = gates(c, p, red_flagged, d.in_scope)
+  local g = gates(c, p, d.in_scope)
   d.indication = g.indication
+  for _, r in ipairs(REEVALUATION_REFERRALS) do
+    if r[3](c, g) then d.referrals[#d.referrals + 1] = r[1] .. ":" .. r[2] end
+  end
   for _, s in ipairs(SCHEDULES) do
     if s[3](c, p, g) then d.schedule[#d.schedule + 1] = s[1] .. ":" .. s[2] end
   end
@@ -309,7 +398,7 @@ local KNOWN = {
   exclusions = known_ids(EXCLUSIONS), red_flags = known_ids(RED_FLAGS), referrals = known_ids(REFERRALS),
   schedule = known_ids(SCHEDULES), advice = known_ids(ADVICE, true),
 }
-KNOWN.exclusions.serious_pathology_suspected = true
+for _, r in ipairs(REEVALUATION_REFERRALS) do KNOWN.referrals[r[1]] = true end
 
 local function from_gdl(r)
   if r.status ~= "ok" then
@@ -322,7 +411,7 @@ local function from_gdl(r)
     if KNOWN.exclusions[x.id] then d.exclusions[#d.exclusions + 1] = x.id end
   end
   for _, x in ipairs(r.red_flags) do
-    if KNOWN.red_flags[x.id] then d.red_flags[#d.red_flags + 1] = x.id .. ":" .. x.cluster end
+    if KNOWN.red_flags[x.id] then d.red_flags[#d.red_flags + 1] = x.id .. ":" .. x.cluster .. ":" .. x.action end
   end
   for _, x in ipairs(r.referrals) do
     if KNOWN.referrals[x.id] then d.referrals[#d.referrals + 1] = x.id .. ":" .. x.action end
