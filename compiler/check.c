@@ -794,6 +794,8 @@ static void check_classify(Compiler *c, Symbol *s)
             s->enum_names[s->nenum++] = row->b->name;
     }
     s->ty = symbolic ? (Ty){ TY_ENUM, false, NULL, s } : ty_num(NULL, true);
+    if (d->a)
+        expect_bool(c, d->a, "a classification's 'when'");
     if (d->name2) {
         Symbol *o = sym_lookup(c, d->name2);
         if (!o || o->kind != SYM_INPUT) {

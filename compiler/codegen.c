@@ -617,10 +617,20 @@ static void store(Gen *g, Symbol *s)
         gen_error(g, s->decl ? s->decl->span : (SrcSpan){ 0, 0, 0 }, "internal error: unbalanced stack");
 }
 
+/* A table with 'when' first reads its applies fact (s->fact + 1): GUARD
+ * jumps past the table with unknown when it is unknown, and with unknown
+ * without provenance when it is false (the writer then leaves the
+ * classification out). */
 static void gen_classify(Gen *g, Symbol *s)
 {
     AstNode *d = s->decl;
     Symbol *ov = d->name2 ? sym_lookup(g->c, d->name2) : NULL;
+    uint32_t guard = 0;
+    if (d->a) {
+        emit(g, OP_LOAD_FACT, (uint32_t)s->fact + 1, 0);
+        guard = g->p->ncode + 1;
+        emit(g, OP_GUARD, 0, 0);
+    }
     if (ov)
         emit(g, OP_LOAD_FACT, (uint32_t)ov->fact, 0);
     uint32_t patches[1024], npatch = 0;
@@ -650,6 +660,11 @@ static void gen_classify(Gen *g, Symbol *s)
     g->depth = base + 1;
     if (ov)
         emit(g, OP_COALESCE, 0, 0);
+    if (d->a && !g->failed) {
+        g->p->code[guard] = (uint8_t)(g->p->ncode & 0xff);
+        g->p->code[guard + 1] = (uint8_t)(g->p->ncode >> 8);
+        g->prev_at = NO_PREV;
+    }
 }
 
 /* JSON text of a dose: keys in written order; numbers shortest round-trip. */
@@ -834,6 +849,8 @@ static GdlProgram *generate(Gen *g)
             if (s->decl->op == OK_SCHEDULE)
                 nfacts++;
         }
+        if (s->kind == SYM_CLASSIFY && s->decl->a)
+            nfacts++;       /* its 'when': the applies fact */
     }
     if (nfacts > GDL_MAX_FACTS || nparams > GDL_MAX_PARAMS) {
         diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path, "too many facts or parameters (limit is 65535)");
@@ -846,6 +863,8 @@ static GdlProgram *generate(Gen *g)
     p->outcomes = arena_zalloc(out, sizeof(GdlOutcome) * (noutcomes + 1));
     if (!p->facts || !p->params || !p->outcomes)
         return NULL;
+    for (uint32_t i = 0; i < nfacts; i++)
+        p->facts[i].applies = GDL_NONE;
 
     uint32_t dep_bits = 0;
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
@@ -910,6 +929,18 @@ static GdlProgram *generate(Gen *g)
             }
             if (s->decl->name2)
                 f->override = (uint16_t)sym_lookup(c, s->decl->name2)->fact;
+            if (s->decl->a) {
+                GdlFact *af = &p->facts[s->fact + 1];
+                char label[160];
+                snprintf(label, sizeof label, "classify-applies:%s", s->name);
+                af->name = intern(g, label);
+                af->kind = FK_DEFINE;
+                af->type = GT_BOOL;
+                af->dep_bit = af->section = af->override = af->unit = af->text_nl = af->text_en = GDL_NONE;
+                f->applies = (uint16_t)(s->fact + 1);
+                gen_expr(g, s->decl->a);
+                emit(g, OP_STORE_FACT, (uint32_t)s->fact + 1, 0);
+            }
             gen_classify(g, s);
             store(g, s);
             break;

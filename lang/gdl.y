@@ -197,11 +197,11 @@ fn_params
     | fn_params ',' IDENT           { ast_push(B, &ctx->values, ast_named(B, AST_NAME, @3, $3, @3)); }
     ;
 
-/* classify -> 'classify' NAME section? ('override' NAME)? '{' row* '}' */
+/* classify -> 'classify' NAME section? ('override' NAME)? ('when' expr)? '{' row* '}' */
 classify_decl
-    : CLASSIFY IDENT section_opt override_opt '{' rows '}'
+    : CLASSIFY IDENT section_opt override_opt when_opt '{' rows '}'
         { $$ = ast_named(B, AST_CLASSIFY, @$, $2, @2); if ($3) { $$->str = $3->str; $$->str_span = $3->span; }
-          $$->name2 = $4; $$->name2_span = @4; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
+          $$->name2 = $4; $$->name2_span = @4; $$->a = $5; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
     ;
 override_opt : %empty { $$ = NULL; } | OVERRIDE IDENT { $$ = $2; } ;
 rows

@@ -251,6 +251,14 @@ static void put_classification_value(ByteBuf *b, const GdlVm *vm, uint32_t f)
         buf_json_number(b, v->as.num);
 }
 
+/* A classification declared with 'when' is left out of the result where
+ * that condition is known to be false (e.g. tissue reactivity without LRS). */
+static bool classification_applies(const GdlVm *vm, uint32_t f)
+{
+    uint16_t a = vm->p->facts[f].applies;
+    return a == GDL_NONE || gdl_fact_truth(vm, a) != 0;
+}
+
 /* One fired outcome as the advice format's item for its kind: the parts
  * rendered once per program (advice_prep.c) around the one that varies. */
 static void put_outcome(ByteBuf *b, const GdlVm *vm, uint32_t i, bool en)
@@ -335,6 +343,8 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     bool first = true;
     for (uint32_t i = 0; !failed && i < vm->advice->nclassifications; i++) {
         uint32_t f = vm->advice->classifications[i];
+        if (!classification_applies(vm, f))
+            continue;
         if (!first)
             buf_puts(b, ", ");
         first = false;
@@ -508,7 +518,7 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     }
     bool any = false;
     for (uint32_t f = p->ninputs; f < p->nfacts; f++) {
-        if (p->facts[f].kind != FK_CLASSIFY)
+        if (p->facts[f].kind != FK_CLASSIFY || !classification_applies(vm, f))
             continue;
         if (!any)
             buf_printf(b, "\n%s\n", en ? "Classification" : "Classificatie");

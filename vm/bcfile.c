@@ -121,6 +121,7 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
         put_u32(b, f->len_max);
         put_u16(b, f->section);
         put_u16(b, f->override);
+        put_u16(b, f->applies);     /* 1.3 */
     }
     section_end(b, s);
 
@@ -449,13 +450,14 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         leave_section(r);
     }
     if (enter_section(r, "FACT", "FACT")) {
-        enum { FACT_BYTES = 2 + 1 + 1 + 2 * 6 + 18 + 4 + 4 + 2 + 2 };
+        /* 1.3 appended 'applies' to each record */
+        uint32_t fact_bytes = 2 + 1 + 1 + 2 * 6 + 18 + 4 + 4 + 2 + 2 + (minor >= 3 ? 2 : 0);
         p->nfacts = get_count(r, 0, GDL_MAX_FACTS, "facts");
         p->ninputs = get_u32(r);
         p->ndep_bits = get_u32(r);
         p->in_scope_fact = (uint16_t)get_u16(r);
         p->red_flagged_fact = (uint16_t)get_u16(r);
-        if (!r->failed && p->nfacts > (r->section_end - r->pos) / FACT_BYTES)
+        if (!r->failed && p->nfacts > (r->section_end - r->pos) / fact_bytes)
             fail(r, "truncated: %u facts do not fit", p->nfacts);
         p->facts = alloc(r, a, sizeof(GdlFact) * p->nfacts);
         for (uint32_t i = 0; !r->failed && i < p->nfacts; i++) {
@@ -474,6 +476,7 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
             f->len_max = get_u32(r);
             f->section = (uint16_t)get_u16(r);
             f->override = (uint16_t)get_u16(r);
+            f->applies = minor >= 3 ? (uint16_t)get_u16(r) : GDL_NONE;
         }
         leave_section(r);
     }

@@ -75,6 +75,7 @@ typedef struct {
     /* classifications */
     uint16_t section;
     uint16_t override;      /* input fact or GDL_NONE */
+    uint16_t applies;       /* the bool define of 'classify ... when', or GDL_NONE (format 1.3) */
 } GdlFact;
 
 typedef struct {

@@ -292,6 +292,12 @@ static bool verify_fact(Verifier *v, uint32_t i)
             return false;
     if (f->override != GDL_NONE && f->override >= p->ninputs)
         return fail(v, "override fact %u is not an input (%u inputs)", f->override, p->ninputs);
+    if (f->applies != GDL_NONE) {
+        if (f->kind != FK_CLASSIFY)
+            return fail(v, "applies fact %u on a fact that is not a classification", f->applies);
+        if (f->applies >= p->nfacts || p->facts[f->applies].kind != FK_DEFINE || p->facts[f->applies].type != GT_BOOL)
+            return fail(v, "applies fact %u is not a boolean define", f->applies);
+    }
     return true;
 }
 

@@ -687,6 +687,19 @@ void gdl_vm_run(GdlVm *vm)
             pc = rd16(code + pc + 1);
             NEXT(0);
         }
+        CASE(GUARD): {
+            GdlValue *c = &stack[sp];
+            if (gdl_is_true(c)) {
+                sp--;
+                NEXT(3);
+            }
+            if (c->tag != VT_UNKNOWN) {     /* false: the classification does not apply */
+                c->tag = VT_UNKNOWN;
+                deps_clear(DEPS(sp), W);
+            }
+            pc = rd16(code + pc + 1);
+            NEXT(0);
+        }
         CASE(JUMP):
             pc = rd16(code + pc + 1);
             NEXT(0);

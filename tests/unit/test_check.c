@@ -259,6 +259,16 @@ static void test_closed_vocabularies(void)
                  "t.gdl:8:27: error: a schedule counts in weeks or days, not 'months'");
 }
 
+/* A classification's 'when' is a condition like a row's. */
+static void test_classify_when_is_a_condition(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input n: int [0, 10]\n"                          /* 2 */
+                 "classify k \"S\" when n + 1 {\n"                 /* 3 */
+                 "  otherwise -> y\n}\n",
+                 "t.gdl:3:21: error: a classification's 'when' needs a condition (true/false), but this is a number without unit");
+}
+
 /* assess weighs one red-flag feature; a referral must say what to do. */
 static void test_assess_only_on_red_flags(void)
 {
@@ -508,6 +518,7 @@ void test_check_register(void)
         {"missing_citation", test_missing_citation},
         {"closed_vocabularies", test_closed_vocabularies},
         {"assess_only_on_red_flags", test_assess_only_on_red_flags},
+        {"classify_when_is_a_condition", test_classify_when_is_a_condition},
         {"advice_languages", test_advice_languages},
         {"cycle", test_cycle},
         {"classify_rows", test_classify_rows},

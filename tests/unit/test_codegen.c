@@ -233,6 +233,22 @@ static void test_opcode_sequence_outcomes(void)
     built_free(b);
 }
 
+/* 'when' is stored in its own fact; GUARD jumps past the whole table (and
+ * its override) with unknown when that fact is not true. */
+static void test_opcode_sequence_classify_when(void)
+{
+    BUILD(b, "input a: bool\ninput b: bool\ninput c: bool\ninput ov: enum { x, y }\n"
+             "classify k \"S\" override ov when a and c {\n  when b -> x\n  otherwise -> y\n}\n");
+    BLOCK_IS(b, "k", "LOAD_FACT classify-applies:k; GUARD ->7; LOAD_FACT ov; LOAD_FACT b; CLASSIFY_ROW ->6 #0; "
+                     "PUSH_NUM #1; COALESCE; STORE_FACT k");
+    int k = fact_by_name(b->p, "k"), app = fact_by_name(b->p, "classify-applies:k");
+    CU_ASSERT_FATAL(k >= 0 && app >= 0);
+    CU_ASSERT_EQUAL(b->p->facts[k].applies, app);
+    CU_ASSERT_EQUAL(b->p->facts[app].kind, FK_DEFINE);
+    CU_ASSERT_EQUAL(b->p->facts[app].type, GT_BOOL);
+    built_free(b);
+}
+
 static void test_opcode_sequence_classify(void)
 {
     BUILD(b, "input a: bool\ninput b: bool\ninput ov: enum { x, y, z }\n"
@@ -244,6 +260,7 @@ static void test_opcode_sequence_classify(void)
     BLOCK_IS(b, "n", "LOAD_FACT a; CLASSIFY_ROW ->3 #10; PUSH_NUM #20; STORE_FACT n");
     int k = fact_by_name(b->p, "k"), ov = fact_by_name(b->p, "ov");
     CU_ASSERT_FATAL(k >= 0 && ov >= 0);
+    CU_ASSERT_EQUAL(b->p->facts[k].applies, GDL_NONE);
     CU_ASSERT_EQUAL(b->p->facts[k].kind, FK_CLASSIFY);
     CU_ASSERT_EQUAL(b->p->facts[k].override, ov);
     CU_ASSERT_EQUAL(b->p->facts[k].sym_count, 3);
@@ -612,6 +629,7 @@ void test_codegen_register(void)
         {"opcode_sequence_logic", test_opcode_sequence_logic},
         {"opcode_sequence_outcomes", test_opcode_sequence_outcomes},
         {"opcode_sequence_classify", test_opcode_sequence_classify},
+        {"opcode_sequence_classify_when", test_opcode_sequence_classify_when},
         {"opcode_sequence_builtins", test_opcode_sequence_builtins},
         {"schedule_blocks", test_schedule_blocks},
         {"constant_folding", test_constant_folding},

@@ -96,7 +96,7 @@ static void set_fact(TestProgram *t, uint32_t i, uint16_t name, FactKind kind, G
     f->kind = (uint8_t)kind;
     f->type = (uint8_t)type;
     f->dep_bit = dep_bit;
-    f->unit = f->text_nl = f->text_en = f->section = f->override = GDL_NONE;
+    f->unit = f->text_nl = f->text_en = f->section = f->override = f->applies = GDL_NONE;
 }
 
 /* Inputs age, pain, scores, start_on; derived older (define), score_hi (define),
@@ -490,6 +490,10 @@ static void test_facts(void)
     /* references */
     EXPECT_REJECT(t->facts[6].override = 4, "FACT[6]", "override fact 4 is not an input (4 inputs)");
     EXPECT_REJECT(t->facts[6].override = 900, "FACT[6]", "override fact 900 is not an input");
+    EXPECT_ACCEPT(t->facts[6].applies = 4);                                     /* a bool define */
+    EXPECT_REJECT(t->facts[4].applies = 5, "FACT[4]", "applies fact 5 on a fact that is not a classification");
+    EXPECT_REJECT(t->facts[6].applies = 0, "FACT[6]", "applies fact 0 is not a boolean define");
+    EXPECT_REJECT(t->facts[6].applies = 900, "FACT[6]", "applies fact 900 is not a boolean define");
     EXPECT_REJECT(t->p.in_scope_fact = 4, "FACT", "in_scope fact 4 is not a builtin (kind define)");
     EXPECT_REJECT(t->p.in_scope_fact = 50, "FACT", "in_scope fact 50 out of range (11 facts)");
     EXPECT_REJECT(t->p.red_flagged_fact = 0, "FACT", "red_flagged fact 0 is not a builtin (kind input)");

@@ -842,6 +842,31 @@ static void test_provenance_classification(void)
     prog_free(t);
 }
 
+/* 'classify ... when': a table that applies only to some cases. Where the
+ * condition is false the value is unknown and waits for nothing (the writer
+ * leaves it out); where it is unknown, the condition's fields are missing. */
+static void test_classify_when(void)
+{
+    PROG(t, "input a: bool\ninput b: bool\ninput ov: enum { hi, lo }\n"
+            "classify k \"S\" override ov when a {\n  when b -> hi\n  otherwise -> lo\n}\n"
+            "define k_hi = k == hi\n");
+    RUN(t, "{\"a\": true, \"b\": false}");
+    CU_ASSERT_STRING_EQUAL(enum_value(t, "k"), "lo");
+    RUN(t, "{\"a\": true, \"b\": true, \"ov\": \"lo\"}");
+    CU_ASSERT_STRING_EQUAL(enum_value(t, "k"), "lo");
+    /* Not applicable: unknown even with the override and the rows known. */
+    RUN(t, "{\"a\": false, \"b\": true, \"ov\": \"hi\"}");
+    CU_ASSERT_EQUAL(truth(t, "k_hi"), -1);
+    CU_ASSERT(!gdl_field_missing(&t->vm, "b"));
+    CU_ASSERT(!gdl_field_missing(&t->vm, "a"));
+    /* Undecided: the condition's field is missing, the rows' are not. */
+    RUN(t, "{\"b\": true}");
+    CU_ASSERT_EQUAL(truth(t, "k_hi"), -1);
+    CU_ASSERT(gdl_field_missing(&t->vm, "a"));
+    CU_ASSERT(!gdl_field_missing(&t->vm, "b"));
+    prog_free(t);
+}
+
 static void test_missing_fields(void)
 {
     PROG(t, "input a: bool\ninput b: bool\ninput c: bool\n"
@@ -1152,6 +1177,7 @@ void test_vm_register(void)
         {"classify_first_match", test_classify_first_match},
         {"classify_unknown_row_stops", test_classify_unknown_row_stops},
         {"classify_override", test_classify_override},
+        {"classify_when", test_classify_when},
         {"dependency_order", test_dependency_order},
         {"provenance_and_or", test_provenance_and_or},
         {"provenance_strict_and_counts", test_provenance_strict_and_counts},
