@@ -37,7 +37,7 @@ UNIT_BIN := $(BUILD)/unit_tests
 # Suites are registered through suites.def, not a header: no prototypes to miss.
 $(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes -Itests/unit
 
-.PHONY: all test check run clean install help unit golden guideline-tests
+.PHONY: all test check run clean install help unit golden guideline-tests guideline-exclusive
 all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIBCOMP) $(LIBVM)
@@ -85,11 +85,14 @@ check: unit golden guideline-tests
 	@echo "all test groups passed ($(if $(filter 1,$(SANITIZE)),ASan+UBSan,plain) build)"
 
 # Everything: the suites on the plain build, then again under ASan+UBSan,
-# then the benchmark's decision check against the Lua reference (untimed).
+# then the benchmark's decision check against the Lua reference (untimed), then
+# the check that no case gets going-on and closing advice together.
 test:
 	$(MAKE) check WERROR=$(WERROR)
 	$(MAKE) check SANITIZE=1 WERROR=$(WERROR)
 	$(MAKE) bench-check WERROR=$(WERROR)
+	$(MAKE) guideline-exclusive WERROR=$(WERROR)
+
 
 run: $(BIN)
 	$(BIN) run --format text guidelines/kngf-lbp-2021.gdl examples/missing-findings.json
@@ -119,3 +122,9 @@ help:
 # Benchmarks (make bench) and fuzzing (make fuzz) keep their rules beside their sources.
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+
+# After the includes: it needs BENCH_GEN from bench.mk.
+# No case gets advice to go on with a treatment and to close it at once
+# (KNGF 2021 B.2/C.5): its tests' cases, the examples and generated cases.
+guideline-exclusive: bench-check-deps $(BIN) $(BENCH_GEN)
+	bash tests/guidelines/exclusive_advice.sh $(BIN) $(BENCH_GEN) 20000

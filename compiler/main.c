@@ -34,6 +34,7 @@ static const char USAGE[] =
     "  run GUIDELINE CASE.json|-      evaluate one case (GUIDELINE is .gdl or .gdlb)\n"
     "  run --batch GUIDELINE          JSON Lines on stdin, one result line per input line\n"
     "  test FILE.gdl...               run the guideline's own test blocks\n"
+    "  test --cases FILE.gdl...       print each test's given case as a line of JSON\n"
     "  disasm FILE.gdlb|FILE.gdl      show the bytecode with source lines\n"
     "\n"
     "run options:\n"
@@ -281,6 +282,11 @@ static int cmd_disasm(int argc, char **argv)
 
 static int cmd_test(int argc, char **argv)
 {
+    bool cases_only = argc > 0 && strcmp(argv[0], "--cases") == 0;
+    if (cases_only) {
+        argc--;
+        argv++;
+    }
     if (argc < 1)
         return usage_error("test needs at least one guideline file%s", "");
     unsigned passed = 0, failed = 0;
@@ -298,6 +304,8 @@ static int cmd_test(int argc, char **argv)
         if (!p) {
             rc = EXIT_INPUT;
             failed++;
+        } else if (cases_only) {
+            write_test_cases(&c, stdout);
         } else {
             unsigned before = failed;
             run_guideline_tests(&c, p, stdout, &passed, &failed);
@@ -309,7 +317,8 @@ static int cmd_test(int argc, char **argv)
         arena_free(&out);
         compiler_free(&c);
     }
-    printf("guideline tests: %u passed, %u failed\n", passed, failed);
+    if (!cases_only)
+        printf("guideline tests: %u passed, %u failed\n", passed, failed);
     return rc;
 }
 

@@ -152,6 +152,19 @@ static bool check_expect(Compiler *c, GdlVm *vm, const AstNode *x, ByteBuf *msg)
     return false;
 }
 
+void write_test_cases(const Compiler *c, FILE *out)
+{
+    ByteBuf json = { 0 };
+    for (uint32_t t = 0; t < c->tests.count; t++) {
+        json.len = 0;
+        given_json(c->tests.items[t], &json);
+        buf_putc(&json, '\n');
+        if (!json.failed)
+            fwrite(json.data, 1, json.len, out);
+    }
+    buf_free(&json);
+}
+
 void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *passed, unsigned *failed)
 {
     GdlVm vm;

@@ -9,4 +9,8 @@
 /* Runs every test of the compiled main file; failures go to out. */
 void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *passed, unsigned *failed);
 
+/* Writes each test's `given` as one line of JSON (a case file), in file
+ * order: the tests' cases for other tools (gdl test --cases). */
+void write_test_cases(const Compiler *c, FILE *out);
+
 #endif

@@ -340,7 +340,7 @@ end
 local REEVALUATION_REFERRALS = {
   { "reevaluation_profile_1_2", "refer_gp", function(_, g) return AND(g.therapy_open, g.p12_refer) end },
   { "reevaluation_profile_3", "contact_gp", function(_, g)
-      return AND(AND(g.therapy_open, g.p3_contact), NOT(COALESCE(g.lrs_refer, false))) end },
+      return AND(AND(g.treating, g.p3_contact), NOT(COALESCE(g.lrs_refer, false))) end },
   { "reevaluation_profile_3_12w", "refer_gp", function(_, g) return AND(g.therapy_open, g.p3_refer) end },
   { "lrs_no_improvement", "refer_gp", function(c, g)
       return AND(AND(g.therapy_open, g.lrs_refer), NOT(COALESCE(eq(c.referral_route, "medical_specialist"), false))) end },
