@@ -55,7 +55,9 @@ static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
 
 /* What "missing" lists: the input fields behind undecided conclusions, in
  * name order, and for each the conclusions it blocks, in "needed_for"
- * order (open[needed[needed_off[k]] ..] for field k). */
+ * order (open[needed[needed_off[k]] ..] for field k); then the undecided
+ * conclusions no absent input explains, by the reason they are unknown
+ * (its phrase), each reason's in "needed_for" order. */
 typedef struct {
     uint16_t *fields;       /* input facts */
     uint32_t nfields;
@@ -63,7 +65,44 @@ typedef struct {
     uint32_t nopen;
     uint32_t *needed_off;   /* list k is needed[needed_off[k] .. needed_off[k + 1]) */
     uint16_t *needed;       /* indices into open */
+    uint16_t *unexplained;  /* indices into open, grouped by reason */
+    uint32_t nunexplained;
 } Missing;
+
+static uint32_t reason_of(const GdlVm *vm, const Missing *m, uint32_t k)
+{
+    return vm->facts[m->open[m->unexplained[k]]->fact].len;
+}
+
+/* The open conclusions with no absent input behind them, grouped by the
+ * reason they are unknown (in the order of its English phrase; stable, so
+ * each group keeps the order of open). */
+static bool find_unexplained(GdlVm *vm, Missing *m, const uint32_t *field_of)
+{
+    const GdlProgram *p = vm->p;
+    m->unexplained = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (m->nopen + 1));
+    if (!m->unexplained)
+        return false;
+    for (uint32_t i = 0; i < m->nopen; i++) {
+        const uint64_t *d = gdl_fact_deps(vm, m->open[i]->fact);
+        bool explained = false;
+        FOR_EACH_BIT(d, vm->words, bit)
+            explained |= bit < p->ndep_bits && field_of[bit] != 0;
+        if (!explained)
+            m->unexplained[m->nunexplained++] = (uint16_t)i;
+    }
+    for (uint32_t i = 1; i < m->nunexplained; i++) {
+        uint16_t x = m->unexplained[i];
+        const char *why = gdl_unknown_reason_text(vm->facts[m->open[x]->fact].len, true);
+        uint32_t j = i;
+        while (j > 0 && strcmp(gdl_unknown_reason_text(reason_of(vm, m, j - 1), true), why) > 0) {
+            m->unexplained[j] = m->unexplained[j - 1];
+            j--;
+        }
+        m->unexplained[j] = x;
+    }
+    return true;
+}
 
 static Missing find_missing(const GdlVm *cvm)
 {
@@ -101,7 +140,7 @@ static Missing find_missing(const GdlVm *cvm)
         if (bit >= p->ndep_bits)
             continue;
         uint16_t f = vm->dep_fact[bit];
-        if (f < p->ninputs)
+        if (f < p->ninputs && vm->facts[f].tag == VT_UNKNOWN)    /* absent, so missing */
             by_rank[vm->input_rank[f] >> 6] |= 1ull << (vm->input_rank[f] & 63);
     }
     FOR_EACH_BIT(by_rank, rank_words, rank)
@@ -134,18 +173,23 @@ static Missing find_missing(const GdlVm *cvm)
             if (bit < p->ndep_bits && field_of[bit])
                 m.needed[m.needed_off[field_of[bit]]++] = (uint16_t)i;
     }
-    return m;       /* placing moved needed_off[k + 1] from list k's start to its end */
+    /* placing moved needed_off[k + 1] from list k's start to its end */
+    if (!find_unexplained(vm, &m, field_of))
+        return (Missing){ 0 };
+    return m;
 }
 
-/* The conclusions missing field k blocks, each once: as JSON string
- * literals separated by sep, or (json false) as plain words. */
-static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
+/* The conclusions open[idx[0 .. n)] (one missing field's, or one
+ * reason's), each once: as JSON string literals separated by sep, or (json
+ * false) as plain words. */
+static void put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const uint16_t *idx, uint32_t count,
+                            const char *sep, bool json)
 {
     const AdviceTables *t = vm->advice;
     const Conclusion *last = NULL;
     bool first = true;
-    for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++) {
-        const Conclusion *c = m->open[m->needed[n]];
+    for (uint32_t n = 0; n < count; n++) {
+        const Conclusion *c = m->open[idx[n]];
         if (last && last->rank == c->rank && last->id == c->id)
             continue;   /* one id under two strengths or sections */
         last = c;
@@ -162,6 +206,21 @@ static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32
             }
         }
     }
+}
+
+/* The conclusions missing field k blocks. */
+static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
+{
+    put_conclusions(b, vm, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k], sep, json);
+}
+
+/* The end of the run of unexplained conclusions that share the reason of the one at first. */
+static uint32_t reason_run(const GdlVm *vm, const Missing *m, uint32_t first)
+{
+    uint32_t end = first + 1;
+    while (end < m->nunexplained && reason_of(vm, m, end) == reason_of(vm, m, first))
+        end++;
+    return end;
 }
 
 bool gdl_field_missing(const GdlVm *vm, const char *field)
@@ -354,6 +413,15 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_puts(b, ", \"needed_for\": [");
         put_needed_for(b, vm, &m, i, ", ", true);
         buf_puts(b, "]}");
+    }
+    for (uint32_t k = 0, end; k < m.nunexplained; k = end) {
+        end = reason_run(vm, &m, k);
+        buf_puts(b, m.nfields || k ? ", {\"field\": null, \"needed_for\": [" : "{\"field\": null, \"needed_for\": [");
+        put_conclusions(b, vm, &m, m.unexplained + k, end - k, ", ", true);
+        buf_puts(b, "], \"reason\": ");
+        const char *why = gdl_unknown_reason_text(reason_of(vm, &m, k), true);
+        buf_json_string(b, why, strlen(why));
+        buf_putc(b, '}');
     }
     buf_puts(b, "]}\n");
 }
@@ -562,6 +630,14 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     for (uint32_t i = 0; i < miss.nfields; i++) {
         buf_printf(b, "  %s: ", S(vm, p->facts[miss.fields[i]].name));
         put_needed_for(b, vm, &miss, i, " ", false);
+        buf_putc(b, '\n');
+    }
+    if (miss.nunexplained)
+        buf_printf(b, "\n%s\n", en ? "Undecided, and no finding would decide it" : "Onbeslist, en geen bevinding beslist het");
+    for (uint32_t k = 0, end; k < miss.nunexplained; k = end) {
+        end = reason_run(vm, &miss, k);
+        buf_printf(b, "  %s: ", gdl_unknown_reason_text(reason_of(vm, &miss, k), en));
+        put_conclusions(b, vm, &miss, miss.unexplained + k, end - k, " ", false);
         buf_putc(b, '\n');
     }
 }

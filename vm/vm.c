@@ -218,6 +218,23 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
     return -1;
 }
 
+const char *gdl_unknown_reason_text(uint32_t why, bool en)
+{
+    static const char *const EN[] = {
+#define X(name, en, nl) en,
+        GDL_UNKNOWN_REASONS(X)
+#undef X
+    };
+    static const char *const NL[] = {
+#define X(name, en, nl) nl,
+        GDL_UNKNOWN_REASONS(X)
+#undef X
+    };
+    if (why >= GDL_WHY__COUNT)
+        why = GDL_WHY_ABSENT;
+    return en ? EN[why] : NL[why];
+}
+
 /* ---- provenance sets ------------------------------------------------- */
 
 /* The helpers below run once or more per instruction: inline them even
@@ -272,6 +289,15 @@ static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
     }
 }
 
+/* a becomes unknown because a or b is: the reason is the unknown
+ * operand's, the left one's when both are (unless it is only absence). */
+ALWAYS_INLINE void join_reason(GdlValue *a, const GdlValue *b)
+{
+    if (a->tag != VT_UNKNOWN || (b->tag == VT_UNKNOWN && a->len == GDL_WHY_ABSENT))
+        a->len = b->len;
+    a->tag = VT_UNKNOWN;
+}
+
 /* What a Kleene and/or does with the provenance of its result a. */
 enum { KEEP_A, TAKE_B, JOIN };
 
@@ -292,7 +318,7 @@ ALWAYS_INLINE int kleene(GdlValue *a, const GdlValue *b, bool is_or)
         return !a_dec ? TAKE_B : b_dec ? JOIN : KEEP_A;
     }
     if (a_unk || b_unk) {
-        a->tag = VT_UNKNOWN;
+        join_reason(a, b);
         return !a_unk ? TAKE_B : b_unk ? JOIN : KEEP_A;
     }
     a->as.num = !is_or;
@@ -316,7 +342,7 @@ ALWAYS_INLINE bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const u
             deps_copy(da, db, W);
         else if (bu)
             deps_union(da, db, W);
-        a->tag = VT_UNKNOWN;
+        join_reason(a, b);
         return false;
     }
     deps_union(da, db, W);
@@ -371,7 +397,7 @@ ALWAYS_INLINE void kleene_fact_sets(const GdlVm *vm, uint64_t *da, uint16_t f, i
 ALWAYS_INLINE GdlValue compare_fact(const GdlValue *v, double y, uint8_t c)
 {
     if (v->tag == VT_UNKNOWN)
-        return (GdlValue){ VT_UNKNOWN, 0, { 0 } };
+        return (GdlValue){ VT_UNKNOWN, v->len, { 0 } };
     double x = v->as.num;
     bool r = c == CMP_EQ ? x == y : c == CMP_NE ? x != y : c == CMP_LT ? x < y
            : c == CMP_LE ? x <= y : c == CMP_GT ? x > y : x >= y;
@@ -467,7 +493,7 @@ void gdl_vm_run(GdlVm *vm)
             NEXT(1);
         CASE(PUSH_UNKNOWN):
             sp++;
-            stack[sp].tag = VT_UNKNOWN;
+            stack[sp] = (GdlValue){ VT_UNKNOWN, GDL_WHY_LITERAL, { 0 } };
             deps_clear(DEPS(sp), W);
             NEXT(1);
         CASE(PUSH_NUM):
@@ -579,7 +605,7 @@ void gdl_vm_run(GdlVm *vm)
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
                 double x = a->as.num, y = b->as.num, r;
                 if (op == OP_DIV && y == 0) {
-                    a->tag = VT_UNKNOWN;        /* no value, and no finding would give one */
+                    *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_DIV_ZERO, { 0 } };  /* no finding would give one */
                     deps_clear(DEPS(sp - 1), W);
                 } else {
                     r = op == OP_ADD ? x + y : op == OP_SUB ? x - y : op == OP_MUL ? x * y : x / y;
@@ -604,6 +630,7 @@ void gdl_vm_run(GdlVm *vm)
                     deps_copy(DEPS(sp - 1), DEPS(sp), W);
                 } else {
                     deps_union(DEPS(sp - 1), DEPS(sp), W);
+                    join_reason(a, b);
                 }
             }
             sp--;
@@ -625,15 +652,15 @@ void gdl_vm_run(GdlVm *vm)
             int pick;
             if (op == OP_COUNT) {
                 pick = u ? 2 : -1;      /* -1: all of them */
-                result = u ? (GdlValue){ VT_UNKNOWN, 0, { 0 } } : (GdlValue){ VT_NUM, 0, { .num = t } };
+                result = (GdlValue){ u ? VT_UNKNOWN : VT_NUM, 0, { .num = t } };
             } else if (stack[dst].tag == VT_UNKNOWN) {
                 pick = 2;
-                result.tag = VT_UNKNOWN;
+                result = stack[dst];
             } else {
                 double need = stack[dst].as.num;
                 if (t >= need) { pick = 1; result = (GdlValue){ VT_NUM, 0, { .num = 1 } }; }
                 else if (t + u < need) { pick = 0; result = (GdlValue){ VT_NUM, 0, { .num = 0 } }; }
-                else { pick = 2; result.tag = VT_UNKNOWN; }
+                else { pick = 2; result = (GdlValue){ VT_UNKNOWN, 0, { 0 } }; }
             }
             deps_clear(dd, W);
             if (op == OP_AT_LEAST && stack[dst].tag == VT_UNKNOWN)
@@ -642,6 +669,8 @@ void gdl_vm_run(GdlVm *vm)
                 int kind = stack[i].tag == VT_UNKNOWN ? 2 : gdl_is_true(&stack[i]) ? 1 : 0;
                 if (pick == -1 || kind == pick)
                     deps_union(dd, DEPS(i), W);
+                if (kind == 2 && result.tag == VT_UNKNOWN)
+                    join_reason(&result, &stack[i]);
             }
             deps_copy(DEPS(dst), dd, W);
             stack[dst] = result;
@@ -666,8 +695,14 @@ void gdl_vm_run(GdlVm *vm)
                 from = code[pc + 1] - 1u;
                 to = code[pc + 2];
             }
-            if (a->tag != VT_LIST || to > a->len) {
-                a->tag = VT_UNKNOWN;
+            if (a->tag == VT_UNKNOWN) {
+                /* stays unknown, for the reason it is */
+            } else if (a->tag != VT_LIST || to > a->len) {
+                /* only hand-made bytecode: the compiler checks i..j against
+                 * the declared minimum length; the list is present, so it
+                 * is not what is missing */
+                *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_SHORT_LIST, { 0 } };
+                deps_clear(DEPS(sp), W);
             } else {
                 double s = 0;
                 for (uint32_t i = from; i < to; i++)

@@ -16,10 +16,30 @@
 
 typedef enum { VT_UNKNOWN = 0, VT_NUM, VT_STR, VT_LIST } ValueTag;
 
+/* Why a value is unknown. GDL_WHY_ABSENT: absent inputs, which its
+ * provenance names (the advice lists them under "missing"); the others
+ * say what made it unknown when no absent input is behind it, and the
+ * advice reports the phrase instead (docs/language.md, "Unknown"). */
+#define GDL_UNKNOWN_REASONS(X)                                                  \
+    X(ABSENT, "an absent finding", "een ontbrekende bevinding")                \
+    X(DIV_ZERO, "division by zero", "deling door nul")                         \
+    X(LITERAL, "the literal unknown", "de waarde unknown in de richtlijn")     \
+    X(SHORT_LIST, "a list shorter than the items summed", "een lijst korter dan de opgetelde items")
+
+typedef enum {
+#define X(name, en, nl) GDL_WHY_##name,
+    GDL_UNKNOWN_REASONS(X)
+#undef X
+    GDL_WHY__COUNT
+} GdlUnknownReason;
+
+/* The phrase for a reason, in English (the JSON output) or Dutch. */
+const char *gdl_unknown_reason_text(uint32_t why, bool en);
+
 /* Booleans, dates (day numbers) and enum ordinals are numbers too. */
 typedef struct {
     uint32_t tag;
-    uint32_t len;           /* string bytes, list items */
+    uint32_t len;           /* string bytes, list items; unknown: GdlUnknownReason */
     union {
         double num;
         const char *str;
