@@ -868,6 +868,7 @@ static GdlProgram *generate(Gen *g)
             pa->type = (uint8_t)fact_type(s->ty);
             pa->unit = intern(g, s->ty.unit);
             pa->section = GDL_NONE;
+            pa->text = d->a->kind == AST_STR ? intern(g, d->a->str) : GDL_NONE;
             double days = 0;
             if (d->a->kind == AST_NUM) pa->value = d->a->num;
             else if (d->a->kind == AST_BOOL) pa->value = d->a->flags;

@@ -22,6 +22,17 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 "$GDL" run "$tmp/a.gdlb" examples/profile3.json > "$tmp/bin.json"
 cmp -s "$tmp/src.json" "$tmp/bin.json" && ok || bad ".gdlb and .gdl results differ"
 
+# A string parameter read back from a .gdlb (format 1.3) is the same text,
+# and --param sets it there too (issue 14, defect 1).
+SP=tests/golden/semantics/string-param.gdl
+"$GDL" build "$SP" -o "$tmp/sp.gdlb"
+for p in "" "--param ps=xyz"; do
+    "$GDL" run $p "$SP" tests/golden/semantics/s-abc.json > "$tmp/sp-src.json"
+    "$GDL" run $p "$tmp/sp.gdlb" tests/golden/semantics/s-abc.json > "$tmp/sp-bin.json"
+    cmp -s "$tmp/sp-src.json" "$tmp/sp-bin.json" && grep -q '"id": "refl"' "$tmp/sp-bin.json" \
+        && ok || bad "string parameter from .gdlb ($p) differs from the .gdl"
+done
+
 # Truncated or bit-flipped bytecode: a message and exit 1, never a crash.
 size=$(stat -c %s "$tmp/a.gdlb")
 for len in 0 7 8 27 28 40 100 $((size / 2)) $((size - 9)) $((size - 1)); do

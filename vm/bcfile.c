@@ -134,6 +134,7 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
         put_u16(b, pa->section);
         put_f64(b, pa->value);
         put_range(b, pa->flags, pa->min, pa->max);
+        put_u16(b, pa->text);           /* 1.3 */
     }
     section_end(b, s);
 
@@ -478,7 +479,8 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         leave_section(r);
     }
     if (enter_section(r, "PARM", "PARM")) {
-        p->nparams = get_count(r, 2 + 1 + 2 + 2 + 8 + 18, GDL_MAX_PARAMS, "parameters");
+        bool has_text = minor >= 3;     /* 1.3 appended the text of string parameters */
+        p->nparams = get_count(r, 2 + 1 + 2 + 2 + 8 + 18 + (has_text ? 2 : 0), GDL_MAX_PARAMS, "parameters");
         p->params = alloc(r, a, sizeof(GdlParam) * p->nparams);
         for (uint32_t i = 0; !r->failed && i < p->nparams; i++) {
             GdlParam *pa = &p->params[i];
@@ -488,6 +490,7 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
             pa->section = (uint16_t)get_u16(r);
             pa->value = get_f64(r);
             get_range(r, &pa->flags, &pa->min, &pa->max);
+            pa->text = has_text ? (uint16_t)get_u16(r) : GDL_NONE;
         }
         leave_section(r);
     }

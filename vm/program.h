@@ -84,6 +84,7 @@ typedef struct {
     uint16_t unit;
     uint16_t section;       /* string or GDL_NONE */
     double value, min, max;
+    uint16_t text;          /* string parameters: the default text (a string); else GDL_NONE */
 } GdlParam;
 
 typedef enum {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "advice_prep.h"
+#include "json.h"
 #include "opcodes.h"
 
 typedef struct {
@@ -53,7 +54,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     size_t stack = (size_t)p->max_stack + 1;   /* + one scratch set for AT_LEAST / COUNT */
     size_t size = sizeof(GdlValue) * p->nfacts + sizeof(uint64_t) * p->nfacts * vm->words
                 + sizeof(GdlValue) * stack + sizeof(uint64_t) * stack * vm->words
-                + sizeof(double) * p->nparams + sizeof(uint16_t) * (3 * p->ninputs + p->ndep_bits + p->nfacts) + 64;
+                + sizeof(GdlValue) * p->nparams + sizeof(uint16_t) * (3 * p->ninputs + p->ndep_bits + p->nfacts) + 64;
     uint32_t slots = 16;
     while (slots < 2 * p->ninputs)
         slots *= 2;
@@ -67,8 +68,8 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     vm->fact_deps = (uint64_t *)block;
     vm->stack_deps = vm->fact_deps + (size_t)p->nfacts * vm->words;
     vm->seen = vm->stack_deps + stack * vm->words;
-    vm->params = (double *)(vm->seen + seen_words);
-    vm->facts = (GdlValue *)(vm->params + p->nparams);
+    vm->params = (GdlValue *)(vm->seen + seen_words);
+    vm->facts = vm->params + p->nparams;
     vm->stack = vm->facts + p->nfacts;
     vm->input_order = (uint16_t *)(vm->stack + stack);
     vm->input_rank = vm->input_order + p->ninputs;
@@ -91,8 +92,13 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
         if (p->facts[f].dep_bit != GDL_NONE)
             vm->dep_fact[p->facts[f].dep_bit] = (uint16_t)f;
     }
-    for (uint32_t i = 0; i < p->nparams; i++)
-        vm->params[i] = p->params[i].value;
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const GdlParam *pa = &p->params[i];
+        if (pa->type == GT_STRING)
+            vm->params[i] = (GdlValue){ VT_STR, p->string_lens[pa->text], { .str = p->strings[pa->text] } };
+        else
+            vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = pa->value } };
+    }
     if (sort_input_names(vm) != 0) {
         free(block);
         return -1;
@@ -103,6 +109,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
         return -1;
     }
     arena_init(&vm->case_arena, 64 * 1024);
+    arena_init(&vm->param_arena, 0);
     /* Derived facts are all stored by every run before they are read (the
      * verifier checks it), so a new case only needs its inputs cleared. */
     memset(vm->facts, 0, sizeof(GdlValue) * p->nfacts);
@@ -112,6 +119,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
 void gdl_vm_free(GdlVm *vm)
 {
     arena_free(&vm->case_arena);
+    arena_free(&vm->param_arena);
     advice_tables_free(vm->advice);
     free(vm->block);
     memset(vm, 0, sizeof *vm);
@@ -176,6 +184,36 @@ static bool is_decimal(const char *s)
     return *s == '\0';
 }
 
+/* A string parameter takes the rules of a string input's value: valid
+ * UTF-8 (it reaches the advice and terminals), no control characters (a
+ * command line cannot escape them). */
+static int set_string_param(GdlVm *vm, uint32_t i, const char *text, char *err, size_t errlen)
+{
+    const char *name = gdl_str(vm->p, vm->p->params[i].name);
+    size_t n = strlen(text);
+    for (size_t k = 0; k < n;) {
+        const char *why = "";
+        unsigned char ch = (unsigned char)text[k];
+        size_t len = json_utf8_seq((const unsigned char *)text, n, k, &why);
+        if (len == 0) {
+            snprintf(err, errlen, "parameter '%s': invalid UTF-8 at byte %zu (%s)", name, k + 1, why);
+            return -1;
+        }
+        if (ch < 0x20 || ch == 0x7f) {
+            snprintf(err, errlen, "parameter '%s': control character 0x%02x at byte %zu", name, ch, k + 1);
+            return -1;
+        }
+        k += len;
+    }
+    const char *copy = arena_strndup(&vm->param_arena, text, n);
+    if (!copy) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    vm->params[i] = (GdlValue){ VT_STR, (uint32_t)n, { .str = copy } };
+    return 0;
+}
+
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen)
 {
     const GdlProgram *p = vm->p;
@@ -189,9 +227,11 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
                 snprintf(err, errlen, "parameter '%s' is true or false, not '%s'", name, text);
                 return -1;
             }
-            vm->params[i] = strcmp(text, "true") == 0;
+            vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = strcmp(text, "true") == 0 } };
             return 0;
         }
+        if (pa->type == GT_STRING)
+            return set_string_param(vm, i, text, err, errlen);
         if (pa->type != GT_INT && pa->type != GT_NUMBER) {
             snprintf(err, errlen, "parameter '%s' cannot be overridden (it is a %s)", name, gdl_type_name((GdlType)pa->type));
             return -1;
@@ -211,7 +251,7 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
                      *unit ? " " : "", unit);
             return -1;
         }
-        vm->params[i] = v;
+        vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = v } };
         return 0;
     }
     snprintf(err, errlen, "no parameter '%s' in this guideline", name);
@@ -530,7 +570,7 @@ void gdl_vm_run(GdlVm *vm)
             NEXT(6);
         CASE(LOAD_PARAM):
             sp++;
-            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = vm->params[rd16(code + pc + 1)] } };
+            stack[sp] = vm->params[rd16(code + pc + 1)];
             deps_clear(DEPS(sp), W);
             NEXT(3);
         CASE(STORE_FACT): {

@@ -56,7 +56,8 @@ typedef struct GdlVm {
     uint64_t *fact_deps;    /* nfacts * words */
     GdlValue *stack;
     uint64_t *stack_deps;   /* max_stack * words */
-    double *params;         /* this run's parameter values */
+    GdlValue *params;       /* this run's parameter values */
+    Arena param_arena;      /* texts of string parameters set by gdl_vm_set_param */
     uint16_t *input_order;  /* inputs sorted by name, for the case reader */
     uint16_t *input_rank;   /* position of each input in that order */
     uint16_t *dep_fact;     /* the fact behind each provenance bit */
@@ -79,7 +80,9 @@ void gdl_vm_free(GdlVm *vm);
 /* Forgets the previous case: every input unknown, the case arena reset. */
 void gdl_vm_reset_case(GdlVm *vm);
 /* Sets parameter `name` from text ("7", "8 weeks" is not accepted: the unit
- * is the parameter's). -1 with a message when unknown or out of range. */
+ * is the parameter's; a string parameter takes the text as it is, valid
+ * UTF-8 without control characters). -1 with a message when unknown or out
+ * of range. */
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen);
 /* Evaluates every derived fact in program order. */
 void gdl_vm_run(GdlVm *vm);

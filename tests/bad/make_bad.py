@@ -64,11 +64,32 @@ def code_at(data, pc):
 FACT_SIZE = 46          # bcfile.c: FACT_BYTES
 OUTC_SIZE = 26          # bcfile.c: 6 u8, 8 u16, u32 after (at 22)
 FACT_HEAD = 16          # u32 nfacts, u32 ninputs, u32 ndep_bits, u16 in_scope, u16 red_flagged
+PARM_SIZE = 35          # bcfile.c: name, type, unit, section, value, range (18), text (1.3)
 
 
 def fact_at(data, i, field):
     offsets = {"name": 0, "kind": 2, "type": 3, "min": 18, "max": 26}
     return sections(data)["FACT"][1] + FACT_HEAD + i * FACT_SIZE + offsets[field]
+
+
+def param_at(data, i, field):
+    offsets = {"type": 2, "text": 33}
+    return sections(data)["PARM"][1] + 4 + i * PARM_SIZE + offsets[field]
+
+
+def as_minor_2(data):
+    """The same program in format 1.2: PARM records without the text field
+    that 1.3 appended (a 1.3 reader must still read it)."""
+    tag, payload, n = sections(data)["PARM"]
+    (count,) = struct.unpack_from("<I", data, payload)
+    b = bytearray(data)
+    for i in reversed(range(count)):
+        at = payload + 4 + i * PARM_SIZE + 33
+        assert b[at:at + 2] == b"\xff\xff", "a 1.2 file has no string parameters"
+        del b[at:at + 2]
+    struct.pack_into("<I", b, tag + 4, n - 2 * count)
+    struct.pack_into("<H", b, 10, 2)
+    return bytes(b)
 
 
 def patch(data, at, fmt, *values):
@@ -106,8 +127,9 @@ def build_small():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "small.gdlb")
         env = dict(os.environ, GDL_PATH=os.path.join(REPO, "stdlib"))
-        subprocess.run([GDL, "build", os.path.join(REPO, "tests/golden/disasm/small.gdl"), "-o", out],
-                       check=True, env=env)
+        # a relative path: the file names its source, the same in every checkout
+        subprocess.run([os.path.abspath(GDL), "build", "tests/golden/disasm/small.gdl", "-o", out],
+                       check=True, env=env, cwd=REPO)
         return open(out, "rb").read()
 
 
@@ -197,6 +219,8 @@ def bytecode():
         "outcome-condition-is-input": seal(patch(good, outc0 + 18, "<H", 0)),
         "dose-not-json": seal(patch(good, outc0 + 16, "<H", 0)),
         "schedule-after-too-long": seal(patch(good, outc0 + schedule * OUTC_SIZE + 22, "<I", 0xFFFFFFFF)),
+        "param-text-on-number": seal(patch(good, param_at(good, 0, "text"), "<H", 0)),
+        "param-string-without-text": seal(patch(good, param_at(good, 0, "type"), "<B", 5)),
     }
     # Accepted by the verifier (it does not type values), run on a case: a
     # date fact holding 1e300 must print as 0000-00-00, not as a converted
@@ -208,7 +232,8 @@ def bytecode():
     (date_fact,) = struct.unpack_from("<H", good, code_at(good, date_start) + 3)
     huge = patch(good, s["NUMS"][1] + 4 + 2 * 8, "<d", 1e300)
     huge = replace_code(huge, pcs, date_start, 5, struct.pack("<BHBH", op["PUSH_NUM"], 2, op["STORE_FACT"], date_fact))
-    runs = {"date-fact-huge": seal(huge)}
+    # A file of the previous minor version, 1.2, runs as its 1.3 original.
+    runs = {"date-fact-huge": seal(huge), "minor-1.2": seal(as_minor_2(good))}
     out = os.path.join(ROOT, "gdlb")
     os.makedirs(out, exist_ok=True)
     for name, data in list(bad.items()) + list(runs.items()):

@@ -1012,6 +1012,48 @@ static void test_set_param(void)
     prog_free(t);
 }
 
+/* gdl_vm_set_param refuses text, with a message that holds want. */
+static bool param_rejected(Prog *t, const char *name, const char *text, const char *want)
+{
+    char err[256] = "";
+    if (gdl_vm_set_param(&t->vm, name, text, err, sizeof err) != -1 || !strstr(err, want)) {
+        fprintf(stderr, "\n    --param %s=%s: got \"%s\", want \"%s\"\n", name, text, err, want);
+        return false;
+    }
+    return true;
+}
+
+/* A string parameter is a string: it equals itself and compares its text
+ * with a string input; gdl_vm_set_param sets the text under the rules of a
+ * string input's value (issue 14, defect 1). */
+static void test_string_param(void)
+{
+    PROG(t, "input s: string\nparam ps = \"abc\"\n"
+            "define same = s == ps\ndefine refl = ps == ps\ndefine differ = ps != ps\n");
+    char err[256];
+    RUN(t, "{\"s\": \"abc\"}");
+    CU_ASSERT_EQUAL(truth(t, "same"), 1);
+    CU_ASSERT_EQUAL(truth(t, "refl"), 1);
+    CU_ASSERT_EQUAL(truth(t, "differ"), 0);
+    CU_ASSERT_EQUAL(gdl_vm_set_param(&t->vm, "ps", "xyz", err, sizeof err), 0);
+    gdl_vm_run(&t->vm);
+    CU_ASSERT_EQUAL(truth(t, "same"), 0);
+    CU_ASSERT_EQUAL(truth(t, "refl"), 1);
+    RUN(t, "{\"s\": \"xyz\"}");
+    CU_ASSERT_EQUAL(truth(t, "same"), 1);
+    CU_ASSERT_EQUAL(gdl_vm_set_param(&t->vm, "ps", "", err, sizeof err), 0);     /* no length rule */
+    CU_ASSERT_EQUAL(gdl_vm_set_param(&t->vm, "ps", "caf\xc3\xa9", err, sizeof err), 0);
+    RUN(t, "{\"s\": \"caf\\u00e9\"}");
+    CU_ASSERT_EQUAL(truth(t, "same"), 1);
+    /* Rejected, and the value stays: invalid UTF-8, control characters. */
+    CU_ASSERT(param_rejected(t, "ps", "caf\xc3", "parameter 'ps': invalid UTF-8 at byte 4"));
+    CU_ASSERT(param_rejected(t, "ps", "a\x1b[2J", "parameter 'ps': control character 0x1b at byte 2"));
+    CU_ASSERT(param_rejected(t, "ps", "a\tb", "control character 0x09"));
+    gdl_vm_run(&t->vm);
+    CU_ASSERT_EQUAL(truth(t, "same"), 1);
+    prog_free(t);
+}
+
 /* ---- fused instructions ---------------------------------------------- */
 
 /* Writes one instruction; returns its size. */
@@ -1167,6 +1209,7 @@ void test_vm_register(void)
         {"enums", test_enums},
         {"sum", test_sum},
         {"sum past the end of a present list", test_sum_short_list},
+        {"string parameter", test_string_param},
         {"functions", test_functions},
         {"fn_enum_value_compare", test_fn_enum_value_compare},
         {"classify_first_match", test_classify_first_match},
