@@ -655,6 +655,7 @@ static void gen_classify(Gen *g, Symbol *s)
 /* JSON text of a dose: keys in written order; numbers shortest round-trip. */
 static void json_number(char *buf, size_t len, double v)
 {
+    v += 0.0;       /* -0 is 0: "-0" would say something the guideline does not */
     if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(buf, len, "%.0f", v);
         return;

@@ -439,6 +439,16 @@ static int next_line(LineReader *r, char **line, size_t *len, bool *too_long)
     return 1;
 }
 
+/* A line of JSON whitespace only (the '\n' is gone): no case in it, the
+ * same as an empty line (not "unexpected end of input"). */
+static bool blank(const char *line, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+            return false;
+    return true;
+}
+
 /* One result line per input line, always: a blank, over-long or corrupt line
  * gives a status "error" result with its line number. */
 static int run_batch(GdlVm *vm, RunOptions *o)
@@ -470,7 +480,7 @@ static int run_batch(GdlVm *vm, RunOptions *o)
             errs->items[0].has_field = false;
             errs->items[0].line = errs->items[0].col = 0;
             snprintf(errs->items[0].message, sizeof errs->items[0].message, "line longer than %d bytes", MAX_BATCH_LINE);
-        } else if (n == 0) {
+        } else if (blank(line, n)) {
             gdl_vm_reset_case(vm);
             errs->count = 1;
             errs->items[0].has_field = false;

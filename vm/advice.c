@@ -249,6 +249,8 @@ bool gdl_outcome_fired(const GdlVm *vm, OutcomeKind kind, const char *id, const 
 
 /* ---- the fired outcomes, in output order ------------------------------ */
 
+static void sort_schedule(const GdlVm *vm, uint16_t *list, uint32_t n);
+
 /* Indices of the fired outcomes of one kind, in output order. */
 static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
 {
@@ -260,19 +262,58 @@ static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
     for (uint32_t i = 0; list && i < t->kind_count[kind]; i++)
         if (gdl_fact_truth(vm, vm->p->outcomes[group[i]].cond) == 1)
             list[n++] = group[i];
+    if (kind == OK_SCHEDULE)
+        sort_schedule(vm, list, n);
     *out = list;
     return list ? n : 0;
 }
 
-static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
+/* The day a schedule item falls on: its start date plus `after`. False
+ * when it has none: no start date, or a day that has no date to print
+ * (before 0001-01-01 or after 9999-12-31; "on" is then null, decision 5). */
+static bool schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
 {
     if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
         return false;
     double d = vm->facts[o->from].as.num + (double)o->after * (o->after_unit == AFTER_DAYS ? 1 : 7);
-    /* Only crafted bytecode puts a number this far from any date into a
-     * date fact; it prints as 0000-00-00, never as a converted garbage int. */
-    gdl_date_format(d >= -1e9 && d <= 1e9 ? (int32_t)d : INT32_MAX, date);
+    if (!(d >= GDL_DAY_FIRST && d <= GDL_DAY_LAST))     /* also NaN, from crafted bytecode */
+        return false;
+    *day = (int32_t)d;
     return true;
+}
+
+static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
+{
+    int32_t day;
+    if (!schedule_day(vm, o, &day))
+        return false;
+    gdl_date_format(day, date);
+    return true;
+}
+
+/* The schedule in time order (decision 3): by the day each item falls on,
+ * undated ones last; ties keep the program's order (after, then id). */
+static void sort_schedule(const GdlVm *vm, uint16_t *list, uint32_t n)
+{
+    int64_t *key = arena_alloc(&((GdlVm *)vm)->case_arena, sizeof(int64_t) * (n + 1));
+    if (!key)
+        return;
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t day;
+        key[i] = schedule_day(vm, &vm->p->outcomes[list[i]], &day) ? day : INT64_MAX;
+    }
+    for (uint32_t i = 1; i < n; i++) {      /* stable insertion sort: a schedule is short */
+        uint16_t x = list[i];
+        int64_t k = key[i];
+        uint32_t j = i;
+        while (j > 0 && key[j - 1] > k) {
+            list[j] = list[j - 1];
+            key[j] = key[j - 1];
+            j--;
+        }
+        list[j] = x;
+        key[j] = k;
+    }
 }
 
 /* ---- JSON ------------------------------------------------------------ */

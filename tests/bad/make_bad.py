@@ -223,8 +223,8 @@ def bytecode():
         "param-string-without-text": seal(patch(good, param_at(good, 0, "type"), "<B", 5)),
     }
     # Accepted by the verifier (it does not type values), run on a case: a
-    # date fact holding 1e300 must print as 0000-00-00, not as a converted
-    # garbage int (fuzz_load found the conversion).
+    # date fact holding 1e300 has no date to print ("on": null, "----------"
+    # in text), never a converted garbage int (fuzz_load found the conversion).
     # The start date is COPY_FACT first_contact_on -> schedule-start; it
     # becomes PUSH_NUM 2, STORE_FACT schedule-start with number 2 = 1e300.
     date_start = facts["date schedule-start:reevaluate"]
