@@ -848,7 +848,7 @@ static GdlProgram *generate(Gen *g)
     if (!p->facts || !p->params || !p->outcomes)
         return NULL;
 
-    uint32_t dep_bits = 0;
+    uint32_t dep_bits = 0, named_deps = 0;    /* all bits; those of inputs and classifications */
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->kind == SYM_INPUT) {
             GdlFact *f = &p->facts[s->fact];
@@ -856,6 +856,7 @@ static GdlProgram *generate(Gen *g)
             f->kind = FK_INPUT;
             f->type = (uint8_t)fact_type(s->ty);
             f->dep_bit = (uint16_t)dep_bits++;
+            named_deps++;
             f->section = f->override = GDL_NONE;
             if (s->ty.kind == TY_ENUM) {
                 f->sym_first = add_syms(g, s->ty.enum_of);
@@ -905,6 +906,7 @@ static GdlProgram *generate(Gen *g)
         case SYM_CLASSIFY:
             f->kind = FK_CLASSIFY;
             f->dep_bit = (uint16_t)dep_bits++;
+            named_deps++;
             f->section = intern(g, s->decl->str ? s->decl->str : "");
             if (s->ty.kind == TY_ENUM) {
                 f->sym_first = add_syms(g, s);
@@ -955,9 +957,9 @@ static GdlProgram *generate(Gen *g)
         }
     }
     emit(g, OP_HALT, 0, 0);
-    if (dep_bits > GDL_MAX_DEP_BITS) {
+    if (named_deps > GDL_MAX_NAMED_DEPS) {      /* the builtins in_scope and red_flagged have two more */
         diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
-                  "too many inputs and classifications (limit is %d)", GDL_MAX_DEP_BITS);
+                  "too many inputs and classifications (limit is %d)", GDL_MAX_NAMED_DEPS);
         return NULL;
     }
     p->ndep_bits = dep_bits;

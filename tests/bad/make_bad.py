@@ -258,8 +258,29 @@ def sources():
         # SOURCE_MAX_LINE: 8192 bytes in a line; the next byte is the error
         "line-too-long": HEAD + "input n: bool\n// " + "x" * 8200 + "\ndefine a = n\n",
         "line-at-limit": HEAD + "input n: bool\n// " + "x" * (8192 - 3) + "\ndefine a = n\n",
-        # bison's stack (PARSE_MAX_DEPTH): brackets
+        # the CR of a CRLF line ending is not counted (issue 14)
+        "line-at-limit-crlf": HEAD.replace("\n", "\r\n") + "input n: bool\r\n// " + "x" * (8192 - 3)
+                              + "\r\ndefine a = n\r\n",
+        "line-too-long-crlf": HEAD.replace("\n", "\r\n") + "input n: bool\r\n// " + "x" * (8192 - 2)
+                              + "\r\ndefine a = n\r\n",
+        # a subnormal literal (1e-310) does not round to 0: accepted (issue 14);
+        # 1e-400 does
+        "number-subnormal": HEAD + "input x: number\nparam tiny = 0." + "0" * 309 + "1\n"
+                            + 'exclude e "A.1" when x > tiny\n'
+                            + "param zero = 0." + "0" * 399 + "1\n",
+        # PARSE_MAX_DEPTH: brackets open at once, counted by the scanner,
+        # whatever else the parser's stack holds (issue 14: `(1 + (1 + ...` was
+        # rejected at 65 levels, bare brackets at 193)
         "brackets-too-deep": HEAD + "input n: bool\ndefine a = " + "(" * 250 + "n" + ")" * 250 + "\n",
+        "brackets-at-limit": HEAD + "input n: bool\ndefine a = " + "(" * 200 + "n" + ")" * 200 + "\n"
+                             + 'exclude e "A.1" when a\n',
+        "sums-at-limit": HEAD + "input n: number\ndefine a = " + "(1 + " * 200 + "n" + ")" * 200 + "\n"
+                         + 'exclude e "A.1" when a > 0\n',
+        "sums-too-deep": HEAD + "input n: number\ndefine a = " + "(1 + " * 201 + "n" + ")" * 201 + "\n",
+        "calls-at-limit": HEAD + "input n: number\ndefine a = " + "coalesce(" * 200 + "n" + ", 1)" * 200 + " > 0\n"
+                          + 'exclude e "A.1" when (a)\n',
+        # PARSE_MAX_STACK: prefix operators grow bison's stack without brackets
+        "prefix-operators-too-deep": HEAD + "input n: bool\ndefine a =\n" + "not\n" * 10001 + "n\n",
         # COMPILE_MAX_EXPR_DEPTH: a left-deep chain needs no brackets
         "operators-too-deep": HEAD + "input n: bool\ndefine a = n" + " or n" * 1000 + "\n" + 'exclude e "A.1" when a\n',
         "operators-at-limit": HEAD + "input n: bool\ndefine a = n" + " or n" * 999 + "\n"

@@ -433,7 +433,7 @@ static void test_counts(void)
     EXPECT_REJECT(t->p.lines = NULL, "LINE", "no table");
     EXPECT_REJECT(t->p.meta.sources = NULL, "META", "2 sources but no table");
     EXPECT_REJECT(t->p.ninputs = 12, "FACT", "12 inputs but only 11 facts");
-    EXPECT_REJECT(t->p.ndep_bits = GDL_MAX_DEP_BITS + 1, "FACT", "4097 dependency bits exceed the limit of 4096");
+    EXPECT_REJECT(t->p.ndep_bits = GDL_MAX_DEP_BITS + 1, "FACT", "4099 dependency bits exceed the limit of 4098");
     EXPECT_REJECT(t->p.ncode = 0, "CODE", "no code");
     EXPECT_REJECT(t->p.max_stack = GDL_MAX_STACK + 1, "CODE", "max_stack 256 exceeds the limit of 255");
 }
