@@ -56,8 +56,8 @@ static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
 /* What "missing" lists: the input fields behind undecided conclusions, in
  * name order, and for each the conclusions it blocks, in "needed_for"
  * order (open[needed[needed_off[k]] ..] for field k); then the undecided
- * conclusions no absent input explains, by the reason they are unknown
- * (its phrase), each reason's in "needed_for" order. */
+ * conclusions no absent input explains, under each reason they are unknown
+ * for (in the order of the reasons' phrases), in "needed_for" order. */
 typedef struct {
     uint16_t *fields;       /* input facts */
     uint32_t nfields;
@@ -65,42 +65,39 @@ typedef struct {
     uint32_t nopen;
     uint32_t *needed_off;   /* list k is needed[needed_off[k] .. needed_off[k + 1]) */
     uint16_t *needed;       /* indices into open */
-    uint16_t *unexplained;  /* indices into open, grouped by reason */
-    uint32_t nunexplained;
+    /* Reason k (the k-th of gdl_unknown_reason_order) blocks open[by_reason[reason_off[k]] ..
+     * by_reason[reason_off[k + 1]]): the open conclusions with no absent input behind them
+     * and that reason among theirs, in the order of open. */
+    uint16_t *by_reason;
+    uint32_t reason_off[GDL_WHY__COUNT + 1];
 } Missing;
 
-static uint32_t reason_of(const GdlVm *vm, const Missing *m, uint32_t k)
-{
-    return vm->facts[m->open[m->unexplained[k]]->fact].len;
-}
-
-/* The open conclusions with no absent input behind them, grouped by the
- * reason they are unknown (in the order of its English phrase; stable, so
- * each group keeps the order of open). */
+/* The reasons of the open conclusions no absent input explains. */
 static bool find_unexplained(GdlVm *vm, Missing *m, const uint32_t *field_of)
 {
     const GdlProgram *p = vm->p;
-    m->unexplained = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (m->nopen + 1));
-    if (!m->unexplained)
+    uint32_t *why = arena_alloc(&vm->case_arena, sizeof(uint32_t) * (m->nopen + 1));   /* 0: explained */
+    m->by_reason = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (GDL_WHY__COUNT * m->nopen + 1));
+    if (!why || !m->by_reason)
         return false;
     for (uint32_t i = 0; i < m->nopen; i++) {
         const uint64_t *d = gdl_fact_deps(vm, m->open[i]->fact);
         bool explained = false;
         FOR_EACH_BIT(d, vm->words, bit)
             explained |= bit < p->ndep_bits && field_of[bit] != 0;
-        if (!explained)
-            m->unexplained[m->nunexplained++] = (uint16_t)i;
+        why[i] = explained ? 0 : vm->facts[m->open[i]->fact].len;
+        if (!explained && why[i] == 0)      /* never dropped, even without a reason */
+            why[i] = GDL_WHY_BIT(GDL_WHY_OTHER);
     }
-    for (uint32_t i = 1; i < m->nunexplained; i++) {
-        uint16_t x = m->unexplained[i];
-        const char *why = gdl_unknown_reason_text(vm->facts[m->open[x]->fact].len, true);
-        uint32_t j = i;
-        while (j > 0 && strcmp(gdl_unknown_reason_text(reason_of(vm, m, j - 1), true), why) > 0) {
-            m->unexplained[j] = m->unexplained[j - 1];
-            j--;
-        }
-        m->unexplained[j] = x;
+    const uint8_t *order = gdl_unknown_reason_order();
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
+        m->reason_off[k] = n;
+        for (uint32_t i = 0; i < m->nopen; i++)
+            if (why[i] & GDL_WHY_BIT(order[k]))
+                m->by_reason[n++] = (uint16_t)i;
     }
+    m->reason_off[GDL_WHY__COUNT] = n;
     return true;
 }
 
@@ -212,15 +209,6 @@ static void put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const
 static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
 {
     put_conclusions(b, vm, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k], sep, json);
-}
-
-/* The end of the run of unexplained conclusions that share the reason of the one at first. */
-static uint32_t reason_run(const GdlVm *vm, const Missing *m, uint32_t first)
-{
-    uint32_t end = first + 1;
-    while (end < m->nunexplained && reason_of(vm, m, end) == reason_of(vm, m, first))
-        end++;
-    return end;
 }
 
 bool gdl_field_missing(const GdlVm *vm, const char *field)
@@ -455,12 +443,16 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         put_needed_for(b, vm, &m, i, ", ", true);
         buf_puts(b, "]}");
     }
-    for (uint32_t k = 0, end; k < m.nunexplained; k = end) {
-        end = reason_run(vm, &m, k);
-        buf_puts(b, m.nfields || k ? ", {\"field\": null, \"needed_for\": [" : "{\"field\": null, \"needed_for\": [");
-        put_conclusions(b, vm, &m, m.unexplained + k, end - k, ", ", true);
+    bool any = m.nfields > 0;
+    for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
+        uint32_t from = m.reason_off[k], count = m.reason_off[k + 1] - from;
+        if (!count)
+            continue;
+        buf_puts(b, any ? ", {\"field\": null, \"needed_for\": [" : "{\"field\": null, \"needed_for\": [");
+        any = true;
+        put_conclusions(b, vm, &m, m.by_reason + from, count, ", ", true);
         buf_puts(b, "], \"reason\": ");
-        const char *why = gdl_unknown_reason_text(reason_of(vm, &m, k), true);
+        const char *why = gdl_unknown_reason_text(gdl_unknown_reason_order()[k], true);
         buf_json_string(b, why, strlen(why));
         buf_putc(b, '}');
     }
@@ -673,12 +665,14 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         put_needed_for(b, vm, &miss, i, " ", false);
         buf_putc(b, '\n');
     }
-    if (miss.nunexplained)
+    if (miss.reason_off[GDL_WHY__COUNT])
         buf_printf(b, "\n%s\n", en ? "Undecided, and no finding would decide it" : "Onbeslist, en geen bevinding beslist het");
-    for (uint32_t k = 0, end; k < miss.nunexplained; k = end) {
-        end = reason_run(vm, &miss, k);
-        buf_printf(b, "  %s: ", gdl_unknown_reason_text(reason_of(vm, &miss, k), en));
-        put_conclusions(b, vm, &miss, miss.unexplained + k, end - k, " ", false);
+    for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
+        uint32_t from = miss.reason_off[k], count = miss.reason_off[k + 1] - from;
+        if (!count)
+            continue;
+        buf_printf(b, "  %s: ", gdl_unknown_reason_text(gdl_unknown_reason_order()[k], en));
+        put_conclusions(b, vm, &miss, miss.by_reason + from, count, " ", false);
         buf_putc(b, '\n');
     }
 }

@@ -271,8 +271,15 @@ const char *gdl_unknown_reason_text(uint32_t why, bool en)
 #undef X
     };
     if (why >= GDL_WHY__COUNT)
-        why = GDL_WHY_ABSENT;
+        why = GDL_WHY_OTHER;
     return en ? EN[why] : NL[why];
+}
+
+const uint8_t *gdl_unknown_reason_order(void)
+{
+    /* by English phrase: "a list...", "division...", "no finding...", "the literal..." */
+    static const uint8_t ORDER[GDL_WHY__COUNT] = { GDL_WHY_SHORT_LIST, GDL_WHY_DIV_ZERO, GDL_WHY_OTHER, GDL_WHY_LITERAL };
+    return ORDER;
 }
 
 /* ---- provenance sets ------------------------------------------------- */
@@ -329,12 +336,14 @@ static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
     }
 }
 
-/* a becomes unknown because a or b is: the reason is the unknown
- * operand's, the left one's when both are (unless it is only absence). */
+/* a becomes unknown because a or b is: the reasons of the unknown ones,
+ * joined like their provenance. */
 ALWAYS_INLINE void join_reason(GdlValue *a, const GdlValue *b)
 {
-    if (a->tag != VT_UNKNOWN || (b->tag == VT_UNKNOWN && a->len == GDL_WHY_ABSENT))
+    if (a->tag != VT_UNKNOWN)
         a->len = b->len;
+    else if (b->tag == VT_UNKNOWN)
+        a->len |= b->len;
     a->tag = VT_UNKNOWN;
 }
 
@@ -533,7 +542,7 @@ void gdl_vm_run(GdlVm *vm)
             NEXT(1);
         CASE(PUSH_UNKNOWN):
             sp++;
-            stack[sp] = (GdlValue){ VT_UNKNOWN, GDL_WHY_LITERAL, { 0 } };
+            stack[sp] = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_LITERAL), { 0 } };
             deps_clear(DEPS(sp), W);
             NEXT(1);
         CASE(PUSH_NUM):
@@ -645,7 +654,7 @@ void gdl_vm_run(GdlVm *vm)
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
                 double x = a->as.num, y = b->as.num, r;
                 if (op == OP_DIV && y == 0) {
-                    *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_DIV_ZERO, { 0 } };  /* no finding would give one */
+                    *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_DIV_ZERO), { 0 } };  /* no finding would give one */
                     deps_clear(DEPS(sp - 1), W);
                 } else {
                     r = op == OP_ADD ? x + y : op == OP_SUB ? x - y : op == OP_MUL ? x * y : x / y;
@@ -741,7 +750,7 @@ void gdl_vm_run(GdlVm *vm)
                 /* only hand-made bytecode: the compiler checks i..j against
                  * the declared minimum length; the list is present, so it
                  * is not what is missing */
-                *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_SHORT_LIST, { 0 } };
+                *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_SHORT_LIST), { 0 } };
                 deps_clear(DEPS(sp), W);
             } else {
                 double s = 0;

@@ -16,15 +16,17 @@
 
 typedef enum { VT_UNKNOWN = 0, VT_NUM, VT_STR, VT_LIST } ValueTag;
 
-/* Why a value is unknown. GDL_WHY_ABSENT: absent inputs, which its
- * provenance names (the advice lists them under "missing"); the others
- * say what made it unknown when no absent input is behind it, and the
- * advice reports the phrase instead (docs/language.md, "Unknown"). */
+/* What made a value unknown besides absent inputs (which its provenance
+ * names; the advice lists them under "missing"): an unknown value's len is
+ * the set of these reasons behind it, one bit each (GDL_WHY_BIT), joined
+ * like provenance. When no absent input is behind an undecided conclusion,
+ * the advice reports these phrases instead (docs/language.md, "Unknown").
+ * OTHER only stands in for an empty set, which no compiled program gives. */
 #define GDL_UNKNOWN_REASONS(X)                                                  \
-    X(ABSENT, "an absent finding", "een ontbrekende bevinding")                \
     X(DIV_ZERO, "division by zero", "deling door nul")                         \
     X(LITERAL, "the literal unknown", "de waarde unknown in de richtlijn")     \
-    X(SHORT_LIST, "a list shorter than the items summed", "een lijst korter dan de opgetelde items")
+    X(SHORT_LIST, "a list shorter than the items summed", "een lijst korter dan de opgetelde items") \
+    X(OTHER, "no finding would decide it", "geen bevinding beslist het")
 
 typedef enum {
 #define X(name, en, nl) GDL_WHY_##name,
@@ -33,13 +35,18 @@ typedef enum {
     GDL_WHY__COUNT
 } GdlUnknownReason;
 
-/* The phrase for a reason, in English (the JSON output) or Dutch. */
+#define GDL_WHY_BIT(why) (1u << (why))
+
+/* The phrase for reason `why` (a GdlUnknownReason), in English (the JSON
+ * output) or Dutch; *order: the reasons in the order of their English
+ * phrases (GDL_WHY__COUNT of them). */
 const char *gdl_unknown_reason_text(uint32_t why, bool en);
+const uint8_t *gdl_unknown_reason_order(void);
 
 /* Booleans, dates (day numbers) and enum ordinals are numbers too. */
 typedef struct {
     uint32_t tag;
-    uint32_t len;           /* string bytes, list items; unknown: GdlUnknownReason */
+    uint32_t len;           /* string bytes, list items; unknown: its reasons (GDL_WHY_BIT) */
     union {
         double num;
         const char *str;

@@ -478,6 +478,20 @@ static void test_type_mismatch(void)
                  "t.gdl:7:22: error: exclusion needs a condition (true/false), but this is a number without unit");
 }
 
+/* A string parameter is a string (issue 14, decision 1): compared with a
+ * number, or ordered, it is an error; with a string it is fine. */
+static void test_string_param_types(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input s: string\n"                            /* 2 */
+                 "param ps = \"abc\"\n"                         /* 3 */
+                 "define a = ps == 3\n"                         /* 4 */
+                 "define b = ps < s\n"                          /* 5 */
+                 "define ok = ps == s or ps != \"x\" or ps == ps\n",   /* 6: fine */
+                 "t.gdl:4:12: error: type mismatch: cannot compare a string and a number without unit",
+                 "t.gdl:5:12: error: 'a string' values have no order");
+}
+
 static void test_enum_values(void)
 {
     EXPECT_DIAGS(HEADER
@@ -596,6 +610,7 @@ void test_check_register(void)
         {"argument_count", test_argument_count},
         {"builtin_fixed_arity_message", test_builtin_fixed_arity_message},
         {"type_mismatch", test_type_mismatch},
+        {"string_param_types", test_string_param_types},
         {"enum_values", test_enum_values},
         {"nested_calls_are_not_recursion", test_nested_calls_are_not_recursion},
         {"fn_expansion_not_exponential", test_fn_expansion_not_exponential},
