@@ -205,6 +205,16 @@ static void put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const
     }
 }
 
+/* Is an undecided scope explained by absent inputs (else by reasons only)? */
+static bool scope_waits_for_findings(const Missing *m)
+{
+    for (uint32_t k = 0; k < m->nfields; k++)
+        for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++)
+            if (m->open[m->needed[n]]->rank == RANK_SCOPE)
+                return true;
+    return false;
+}
+
 /* The conclusions missing field k blocks. */
 static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
 {
@@ -574,9 +584,12 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         return;
     }
     int scope = p->in_scope_fact == GDL_NONE ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
+    Missing miss = find_missing(vm);
+    const char *undecided = scope_waits_for_findings(&miss)
+        ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
+        : (en ? "undecided (no finding would decide it, see below)" : "onbeslist (geen bevinding beslist het, zie onder)");
     buf_printf(b, "\n%s: %s\n", en ? "In scope" : "Binnen de richtlijn",
-               scope < 0 ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
-                         : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
+               scope < 0 ? undecided : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
     uint16_t *list;
     uint32_t n = fired(vm, OK_EXCLUSION, &list);
     for (uint32_t i = 0; i < n; i++) {
@@ -657,7 +670,6 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_printf(b, "  %s at%s%s%s [%s]\n", S(vm, o->id), (o->moments & 1) ? " intake" : "", (o->moments & 2) ? " interim" : "",
                    (o->moments & 4) ? " discharge" : "", S(vm, o->section));
     }
-    Missing miss = find_missing(vm);
     if (miss.nfields)
         buf_printf(b, "\n%s\n", en ? "Missing findings (they would change the advice)" : "Ontbrekende bevindingen (zij kunnen het advies veranderen)");
     for (uint32_t i = 0; i < miss.nfields; i++) {
