@@ -12,15 +12,21 @@
 #define ERR(span, ...) diag_report(&c->diag, SEV_ERROR, (span), __VA_ARGS__)
 #define NOTE(span, ...) diag_report(&c->diag, SEV_NOTE, (span), __VA_ARGS__)
 
-static const Ty T_ERR = { TY_ERROR, false, NULL, NULL };
-static const Ty T_BOOL = { TY_BOOL, false, NULL, NULL };
-static const Ty T_DATE = { TY_DATE, false, NULL, NULL };
-static const Ty T_STRING = { TY_STRING, false, NULL, NULL };
-static const Ty T_ANY = { TY_ANY, false, NULL, NULL };
+static const Ty T_ERR = { .kind = TY_ERROR };
+static const Ty T_BOOL = { .kind = TY_BOOL };
+static const Ty T_DATE = { .kind = TY_DATE };
+static const Ty T_STRING = { .kind = TY_STRING };
+static const Ty T_ANY = { .kind = TY_ANY };
 
 static Ty ty_num(const char *unit, bool integral)
 {
-    Ty t = { TY_NUM, integral, unit, NULL };
+    Ty t = { .kind = TY_NUM, .integral = integral, .unit = unit };
+    return t;
+}
+
+static Ty ty_enum(const Symbol *owner)
+{
+    Ty t = { .kind = TY_ENUM, .enum_of = owner };
     return t;
 }
 
@@ -98,6 +104,14 @@ static const char *check_unit(Compiler *c, const char *unit, SrcSpan at)
     return s->name;
 }
 
+/* An empty citation, or one of blanks only, cites nothing. */
+static bool is_blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s == '\0';
+}
+
 static bool check_texts(Compiler *c, AstNode *owner, const char *what)
 {
     bool ok = true;
@@ -137,20 +151,89 @@ static void check_decl_range(Compiler *c, AstNode *range, const char *unit, cons
         ERR(range->span, "empty range for '%s': %g is not below %g", name, lo, hi);
 }
 
-static bool in_range(double v, const AstNode *range)
+/* A declared range [lo, hi] as Bounds (unbounded when there is none). */
+static Bounds decl_bounds(const AstNode *range)
 {
     if (!range)
+        return (Bounds){ 0 };
+    return (Bounds){ true, (uint8_t)range->flags, range->a->num, range->b->num };
+}
+
+static bool in_bounds(double v, Bounds r)
+{
+    if (!r.bounded)
         return true;
-    double lo = range->a->num, hi = range->b->num;
-    bool lo_ok = (range->flags & RANGE_LO_EXCL) ? v > lo : v >= lo;
-    bool hi_ok = (range->flags & RANGE_HI_EXCL) ? v < hi : v <= hi;
+    bool lo_ok = (r.flags & RANGE_LO_EXCL) ? v > r.lo : v >= r.lo;
+    bool hi_ok = (r.flags & RANGE_HI_EXCL) ? v < r.hi : v <= r.hi;
     return lo_ok && hi_ok;
 }
 
-static void format_range(const AstNode *range, const char *unit, char *buf, size_t len)
+static void format_bounds(Bounds r, const char *unit, char *buf, size_t len)
 {
-    snprintf(buf, len, "%c%g, %g%c%s%s", (range->flags & RANGE_LO_EXCL) ? '(' : '[', range->a->num,
-             range->b->num, (range->flags & RANGE_HI_EXCL) ? ')' : ']', unit ? " " : "", unit ? unit : "");
+    snprintf(buf, len, "%c%g, %g%c%s%s", (r.flags & RANGE_LO_EXCL) ? '(' : '[', r.lo, r.hi,
+             (r.flags & RANGE_HI_EXCL) ? ')' : ']', unit ? " " : "", unit ? unit : "");
+}
+
+/* ---- interval arithmetic --------------------------------------------- */
+
+/* The ranges below over-approximate: an exclusive end may become inclusive,
+ * never the other way round, so a literal reported outside a range is
+ * outside every value the expression can take at run time (rounding is
+ * monotonic, so the computed ends bound the computed values). */
+
+static Bounds bounds_point(double v)
+{
+    return (Bounds){ true, 0, v, v };
+}
+
+/* The smallest range holding both. */
+static Bounds bounds_hull(Bounds a, Bounds b)
+{
+    if (!a.bounded || !b.bounded)
+        return (Bounds){ 0 };
+    Bounds r = { true, 0, fmin(a.lo, b.lo), fmax(a.hi, b.hi) };
+    bool lo_a = a.lo == r.lo, lo_b = b.lo == r.lo, hi_a = a.hi == r.hi, hi_b = b.hi == r.hi;
+    if ((!lo_a || (a.flags & RANGE_LO_EXCL)) && (!lo_b || (b.flags & RANGE_LO_EXCL)))
+        r.flags |= RANGE_LO_EXCL;
+    if ((!hi_a || (a.flags & RANGE_HI_EXCL)) && (!hi_b || (b.flags & RANGE_HI_EXCL)))
+        r.flags |= RANGE_HI_EXCL;
+    return r;
+}
+
+static Bounds bounds_neg(Bounds a)
+{
+    if (!a.bounded)
+        return a;
+    uint8_t f = (uint8_t)(((a.flags & RANGE_LO_EXCL) ? RANGE_HI_EXCL : 0) | ((a.flags & RANGE_HI_EXCL) ? RANGE_LO_EXCL : 0));
+    return (Bounds){ true, f, -a.hi + 0.0, -a.lo + 0.0 };     /* + 0.0: -0 prints as 0 */
+}
+
+/* a op b over all pairs of ends; unbounded when either operand is. */
+static Bounds bounds_arith(int op, Bounds a, Bounds b)
+{
+    if (!a.bounded || !b.bounded)
+        return (Bounds){ 0 };
+    switch (op) {
+    case OP_ADD_: return (Bounds){ true, 0, a.lo + b.lo, a.hi + b.hi };
+    case OP_SUB_: return (Bounds){ true, 0, a.lo - b.hi, a.hi - b.lo };
+    case OP_DIV_:
+        if (b.lo <= 0 && b.hi >= 0)     /* a divisor of 0 (or near it): anything */
+            return (Bounds){ 0 };
+        break;
+    default:
+        break;
+    }
+    double v[4];
+    for (int i = 0; i < 4; i++) {
+        double x = i & 1 ? a.hi : a.lo, y = i & 2 ? b.hi : b.lo;
+        v[i] = op == OP_MUL_ ? x * y : x / y;
+    }
+    Bounds r = { true, 0, v[0], v[0] };
+    for (int i = 1; i < 4; i++) {
+        r.lo = fmin(r.lo, v[i]);
+        r.hi = fmax(r.hi, v[i]);
+    }
+    return isfinite(r.lo) && isfinite(r.hi) ? r : (Bounds){ 0 };
 }
 
 static void check_input(Compiler *c, Symbol *s)
@@ -164,7 +247,7 @@ static void check_input(Compiler *c, Symbol *s)
     else if (strcmp(tn, "date") == 0) s->ty = T_DATE;
     else if (strcmp(tn, "string") == 0) s->ty = T_STRING;
     else if (strcmp(tn, "tri") == 0) {
-        s->ty = (Ty){ TY_ENUM, false, NULL, &tri_owner };
+        s->ty = ty_enum(&tri_owner);
     } else if (strcmp(tn, "enum") == 0) {
         s->nenum = type->list.count;
         s->enum_names = arena_alloc(&c->arena, sizeof(char *) * (s->nenum ? s->nenum : 1));
@@ -175,11 +258,11 @@ static void check_input(Compiler *c, Symbol *s)
                     ERR(m->name_span, "'%s' appears twice in the enum of '%s'", m->name, s->name);
             s->enum_names[i] = m->name;
         }
-        s->ty = (Ty){ TY_ENUM, false, NULL, s };
+        s->ty = ty_enum(s);
     } else if (strcmp(tn, "list") == 0) {
         if (strcmp(type->a->name, "int") != 0)
             ERR(type->a->name_span, "lists hold int values (got '%s')", type->a->name);
-        s->ty = (Ty){ TY_LIST, true, NULL, NULL };
+        s->ty = (Ty){ .kind = TY_LIST, .integral = true };
     } else {
         ERR(type->name_span, "unknown type '%s' (types: bool, int, number, date, string, enum {...}, tri, list of int)", tn);
         s->ty = T_ERR;
@@ -187,6 +270,13 @@ static void check_input(Compiler *c, Symbol *s)
     }
     if (unit && s->ty.kind != TY_NUM)
         ERR(d->unit_span, "only numbers have units ('%s' is %s)", s->name, tn);
+    if (s->ty.kind == TY_NUM)
+        s->ty.range = decl_bounds(d->b);
+    else if (s->ty.kind == TY_LIST && d->c) {   /* whole numbers of items: the ends made inclusive */
+        Bounds n = decl_bounds(d->c);
+        s->ty.range = (Bounds){ true, 0, n.lo + ((n.flags & RANGE_LO_EXCL) ? 1 : 0),
+                                n.hi - ((n.flags & RANGE_HI_EXCL) ? 1 : 0) };
+    }
     if (d->b) {
         if (s->ty.kind != TY_NUM && s->ty.kind != TY_LIST)
             ERR(d->b->span, "only numbers and lists have a value range ('%s' is %s)", s->name, tn);
@@ -231,11 +321,12 @@ static void check_param(Compiler *c, Symbol *s)
             return;
         }
         check_decl_range(c, d->b, s->ty.unit, s->name);
-        if (!in_range(d->a->num, d->b)) {
+        if (!in_bounds(d->a->num, decl_bounds(d->b))) {
             char r[96];
-            format_range(d->b, s->ty.unit, r, sizeof r);
+            format_bounds(decl_bounds(d->b), s->ty.unit, r, sizeof r);
             ERR(d->a->span, "value %g of parameter '%s' is outside its range %s", d->a->num, s->name, r);
         }
+        s->ty.range = decl_bounds(d->b);    /* --param may move it within */
     }
 }
 
@@ -243,6 +334,12 @@ static void check_param(Compiler *c, Symbol *s)
 
 static void check_derived(Compiler *c, Symbol *s);
 static void check_outcome_body(Compiler *c, AstNode *o);
+
+/* The literal `unknown` takes the type its context expects; where nothing
+ * expects one (a define of it alone, unknown == unknown) it has none. */
+static const char UNTYPED_UNKNOWN[] =
+    "cannot infer the type of 'unknown' here; compare it or combine it with a typed value";
+static Ty check_arith_types(Compiler *c, AstNode *e, Ty a, Ty b);
 
 static Symbol *lookup_name(Compiler *c, const char *name, AstNode **param_arg, FnEnv **arg_env)
 {
@@ -348,6 +445,22 @@ static Ty check_member(Compiler *c, AstNode *name, Ty other)
     return check_name(c, name);    /* reports the unknown name */
 }
 
+/* The source text of e for a message: its first bytes, "..." when cut
+ * (at a character boundary: the source is UTF-8). */
+static const char *expr_text(const Compiler *c, const AstNode *e, char *buf, size_t len)
+{
+    const char *text = c->sources.files[e->span.file].text + e->span.start;
+    size_t n = e->span.end - e->span.start, max = len - 4;
+    if (n <= max) {
+        snprintf(buf, len, "%.*s", (int)n, text);
+        return buf;
+    }
+    while (max > 0 && ((unsigned char)text[max] & 0xc0) == 0x80)
+        max--;
+    snprintf(buf, len, "%.*s...", (int)max, text);
+    return buf;
+}
+
 static bool is_numeric_literal(const AstNode *e)
 {
     return e->kind == AST_NUM || (e->kind == AST_UNARY && e->op == OP_NEG_ && e->a->kind == AST_NUM);
@@ -358,20 +471,34 @@ static double literal_value(const AstNode *e)
     return e->kind == AST_NUM ? e->num : -e->a->num;
 }
 
-/* `nprs >= 11` can never be true: a literal outside the input's declared range is an error. */
-static void check_literal_in_range(Compiler *c, AstNode *name, AstNode *lit)
+/* `nprs >= 11` can never be true: a literal outside the range of what it
+ * is compared with (type t of expression e: an input's declared range, or
+ * what the checker derives through defines, functions, coalesce and
+ * arithmetic) is an error. */
+static void check_literal_in_range(Compiler *c, AstNode *e, Ty t, AstNode *lit)
 {
-    if (name->kind != AST_NAME || !is_numeric_literal(lit) || c->env)
+    if (!is_numeric_literal(lit) || t.kind != TY_NUM || in_bounds(literal_value(lit), t.range))
         return;
-    Symbol *s = sym_lookup(c, name->name);
-    if (!s || s->kind != SYM_INPUT || !s->decl->b || s->ty.kind != TY_NUM)
-        return;
-    if (!in_range(literal_value(lit), s->decl->b)) {
-        char r[96];
-        format_range(s->decl->b, s->ty.unit, r, sizeof r);
+    char r[96];
+    format_bounds(t.range, t.unit, r, sizeof r);
+    AstNode *arg = NULL;
+    FnEnv *arg_env;
+    Symbol *s = e->kind == AST_NAME ? lookup_name(c, e->name, &arg, &arg_env) : NULL;
+    if (s && s->kind == SYM_INPUT) {
         ERR(lit->span, "%g is outside the declared range of '%s' %s", literal_value(lit), s->name, r);
         NOTE(s->decl->name_span, "'%s' declared here", s->name);
+        return;
     }
+    if (e->kind == AST_NAME) {
+        ERR(lit->span, "%g is outside the range of '%s' %s", literal_value(lit), e->name, r);
+        if (arg)
+            NOTE(arg->span, "'%s' is this argument", e->name);
+        else if (s && s->decl)
+            NOTE(s->decl->name_span, "'%s' declared here", s->name);
+        return;
+    }
+    char text[64];
+    ERR(lit->span, "%g is outside the range of '%s' %s", literal_value(lit), expr_text(c, e, text, sizeof text), r);
 }
 
 static void unit_mismatch(Compiler *c, AstNode *e, Ty a, Ty b, const char *what)
@@ -429,6 +556,10 @@ static Ty check_compare(Compiler *c, AstNode *e)
         return T_BOOL;
     }
     TyKind k = tl.kind == TY_ANY ? tr.kind : tl.kind;
+    if (k == TY_ANY) {
+        ERR(e->span, "%s", UNTYPED_UNKNOWN);
+        return T_BOOL;
+    }
     bool ordered = e->op != OP_EQ_ && e->op != OP_NE_;
     if (ordered && (k == TY_BOOL || k == TY_STRING || k == TY_LIST)) {
         char b[96];
@@ -436,9 +567,21 @@ static Ty check_compare(Compiler *c, AstNode *e)
     }
     if (k == TY_LIST)
         ERR(e->span, "lists cannot be compared; use sum(...)");
-    check_literal_in_range(c, l, r);
-    check_literal_in_range(c, r, l);
+    check_literal_in_range(c, l, tl, r);
+    check_literal_in_range(c, r, tr, l);
     return T_BOOL;
+}
+
+/* The type the literal `unknown` takes as operand of an arithmetic operator
+ * whose other operand is `other`: the same type for + and - (and as the
+ * dividend), a number without unit as a factor or divisor, so that
+ * `x_kg * unknown` and `x_kg / unknown` are unknown numbers in kg. */
+static Ty unknown_operand(int op, Ty other, bool left)
+{
+    if (other.kind == TY_NUM && (op == OP_MUL_ || (op == OP_DIV_ && !left)))
+        return ty_num(NULL, other.integral);
+    other.range = (Bounds){ 0 };
+    return other;
 }
 
 static Ty check_arith(Compiler *c, AstNode *e)
@@ -446,8 +589,18 @@ static Ty check_arith(Compiler *c, AstNode *e)
     Ty a = check_expr(c, e->a), b = check_expr(c, e->b);
     if (a.kind == TY_ERROR || b.kind == TY_ERROR)
         return T_ERR;
-    if (a.kind == TY_ANY) a = b;
-    if (b.kind == TY_ANY) b = a;
+    if (a.kind == TY_ANY && b.kind == TY_ANY)
+        return T_ANY;       /* the context decides, as for a lone `unknown` */
+    if (a.kind == TY_ANY) a = unknown_operand(e->op, b, true);
+    if (b.kind == TY_ANY) b = unknown_operand(e->op, a, false);
+    Ty t = check_arith_types(c, e, a, b);
+    if (t.kind == TY_NUM)
+        t.range = bounds_arith(e->op, a.range, b.range);
+    return t;
+}
+
+static Ty check_arith_types(Compiler *c, AstNode *e, Ty a, Ty b)
+{
     if (a.kind != TY_NUM || b.kind != TY_NUM) {
         unit_mismatch(c, e, a, b, "arithmetic needs numbers, not");
         return T_ERR;
@@ -506,8 +659,8 @@ static Ty check_range_test(Compiler *c, AstNode *e)
     } else if (!ty_equal(x, hi)) {
         unit_mismatch(c, e->b->b, x, hi, "unit mismatch in range: testing");
     }
-    check_literal_in_range(c, e->a, e->b->a);
-    check_literal_in_range(c, e->a, e->b->b);
+    check_literal_in_range(c, e->a, x, e->b->a);
+    check_literal_in_range(c, e->a, x, e->b->b);
     return T_BOOL;
 }
 
@@ -521,7 +674,7 @@ static Ty check_set_test(Compiler *c, AstNode *e)
             continue;
         if (t.kind != TY_ERROR && x.kind != TY_ERROR && !ty_equal(x, t))
             unit_mismatch(c, m, x, t, "set member does not match: testing");
-        check_literal_in_range(c, e->a, m);
+        check_literal_in_range(c, e->a, x, m);
     }
     return T_BOOL;
 }
@@ -543,6 +696,25 @@ int builtin_fn(const char *name)
         if (strcmp(BUILTIN_FNS[i].name, name) == 0)
             return (int)i;
     return -1;
+}
+
+/* sum(l, i, j) reads item j: every valid case must have it, so j may not
+ * exceed the list's declared minimum length (a shorter list could only
+ * give unknown, though the list is present). */
+static void check_sum_length(Compiler *c, AstNode *e, Ty list)
+{
+    double last = e->list.items[2]->num;
+    double min = list.range.bounded ? list.range.lo : 0;
+    if (last <= min)
+        return;
+    char len[96];
+    if (list.range.bounded)
+        format_bounds(list.range, NULL, len, sizeof len);
+    char text[64];
+    expr_text(c, e->list.items[0], text, sizeof text);
+    ERR(e->span, "sum(%s, %g, %g) reads item %g, but '%s' may have %g item%s (%s%s)", text, e->list.items[1]->num,
+        last, last, text, min, min == 1 ? "" : "s", list.range.bounded ? "length " : "no length declared",
+        list.range.bounded ? len : "");
 }
 
 static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
@@ -625,19 +797,24 @@ static Ty check_call(Compiler *c, AstNode *e)
         for (uint32_t i = 0; i < n; i++)
             expect_bool(c, args[i], e->name);
         return T_BOOL;
-    case BF_COUNT:
+    case BF_COUNT: {
         for (uint32_t i = 0; i < n; i++)
             expect_bool(c, args[i], e->name);
-        return ty_num(NULL, true);
+        Ty t = ty_num(NULL, true);
+        t.range = (Bounds){ true, 0, 0, n };
+        return t;
+    }
     case BF_AT_LEAST: {
         Ty t = check_expr(c, args[0]);
-        if (t.kind != TY_ERROR && (t.kind != TY_NUM || t.unit))
+        if (t.kind != TY_ERROR && t.kind != TY_ANY && (t.kind != TY_NUM || t.unit))
             ERR(args[0]->span, "at_least needs a count (a number without unit) first");
         for (uint32_t i = 1; i < n; i++)
             expect_bool(c, args[i], e->name);
         return T_BOOL;
     }
     case BF_COALESCE: {
+        /* its value, when known, is one of the arguments': the hull of their
+         * ranges (an `unknown` argument gives no value) */
         Ty t = check_expr(c, args[0]);
         for (uint32_t i = 1; i < n; i++) {
             Ty u = check_expr(c, args[i]);
@@ -645,6 +822,8 @@ static Ty check_call(Compiler *c, AstNode *e)
                 t = u;
             else if (u.kind != TY_ERROR && t.kind != TY_ERROR && !ty_equal(t, u))
                 unit_mismatch(c, args[i], t, u, "coalesce needs values of one type:");
+            else if (u.kind != TY_ANY)
+                t.range = bounds_hull(t.range, u.range);
         }
         return t;
     }
@@ -658,16 +837,21 @@ static Ty check_call(Compiler *c, AstNode *e)
         return ty_num(sym_lookup(c, bf == BF_WEEKS ? "weeks" : "days") ? (bf == BF_WEEKS ? "weeks" : "days") : NULL, true);
     case BF_SUM: {
         Ty t = check_expr(c, args[0]);
-        if (t.kind != TY_LIST && t.kind != TY_ERROR)
+        if (t.kind != TY_LIST && t.kind != TY_ERROR && t.kind != TY_ANY)
             ERR(args[0]->span, "sum needs a list");
         if (n == 2) {
             ERR(e->span, "sum takes a list, or a list and the first and last item (1-based)");
         } else if (n == 3) {
+            bool items_ok = true;
             for (int i = 1; i < 3; i++)
-                if (args[i]->kind != AST_NUM || args[i]->num < 1 || args[i]->num > 255 || args[i]->num != floor(args[i]->num))
+                if (args[i]->kind != AST_NUM || args[i]->num < 1 || args[i]->num > 255 || args[i]->num != floor(args[i]->num)) {
                     ERR(args[i]->span, "item numbers of sum are whole numbers from 1 to 255");
-            if (args[1]->kind == AST_NUM && args[2]->kind == AST_NUM && args[1]->num > args[2]->num)
+                    items_ok = false;
+                }
+            if (items_ok && args[1]->num > args[2]->num)
                 ERR(e->span, "sum from item %g to item %g is empty", args[1]->num, args[2]->num);
+            else if (items_ok && t.kind == TY_LIST)
+                check_sum_length(c, e, t);
         }
         return ty_num(NULL, true);
     }
@@ -701,7 +885,11 @@ Ty check_expr(Compiler *c, AstNode *e)
 static Ty check_expr_kind(Compiler *c, AstNode *e)
 {
     switch (e->kind) {
-    case AST_NUM: return ty_num(check_unit(c, e->unit, e->unit_span), e->num == floor(e->num));
+    case AST_NUM: {
+        Ty t = ty_num(check_unit(c, e->unit, e->unit_span), e->num == floor(e->num));
+        t.range = bounds_point(e->num);
+        return t;
+    }
     case AST_STR: return T_STRING;
     case AST_BOOL: return T_BOOL;
     case AST_UNKNOWN_LIT: return T_ANY;
@@ -725,6 +913,7 @@ static Ty check_expr_kind(Compiler *c, AstNode *e)
                 ERR(e->span, "cannot negate %s", describe(c, t, b));
                 return T_ERR;
             }
+            t.range = bounds_neg(t.range);
             return t;
         }
     case AST_BINARY:
@@ -764,6 +953,8 @@ static void check_classify(Compiler *c, Symbol *s)
     AstNode *d = s->decl;
     if (!d->str)
         ERR(d->name_span, "classification '%s' has no section citation (write the guideline section after the name, e.g. \"B.2\")", s->name);
+    else if (is_blank(d->str))
+        ERR(d->str_span, "classification '%s' has an empty section citation (write the guideline section, e.g. \"B.2\")", s->name);
     if (d->list.count == 0) {
         ERR(d->span, "classification '%s' has no rows", s->name);
         s->ty = T_ERR;
@@ -793,7 +984,7 @@ static void check_classify(Compiler *c, Symbol *s)
         if (sym && s->enum_names && enum_index(s, row->b->name) < 0)
             s->enum_names[s->nenum++] = row->b->name;
     }
-    s->ty = symbolic ? (Ty){ TY_ENUM, false, NULL, s } : ty_num(NULL, true);
+    s->ty = symbolic ? ty_enum(s) : ty_num(NULL, true);
     if (d->a)
         expect_bool(c, d->a, "a classification's 'when'");
     if (d->name2) {
@@ -835,8 +1026,10 @@ static void check_derived(Compiler *c, Symbol *s)
     switch (s->kind) {
     case SYM_DEFINE:
         s->ty = check_expr(c, s->decl->a);
-        if (s->ty.kind == TY_ANY)
-            s->ty = T_BOOL;
+        if (s->ty.kind == TY_ANY) {
+            ERR(s->decl->a->span, "%s", UNTYPED_UNKNOWN);
+            s->ty = T_ERR;
+        }
         break;
     case SYM_CLASSIFY:
         check_classify(c, s);
@@ -957,6 +1150,9 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (!o->b)
         ERR(o->name_span, "%s '%s' has no section citation (write the guideline section after the id, e.g. \"B.1.3\")",
             kind, o->name);
+    else if (is_blank(o->b->str))
+        ERR(o->b->span, "%s '%s' has an empty section citation (write the guideline section, e.g. \"B.1.3\")",
+            kind, o->name);
     if (o->a)
         expect_bool(c, o->a, kind);
     if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
@@ -997,7 +1193,7 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
         if (o->c && o->c->kind != AST_ARRAY) {
             Ty t = check_expr(c, o->c);
-            if (t.kind != TY_DATE && t.kind != TY_ERROR) {
+            if (t.kind != TY_DATE && t.kind != TY_ERROR && t.kind != TY_ANY) {
                 char b[96];
                 ERR(o->c->span, "'from' needs a date, but this is %s", describe(c, t, b));
             }

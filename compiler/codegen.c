@@ -670,6 +670,7 @@ static void gen_classify(Gen *g, Symbol *s)
 /* JSON text of a dose: keys in written order; numbers shortest round-trip. */
 static void json_number(char *buf, size_t len, double v)
 {
+    v += 0.0;       /* -0 is 0: "-0" would say something the guideline does not */
     if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(buf, len, "%.0f", v);
         return;
@@ -866,7 +867,7 @@ static GdlProgram *generate(Gen *g)
     for (uint32_t i = 0; i < nfacts; i++)
         p->facts[i].applies = GDL_NONE;
 
-    uint32_t dep_bits = 0;
+    uint32_t dep_bits = 0, named_deps = 0;    /* all bits; those of inputs and classifications */
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->kind == SYM_INPUT) {
             GdlFact *f = &p->facts[s->fact];
@@ -874,6 +875,7 @@ static GdlProgram *generate(Gen *g)
             f->kind = FK_INPUT;
             f->type = (uint8_t)fact_type(s->ty);
             f->dep_bit = (uint16_t)dep_bits++;
+            named_deps++;
             f->section = f->override = GDL_NONE;
             if (s->ty.kind == TY_ENUM) {
                 f->sym_first = add_syms(g, s->ty.enum_of);
@@ -887,6 +889,7 @@ static GdlProgram *generate(Gen *g)
             pa->type = (uint8_t)fact_type(s->ty);
             pa->unit = intern(g, s->ty.unit);
             pa->section = GDL_NONE;
+            pa->text = d->a->kind == AST_STR ? intern(g, d->a->str) : GDL_NONE;
             double days = 0;
             if (d->a->kind == AST_NUM) pa->value = d->a->num;
             else if (d->a->kind == AST_BOOL) pa->value = d->a->flags;
@@ -922,6 +925,7 @@ static GdlProgram *generate(Gen *g)
         case SYM_CLASSIFY:
             f->kind = FK_CLASSIFY;
             f->dep_bit = (uint16_t)dep_bits++;
+            named_deps++;
             f->section = intern(g, s->decl->str ? s->decl->str : "");
             if (s->ty.kind == TY_ENUM) {
                 f->sym_first = add_syms(g, s);
@@ -984,9 +988,9 @@ static GdlProgram *generate(Gen *g)
         }
     }
     emit(g, OP_HALT, 0, 0);
-    if (dep_bits > GDL_MAX_DEP_BITS) {
+    if (named_deps > GDL_MAX_NAMED_DEPS) {      /* the builtins in_scope and red_flagged have two more */
         diag_file(&c->diag, SEV_ERROR, c->sources.files[c->main_file].path,
-                  "too many inputs and classifications (limit is %d)", GDL_MAX_DEP_BITS);
+                  "too many inputs and classifications (limit is %d)", GDL_MAX_NAMED_DEPS);
         return NULL;
     }
     p->ndep_bits = dep_bits;

@@ -26,11 +26,21 @@ typedef enum { TY_ERROR = 0, TY_BOOL, TY_NUM, TY_DATE, TY_STRING, TY_ENUM, TY_LI
 
 typedef struct Symbol Symbol;
 
+/* The values an expression can take, as far as the checker knows (interval
+ * arithmetic over declared ranges, docs/language.md "Ranges"): numbers, the
+ * value; lists, the number of items. Unbounded when `bounded` is false. */
+typedef struct {
+    bool bounded;
+    uint8_t flags;          /* RANGE_LO_EXCL, RANGE_HI_EXCL */
+    double lo, hi;
+} Bounds;
+
 typedef struct {
     TyKind kind;
     bool integral;          /* int rather than number (inputs) */
     const char *unit;       /* NULL: dimensionless */
     const Symbol *enum_of;  /* owner of the enum's symbol list */
+    Bounds range;
 } Ty;
 
 struct Symbol {

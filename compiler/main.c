@@ -19,7 +19,9 @@
 #define GDL_VERSION "0.1.0"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
-enum { MAX_PARAMS_ON_CLI = 64, MAX_CASE_BYTES = 1 << 20, MAX_BATCH_LINE = (1 << 20) + 1 };
+/* A batch line is a case: the same limit, on its bytes without the line
+ * break ("\n" or "\r\n"), whatever the lines before it. */
+enum { MAX_PARAMS_ON_CLI = 64, MAX_CASE_BYTES = 1 << 20, MAX_BATCH_LINE = MAX_CASE_BYTES };
 
 #ifndef GDL_STDLIB_DIR
 #define GDL_STDLIB_DIR "/usr/local/share/gdl/stdlib"
@@ -332,14 +334,21 @@ typedef struct {
 static int apply_params(GdlVm *vm, const RunOptions *o)
 {
     for (int i = 0; i < o->nparams; i++) {
-        char name[128], err[256];
+        char err[512];
         const char *eq = strchr(o->params[i], '=');
-        if (!eq || eq == o->params[i] || (size_t)(eq - o->params[i]) >= sizeof name) {
+        if (!eq || eq == o->params[i]) {
             fprintf(stderr, "gdl: --param takes NAME=VALUE, not '%s'\n", o->params[i]);
             return EXIT_USAGE;
         }
-        snprintf(name, sizeof name, "%.*s", (int)(eq - o->params[i]), o->params[i]);
-        if (gdl_vm_set_param(vm, name, eq + 1, err, sizeof err) != 0) {
+        /* any length: a name longer than any parameter's is simply not one */
+        char *name = strndup(o->params[i], (size_t)(eq - o->params[i]));
+        if (!name) {
+            fprintf(stderr, "gdl: out of memory\n");
+            return EXIT_IO;
+        }
+        int rc = gdl_vm_set_param(vm, name, eq + 1, err, sizeof err);
+        free(name);
+        if (rc != 0) {
             fprintf(stderr, "gdl: --param: %s\n", err);
             return EXIT_INPUT;
         }
@@ -381,8 +390,9 @@ static int run_one(GdlVm *vm, const RunOptions *o, const char *path)
 }
 
 /* Reads stdin in large blocks and hands out one line at a time, without its
- * '\n' (and without a '\r' before it). A line longer than the limit is
- * consumed to its end and reported as too long; nothing is ever skipped. */
+ * '\n' (and without a '\r' before it). A line longer than MAX_BATCH_LINE is
+ * consumed to its end and reported as too long, wherever it starts in the
+ * buffer; nothing is ever skipped. */
 typedef struct {
     char *buf;
     size_t cap, start, end;     /* unread bytes are buf[start, end) */
@@ -412,7 +422,7 @@ static int next_line(LineReader *r, char **line, size_t *len, bool *too_long)
             r->start = r->end;
             break;
         }
-        if (r->end - r->start > MAX_BATCH_LINE) {
+        if (r->end - r->start > MAX_BATCH_LINE + 1) {     /* + 1: a '\r' may still come off */
             /* Too long: drop what we have and skip to the end of the line. */
             *too_long = true;
             r->start = r->end = 0;
@@ -445,14 +455,28 @@ static int next_line(LineReader *r, char **line, size_t *len, bool *too_long)
     }
     if (*len && (*line)[*len - 1] == '\r')
         (*len)--;                   /* CRLF files */
+    if (*len > MAX_BATCH_LINE) {    /* whole in the buffer, but too long all the same */
+        *too_long = true;
+        *len = 0;
+    }
     return 1;
+}
+
+/* A line of JSON whitespace only (the '\n' is gone): no case in it, the
+ * same as an empty line (not "unexpected end of input"). */
+static bool blank(const char *line, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+            return false;
+    return true;
 }
 
 /* One result line per input line, always: a blank, over-long or corrupt line
  * gives a status "error" result with its line number. */
 static int run_batch(GdlVm *vm, RunOptions *o)
 {
-    LineReader reader = { .cap = MAX_BATCH_LINE + LINE_READ_BLOCK + 1 };
+    LineReader reader = { .cap = MAX_BATCH_LINE + 2 + LINE_READ_BLOCK };
     reader.buf = malloc(reader.cap);
     ByteBuf out = { 0 };
     GdlCaseErrors *errs = malloc(sizeof *errs);
@@ -479,7 +503,7 @@ static int run_batch(GdlVm *vm, RunOptions *o)
             errs->items[0].has_field = false;
             errs->items[0].line = errs->items[0].col = 0;
             snprintf(errs->items[0].message, sizeof errs->items[0].message, "line longer than %d bytes", MAX_BATCH_LINE);
-        } else if (n == 0) {
+        } else if (blank(line, n)) {
             gdl_vm_reset_case(vm);
             errs->count = 1;
             errs->items[0].has_field = false;

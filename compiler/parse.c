@@ -71,9 +71,13 @@ double lex_number(ParseCtx *ctx, const SrcSpan *at, const char *text)
     double v = strtod(text, NULL);
     int n = (int)strlen(text);
     const char *more = n > SHOWN ? "..." : "";
-    if (errno == ERANGE && v < 1)   /* no exponents: only a run of zeros after the point gets here */
+    /* No exponents: only a run of zeros after the point gets below 1 with
+     * ERANGE, which strtod also sets for a subnormal result (1e-310) that
+     * does not round to 0: that one is a number like any other. */
+    bool underflow = errno == ERANGE && v < 1;
+    if (underflow && v == 0)
         diag_report(ctx->diag, SEV_ERROR, *at, "number '%.*s%s' is too small (it would round to 0)", SHOWN, text, more);
-    else if (errno == ERANGE || v > 1e15)
+    else if ((errno == ERANGE && !underflow) || v > 1e15)
         diag_report(ctx->diag, SEV_ERROR, *at, "number '%.*s%s' is too large (limit is 1e15)", SHOWN, text, more);
     return v;
 }
@@ -100,20 +104,26 @@ void lex_stray(ParseCtx *ctx, const SrcSpan *at, const char *text, int len)
 }
 
 /* Tracks brackets as the scanner sees them, so a syntax error can say which
- * one is still open (Lua: "expected ')' (to close '(' at line 12)"). */
-void lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c)
+ * one is still open (Lua: "expected ')' (to close '(' at line 12)"), and
+ * bounds their nesting: false (reported) for the bracket one past
+ * PARSE_MAX_DEPTH, which the scanner turns into an error token. */
+bool lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c)
 {
     if (c == '(' || c == '[' || c == '{') {
         if (ctx->nopen < PARSE_MAX_DEPTH) {
             ctx->open[ctx->nopen] = *at;
             ctx->open_ch[ctx->nopen] = c;
         }
-        ctx->nopen++;
-        return;
+        if (++ctx->nopen == PARSE_MAX_DEPTH + 1) {
+            diag_report(ctx->diag, SEV_ERROR, *at, "brackets nested too deep (limit is %d levels)", PARSE_MAX_DEPTH);
+            return false;
+        }
+        return true;
     }
     /* ranges may close '[' with ')' and '(' with ']', so any closer pops one */
     if (ctx->nopen)
         ctx->nopen--;
+    return true;
 }
 
 const char *parse_join_dotted(ParseCtx *ctx, const char *left, const char *right)
@@ -190,7 +200,8 @@ static bool check_text(const Source *src, uint32_t file, Diag *diag)
             line_start = ++i;
             continue;
         }
-        if (i - line_start >= SOURCE_MAX_LINE) {
+        /* the '\r' of a CRLF line ending is not part of the line */
+        if (i - line_start >= SOURCE_MAX_LINE && !(s[i] == '\r' && i + 1 < src->len && s[i + 1] == '\n')) {
             diag_report(diag, SEV_ERROR, at, "line longer than %d bytes", SOURCE_MAX_LINE);
             return false;
         }

@@ -14,7 +14,13 @@
 enum {
     LEX_MAX_IDENT = 64,         /* bytes in a name */
     LEX_MAX_STRING = 4096,      /* bytes in a string literal */
-    PARSE_MAX_DEPTH = 200,      /* bison stack, so nesting cannot blow the C stack */
+    /* Brackets open at once, counted by the scanner (lex_bracket): what the
+     * message's "levels" are. Policy, not encoding. */
+    PARSE_MAX_DEPTH = 200,
+    /* bison's stack (YYMAXDEPTH), a backstop that brackets within their
+     * limit never reach: a run of prefix operators (`not not ... x`) grows
+     * it without brackets. Past it, "nesting too deep" says what is counted. */
+    PARSE_MAX_STACK = 10000,
 };
 
 typedef struct ParseCtx {
@@ -38,7 +44,7 @@ const char *lex_string(ParseCtx *ctx, const SrcSpan *at, const char *text, int l
 double lex_number(ParseCtx *ctx, const SrcSpan *at, const char *text);
 void lex_error(ParseCtx *ctx, const SrcSpan *at, const char *msg);
 void lex_stray(ParseCtx *ctx, const SrcSpan *at, const char *text, int len);
-void lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c);
+bool lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c);
 
 const char *parse_join_dotted(ParseCtx *ctx, const char *left, const char *right);
 void parse_call_open(ParseCtx *ctx, const char *name, SrcSpan at);

@@ -38,7 +38,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 %code {
 #include <string.h>
 #define B (&ctx->ast)
-#define YYMAXDEPTH PARSE_MAX_DEPTH
+#define YYMAXDEPTH PARSE_MAX_STACK
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, ParseCtx *ctx, const char *msg);
 static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, SrcSpan id_span);
 }
@@ -389,7 +389,9 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, ParseCtx *ctx, const char *m
 {
     (void)scanner;
     if (strcmp(msg, "memory exhausted") == 0)   /* bison's stack hit YYMAXDEPTH */
-        diag_report(ctx->diag, SEV_ERROR, *loc, "nesting too deep (limit is %d levels)", PARSE_MAX_DEPTH);
+        diag_report(ctx->diag, SEV_ERROR, *loc,
+                    "nesting too deep for the parser (limit is %d stack entries: brackets, operators and calls)",
+                    PARSE_MAX_STACK);
     else
         diag_report(ctx->diag, SEV_ERROR, *loc, "%s", msg);
 }

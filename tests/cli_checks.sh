@@ -22,6 +22,17 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 "$GDL" run "$tmp/a.gdlb" examples/profile3.json > "$tmp/bin.json"
 cmp -s "$tmp/src.json" "$tmp/bin.json" && ok || bad ".gdlb and .gdl results differ"
 
+# A string parameter read back from a .gdlb (format 1.3) is the same text,
+# and --param sets it there too (issue 14, defect 1).
+SP=tests/golden/semantics/string-param.gdl
+"$GDL" build "$SP" -o "$tmp/sp.gdlb"
+for p in "" "--param ps=xyz"; do
+    "$GDL" run $p "$SP" tests/golden/semantics/s-abc.json > "$tmp/sp-src.json"
+    "$GDL" run $p "$tmp/sp.gdlb" tests/golden/semantics/s-abc.json > "$tmp/sp-bin.json"
+    cmp -s "$tmp/sp-src.json" "$tmp/sp-bin.json" && grep -q '"id": "refl"' "$tmp/sp-bin.json" \
+        && ok || bad "string parameter from .gdlb ($p) differs from the .gdl"
+done
+
 # Truncated or bit-flipped bytecode: a message and exit 1, never a crash.
 size=$(stat -c %s "$tmp/a.gdlb")
 for len in 0 7 8 27 28 40 100 $((size / 2)) $((size - 9)) $((size - 1)); do
@@ -87,10 +98,31 @@ st=$?
 [ "$(wc -l < "$tmp/faults.out")" = 6 ] && ok || bad "batch faults: $(wc -l < "$tmp/faults.out") results for 6 lines"
 ids=$(grep -o '"case_id": [^,]*' "$tmp/faults.out" | sed 's/"case_id": //' | tr '\n' ' ')
 [ "$ids" = '"b1" null null null "b5" null ' ] && ok || bad "batch faults: case ids $ids"
-grep -q '"message": "line longer than 1048577 bytes", "line": 2}' "$tmp/faults.out" && ok || bad "batch: over-long line 2"
-grep -q '"message": "line longer than 1048577 bytes", "line": 6}' "$tmp/faults.out" && ok || bad "batch: over-long last line"
-grep -q '"message": "input too large: 1048615 bytes (max_bytes is 1048576)", "line": 3' "$tmp/faults.out" \
-    && ok || bad "batch: line over the JSON limit"
+grep -q '"message": "line longer than 1048576 bytes", "line": 2}' "$tmp/faults.out" && ok || bad "batch: over-long line 2"
+grep -q '"message": "line longer than 1048576 bytes", "line": 6}' "$tmp/faults.out" && ok || bad "batch: over-long last line"
+grep -q '"message": "line longer than 1048576 bytes", "line": 3' "$tmp/faults.out" \
+    && ok || bad "batch: line over the case limit"
+# A line's result does not depend on the lines before it (issue 14: a line of
+# 1,048,578 to 1,114,113 bytes got "input too large" or "line longer than"
+# depending on where it started in the read buffer). At the limit, with or
+# without CR, a line is a case; one byte more is too long.
+pad() { head -c "$1" /dev/zero | tr '\0' ' '; }
+{ printf '{"case_id": "b1"'; pad $((1048576 - 17)); printf '}\n'; } > "$tmp/at-limit.jsonl"
+{ printf '{"case_id": "b1"'; pad $((1048576 - 17)); printf '}\r\n'; } > "$tmp/at-limit-crlf.jsonl"
+{ printf '{"case_id": "b1"'; pad $((1048576 - 16)); printf '}\n'; } > "$tmp/over.jsonl"
+head -c 1100000 /dev/zero | tr '\0' 'a' > "$tmp/long.jsonl"; echo >> "$tmp/long.jsonl"
+for prefix in 0 1 60000 1000000; do
+    for f in at-limit at-limit-crlf over long; do
+        { [ "$prefix" = 0 ] || { printf '{"case_id": "p"'; pad "$prefix"; printf '}\n'; }; cat "$tmp/$f.jsonl"; } \
+            | "$GDL" run --batch "$G" | tail -n 1 > "$tmp/last.out"
+        case $f in
+            at-limit*) want='"title": "KNGF-richtlijn Lage rugpijn en lumbosacraal radiculair syndroom"}, "status": "ok"' ;;
+            *) want='"message": "line longer than 1048576 bytes"' ;;
+        esac
+        grep -q '^{"case_id": "b1", ' "$tmp/last.out" || [ "${f#at-limit}" = "$f" ] || want="(line b1 missing)"
+        grep -qF "$want" "$tmp/last.out" && ok || bad "batch line $f after a line of $prefix bytes: $(head -c 300 "$tmp/last.out")"
+    done
+done
 grep -q '"message": "unescaped NUL byte in string (write it as \\\\u0000)", "line": 4' "$tmp/faults.out" \
     && ok || bad "batch: NUL byte in a line"
 
@@ -130,7 +162,16 @@ awk 'BEGIN { print "guideline g { title \"t\" version \"1\" status draft languag
 limit_source "strings over GDL_MAX_STRINGS" "limit.gdl: error: too many strings (limit is 65535)"
 awk 'BEGIN { print "guideline g { title \"t\" version \"1\" status draft language en }";
              for (i = 0; i <= 4096; i++) print "input i" i ": bool" }' > "$tmp/limit.gdl"
-limit_source "inputs over GDL_MAX_DEP_BITS" "limit.gdl: error: too many inputs and classifications (limit is 4096)"
+limit_source "inputs over GDL_MAX_NAMED_DEPS" "limit.gdl: error: too many inputs and classifications (limit is 4096)"
+# At the limit: 4095 inputs and a classification, with in_scope and red_flagged
+# on top (issue 14: the builtins took two of the 4096).
+awk 'BEGIN { print "guideline g { title \"t\" version \"1\" status draft language en }";
+             for (i = 0; i < 4095; i++) print "input i" i ": bool";
+             print "classify k \"A\" {\n  when i0 -> 1\n  otherwise -> 2\n}";
+             print "exclude e \"A\" when i1"; print "red_flag r \"B\" in c -> refer_gp when i2 and in_scope" }' > "$tmp/limit.gdl"
+"$GDL" build "$tmp/limit.gdl" -o "$tmp/limit.gdlb" 2> "$tmp/err" \
+    && printf '{"i1": false, "i2": true}' | "$GDL" run "$tmp/limit.gdlb" - | grep -q '"because": \["i2", "in_scope"\]' \
+    && ok || bad "4095 inputs and a classification (at GDL_MAX_NAMED_DEPS): $(head -c 200 "$tmp/err")"
 
 # SOURCE_MAX_FILES: the main file and 255 modules; the 256th import fails.
 mkdir -p "$tmp/many"

@@ -55,7 +55,9 @@ static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
 
 /* What "missing" lists: the input fields behind undecided conclusions, in
  * name order, and for each the conclusions it blocks, in "needed_for"
- * order (open[needed[needed_off[k]] ..] for field k). */
+ * order (open[needed[needed_off[k]] ..] for field k); then the undecided
+ * conclusions no absent input explains, under each reason they are unknown
+ * for (in the order of the reasons' phrases), in "needed_for" order. */
 typedef struct {
     uint16_t *fields;       /* input facts */
     uint32_t nfields;
@@ -63,7 +65,49 @@ typedef struct {
     uint32_t nopen;
     uint32_t *needed_off;   /* list k is needed[needed_off[k] .. needed_off[k + 1]) */
     uint16_t *needed;       /* indices into open */
+    /* Reason k (the k-th of gdl_unknown_reason_order) blocks open[by_reason[reason_off[k]] ..
+     * by_reason[reason_off[k + 1]]): the open conclusions with no absent input behind them
+     * and that reason among theirs, in the order of open. */
+    uint16_t *by_reason;
+    uint32_t reason_off[GDL_WHY__COUNT + 1];
 } Missing;
+
+/* A classification declared with 'when' is left out of the result where
+ * that condition is known to be false (e.g. tissue reactivity without LRS). */
+static bool classification_applies(const GdlVm *vm, uint32_t f)
+{
+    uint16_t a = vm->p->facts[f].applies;
+    return a == GDL_NONE || gdl_fact_truth(vm, a) != 0;
+}
+
+/* The reasons of the open conclusions no absent input explains. */
+static bool find_unexplained(GdlVm *vm, Missing *m, const uint32_t *field_of)
+{
+    const GdlProgram *p = vm->p;
+    uint32_t *why = arena_alloc(&vm->case_arena, sizeof(uint32_t) * (m->nopen + 1));   /* 0: explained */
+    m->by_reason = arena_alloc(&vm->case_arena, sizeof(uint16_t) * (GDL_WHY__COUNT * m->nopen + 1));
+    if (!why || !m->by_reason)
+        return false;
+    for (uint32_t i = 0; i < m->nopen; i++) {
+        const uint64_t *d = gdl_fact_deps(vm, m->open[i]->fact);
+        bool explained = false;
+        FOR_EACH_BIT(d, vm->words, bit)
+            explained |= bit < p->ndep_bits && field_of[bit] != 0;
+        why[i] = explained ? 0 : vm->facts[m->open[i]->fact].len;
+        if (!explained && why[i] == 0)      /* never dropped, even without a reason */
+            why[i] = GDL_WHY_BIT(GDL_WHY_OTHER);
+    }
+    const uint8_t *order = gdl_unknown_reason_order();
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
+        m->reason_off[k] = n;
+        for (uint32_t i = 0; i < m->nopen; i++)
+            if (why[i] & GDL_WHY_BIT(order[k]))
+                m->by_reason[n++] = (uint16_t)i;
+    }
+    m->reason_off[GDL_WHY__COUNT] = n;
+    return true;
+}
 
 static Missing find_missing(const GdlVm *cvm)
 {
@@ -80,6 +124,8 @@ static Missing find_missing(const GdlVm *cvm)
         const Conclusion *c = &t->conclusions[i];
         if (vm->facts[c->fact].tag != VT_UNKNOWN)
             continue;
+        if (c->rank == RANK_CLASSIFICATION && !classification_applies(vm, c->fact))
+            continue;   /* left out of the result, so nothing is missing for it */
         m.open[m.nopen++] = c;
         const uint64_t *d = gdl_fact_deps(vm, c->fact);
         for (uint32_t w = 0; w < vm->words; w++)
@@ -101,7 +147,7 @@ static Missing find_missing(const GdlVm *cvm)
         if (bit >= p->ndep_bits)
             continue;
         uint16_t f = vm->dep_fact[bit];
-        if (f < p->ninputs)
+        if (f < p->ninputs && vm->facts[f].tag == VT_UNKNOWN)    /* absent, so missing */
             by_rank[vm->input_rank[f] >> 6] |= 1ull << (vm->input_rank[f] & 63);
     }
     FOR_EACH_BIT(by_rank, rank_words, rank)
@@ -134,7 +180,10 @@ static Missing find_missing(const GdlVm *cvm)
             if (bit < p->ndep_bits && field_of[bit])
                 m.needed[m.needed_off[field_of[bit]]++] = (uint16_t)i;
     }
-    return m;       /* placing moved needed_off[k + 1] from list k's start to its end */
+    /* placing moved needed_off[k + 1] from list k's start to its end */
+    if (!find_unexplained(vm, &m, field_of))
+        return (Missing){ 0 };
+    return m;
 }
 
 /* Whether missing field k leaves a red flag undecided. */
@@ -146,15 +195,17 @@ static bool blocks_red_flag(const Missing *m, uint32_t k)
     return false;
 }
 
-/* The conclusions missing field k blocks, each once: as JSON string
- * literals separated by sep, or (json false) as plain words. */
-static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
+/* The conclusions open[idx[0 .. n)] (one missing field's, or one
+ * reason's), each once: as JSON string literals separated by sep, or (json
+ * false) as plain words. */
+static void put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const uint16_t *idx, uint32_t count,
+                            const char *sep, bool json)
 {
     const AdviceTables *t = vm->advice;
     const Conclusion *last = NULL;
     bool first = true;
-    for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++) {
-        const Conclusion *c = m->open[m->needed[n]];
+    for (uint32_t n = 0; n < count; n++) {
+        const Conclusion *c = m->open[idx[n]];
         if (last && last->rank == c->rank && last->id == c->id)
             continue;   /* one id under two strengths or sections */
         last = c;
@@ -171,6 +222,22 @@ static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32
             }
         }
     }
+}
+
+/* Is an undecided scope explained by absent inputs (else by reasons only)? */
+static bool scope_waits_for_findings(const Missing *m)
+{
+    for (uint32_t k = 0; k < m->nfields; k++)
+        for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++)
+            if (m->open[m->needed[n]]->rank == RANK_SCOPE)
+                return true;
+    return false;
+}
+
+/* The conclusions missing field k blocks. */
+static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
+{
+    put_conclusions(b, vm, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k], sep, json);
 }
 
 bool gdl_field_missing(const GdlVm *vm, const char *field)
@@ -199,6 +266,8 @@ bool gdl_outcome_fired(const GdlVm *vm, OutcomeKind kind, const char *id, const 
 
 /* ---- the fired outcomes, in output order ------------------------------ */
 
+static void sort_schedule(const GdlVm *vm, uint16_t *list, uint32_t n);
+
 /* Indices of the fired outcomes of one kind, in output order. */
 static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
 {
@@ -210,19 +279,58 @@ static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
     for (uint32_t i = 0; list && i < t->kind_count[kind]; i++)
         if (gdl_fact_truth(vm, vm->p->outcomes[group[i]].cond) == 1)
             list[n++] = group[i];
+    if (kind == OK_SCHEDULE)
+        sort_schedule(vm, list, n);
     *out = list;
     return list ? n : 0;
 }
 
-static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
+/* The day a schedule item falls on: its start date plus `after`. False
+ * when it has none: no start date, or a day that has no date to print
+ * (before 0001-01-01 or after 9999-12-31; "on" is then null, decision 5). */
+static bool schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
 {
     if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
         return false;
     double d = vm->facts[o->from].as.num + (double)o->after * (o->after_unit == AFTER_DAYS ? 1 : 7);
-    /* Only crafted bytecode puts a number this far from any date into a
-     * date fact; it prints as 0000-00-00, never as a converted garbage int. */
-    gdl_date_format(d >= -1e9 && d <= 1e9 ? (int32_t)d : INT32_MAX, date);
+    if (!(d >= GDL_DAY_FIRST && d <= GDL_DAY_LAST))     /* also NaN, from crafted bytecode */
+        return false;
+    *day = (int32_t)d;
     return true;
+}
+
+static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
+{
+    int32_t day;
+    if (!schedule_day(vm, o, &day))
+        return false;
+    gdl_date_format(day, date);
+    return true;
+}
+
+/* The schedule in time order (decision 3): by the day each item falls on,
+ * undated ones last; ties keep the program's order (after, then id). */
+static void sort_schedule(const GdlVm *vm, uint16_t *list, uint32_t n)
+{
+    int64_t *key = arena_alloc(&((GdlVm *)vm)->case_arena, sizeof(int64_t) * (n + 1));
+    if (!key)
+        return;
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t day;
+        key[i] = schedule_day(vm, &vm->p->outcomes[list[i]], &day) ? day : INT64_MAX;
+    }
+    for (uint32_t i = 1; i < n; i++) {      /* stable insertion sort: a schedule is short */
+        uint16_t x = list[i];
+        int64_t k = key[i];
+        uint32_t j = i;
+        while (j > 0 && key[j - 1] > k) {
+            list[j] = list[j - 1];
+            key[j] = key[j - 1];
+            j--;
+        }
+        list[j] = x;
+        key[j] = k;
+    }
 }
 
 /* ---- JSON ------------------------------------------------------------ */
@@ -251,13 +359,6 @@ static void put_classification_value(ByteBuf *b, const GdlVm *vm, uint32_t f)
         buf_json_number(b, v->as.num);
 }
 
-/* A classification declared with 'when' is left out of the result where
- * that condition is known to be false (e.g. tissue reactivity without LRS). */
-static bool classification_applies(const GdlVm *vm, uint32_t f)
-{
-    uint16_t a = vm->p->facts[f].applies;
-    return a == GDL_NONE || gdl_fact_truth(vm, a) != 0;
-}
 
 /* One fired outcome as the advice format's item for its kind: the parts
  * rendered once per program (advice_prep.c) around the one that varies. */
@@ -373,6 +474,19 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_puts(b, ", \"needed_for\": [");
         put_needed_for(b, vm, &m, i, ", ", true);
         buf_puts(b, "]}");
+    }
+    bool any = m.nfields > 0;
+    for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
+        uint32_t from = m.reason_off[k], count = m.reason_off[k + 1] - from;
+        if (!count)
+            continue;
+        buf_puts(b, any ? ", {\"field\": null, \"needed_for\": [" : "{\"field\": null, \"needed_for\": [");
+        any = true;
+        put_conclusions(b, vm, &m, m.by_reason + from, count, ", ", true);
+        buf_puts(b, "], \"reason\": ");
+        const char *why = gdl_unknown_reason_text(gdl_unknown_reason_order()[k], true);
+        buf_json_string(b, why, strlen(why));
+        buf_putc(b, '}');
     }
     buf_puts(b, "]}\n");
 }
@@ -506,9 +620,12 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_putc(b, '\n');
     }
     int scope = p->in_scope_fact == GDL_NONE ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
+    Missing miss = find_missing(vm);
+    const char *undecided = scope_waits_for_findings(&miss)
+        ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
+        : (en ? "undecided (no finding would decide it, see below)" : "onbeslist (geen bevinding beslist het, zie onder)");
     buf_printf(b, "\n%s: %s\n", en ? "In scope" : "Binnen de richtlijn",
-               scope < 0 ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
-                         : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
+               scope < 0 ? undecided : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
     n = fired(vm, OK_EXCLUSION, &list);
     for (uint32_t i = 0; i < n; i++) {
         const GdlOutcome *o = &p->outcomes[list[i]];
@@ -576,7 +693,6 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_printf(b, "  %s at%s%s%s [%s]\n", S(vm, o->id), (o->moments & 1) ? " intake" : "", (o->moments & 2) ? " interim" : "",
                    (o->moments & 4) ? " discharge" : "", S(vm, o->section));
     }
-    Missing miss = find_missing(vm);
     /* An unscreened red flag must not hide among the other missing findings:
      * the fields that block a red flag come first, under their own heading. */
     static const char *const heading[2][2] = {
@@ -595,6 +711,16 @@ static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
             put_needed_for(b, vm, &miss, i, " ", false);
             buf_putc(b, '\n');
         }
+    }
+    if (miss.reason_off[GDL_WHY__COUNT])
+        buf_printf(b, "\n%s\n", en ? "Undecided, and no finding would decide it" : "Onbeslist, en geen bevinding beslist het");
+    for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
+        uint32_t from = miss.reason_off[k], count = miss.reason_off[k + 1] - from;
+        if (!count)
+            continue;
+        buf_printf(b, "  %s: ", gdl_unknown_reason_text(gdl_unknown_reason_order()[k], en));
+        put_conclusions(b, vm, &miss, miss.by_reason + from, count, " ", false);
+        buf_putc(b, '\n');
     }
 }
 

@@ -121,7 +121,7 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
         put_u32(b, f->len_max);
         put_u16(b, f->section);
         put_u16(b, f->override);
-        put_u16(b, f->applies);     /* 1.3 */
+        put_u16(b, f->applies);     /* 1.4 */
     }
     section_end(b, s);
 
@@ -135,6 +135,7 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
         put_u16(b, pa->section);
         put_f64(b, pa->value);
         put_range(b, pa->flags, pa->min, pa->max);
+        put_u16(b, pa->text);           /* 1.3 */
     }
     section_end(b, s);
 
@@ -450,8 +451,8 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         leave_section(r);
     }
     if (enter_section(r, "FACT", "FACT")) {
-        /* 1.3 appended 'applies' to each record */
-        uint32_t fact_bytes = 2 + 1 + 1 + 2 * 6 + 18 + 4 + 4 + 2 + 2 + (minor >= 3 ? 2 : 0);
+        /* 1.4 appended 'applies' to each record */
+        uint32_t fact_bytes = 2 + 1 + 1 + 2 * 6 + 18 + 4 + 4 + 2 + 2 + (minor >= 4 ? 2 : 0);
         p->nfacts = get_count(r, 0, GDL_MAX_FACTS, "facts");
         p->ninputs = get_u32(r);
         p->ndep_bits = get_u32(r);
@@ -476,12 +477,13 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
             f->len_max = get_u32(r);
             f->section = (uint16_t)get_u16(r);
             f->override = (uint16_t)get_u16(r);
-            f->applies = minor >= 3 ? (uint16_t)get_u16(r) : GDL_NONE;
+            f->applies = minor >= 4 ? (uint16_t)get_u16(r) : GDL_NONE;
         }
         leave_section(r);
     }
     if (enter_section(r, "PARM", "PARM")) {
-        p->nparams = get_count(r, 2 + 1 + 2 + 2 + 8 + 18, GDL_MAX_PARAMS, "parameters");
+        bool has_text = minor >= 3;     /* 1.3 appended the text of string parameters */
+        p->nparams = get_count(r, 2 + 1 + 2 + 2 + 8 + 18 + (has_text ? 2 : 0), GDL_MAX_PARAMS, "parameters");
         p->params = alloc(r, a, sizeof(GdlParam) * p->nparams);
         for (uint32_t i = 0; !r->failed && i < p->nparams; i++) {
             GdlParam *pa = &p->params[i];
@@ -491,6 +493,7 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
             pa->section = (uint16_t)get_u16(r);
             pa->value = get_f64(r);
             get_range(r, &pa->flags, &pa->min, &pa->max);
+            pa->text = has_text ? (uint16_t)get_u16(r) : GDL_NONE;
         }
         leave_section(r);
     }

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The days a date can be written for: 0001-01-01 and 9999-12-31. */
+enum { GDL_DAY_FIRST = -719162, GDL_DAY_LAST = 2932896 };
+
 /* "YYYY-MM-DD" exactly (len 10), a real calendar day in years 1..9999. */
 bool gdl_date_parse(const char *s, size_t len, int32_t *days);
 bool gdl_date_parse_str(const char *s, double *days);

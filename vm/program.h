@@ -20,7 +20,8 @@ enum {
     GDL_MAX_STRINGS = 65535,
     GDL_MAX_CODE = 65535,
     GDL_MAX_STACK = 255,        /* the compiler rejects deeper expressions */
-    GDL_MAX_DEP_BITS = 4096,    /* inputs + named classifications */
+    GDL_MAX_NAMED_DEPS = 4096,  /* inputs + named classifications (policy: provenance sets stay small) */
+    GDL_MAX_DEP_BITS = GDL_MAX_NAMED_DEPS + 2,  /* + the builtins in_scope and red_flagged */
     GDL_MAX_SCHEDULE_DAYS = 520 * 7,    /* `after`: 10 years of whole weeks (policy, not encoding) */
 };
 
@@ -85,6 +86,7 @@ typedef struct {
     uint16_t unit;
     uint16_t section;       /* string or GDL_NONE */
     double value, min, max;
+    uint16_t text;          /* string parameters: the default text (a string); else GDL_NONE */
 } GdlParam;
 
 typedef enum {

@@ -323,6 +323,13 @@ static bool verify_params(Verifier *v)
             return false;
         if (pa->type < GT_BOOL || pa->type >= GT__COUNT)
             return fail(v, "invalid type %u", pa->type);
+        /* a string parameter's value is its text (format 1.3); no other has one */
+        if (pa->type == GT_STRING) {
+            if (!check_str(v, "text", pa->text, false))
+                return false;
+        } else if (pa->text != GDL_NONE) {
+            return fail(v, "text string %u on a %s parameter", pa->text, gdl_type_name((GdlType)pa->type));
+        }
         if (!isfinite(pa->value))
             return fail(v, "value %g is not finite", pa->value);
         if (!check_range(v, pa->flags, pa->min, pa->max))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "advice_prep.h"
+#include "json.h"
 #include "opcodes.h"
 
 typedef struct {
@@ -53,7 +54,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     size_t stack = (size_t)p->max_stack + 1;   /* + one scratch set for AT_LEAST / COUNT */
     size_t size = sizeof(GdlValue) * p->nfacts + sizeof(uint64_t) * p->nfacts * vm->words
                 + sizeof(GdlValue) * stack + sizeof(uint64_t) * stack * vm->words
-                + sizeof(double) * p->nparams + sizeof(uint16_t) * (3 * p->ninputs + p->ndep_bits + p->nfacts) + 64;
+                + sizeof(GdlValue) * p->nparams + sizeof(uint16_t) * (3 * p->ninputs + p->ndep_bits + p->nfacts) + 64;
     uint32_t slots = 16;
     while (slots < 2 * p->ninputs)
         slots *= 2;
@@ -67,8 +68,8 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
     vm->fact_deps = (uint64_t *)block;
     vm->stack_deps = vm->fact_deps + (size_t)p->nfacts * vm->words;
     vm->seen = vm->stack_deps + stack * vm->words;
-    vm->params = (double *)(vm->seen + seen_words);
-    vm->facts = (GdlValue *)(vm->params + p->nparams);
+    vm->params = (GdlValue *)(vm->seen + seen_words);
+    vm->facts = vm->params + p->nparams;
     vm->stack = vm->facts + p->nfacts;
     vm->input_order = (uint16_t *)(vm->stack + stack);
     vm->input_rank = vm->input_order + p->ninputs;
@@ -91,8 +92,13 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
         if (p->facts[f].dep_bit != GDL_NONE)
             vm->dep_fact[p->facts[f].dep_bit] = (uint16_t)f;
     }
-    for (uint32_t i = 0; i < p->nparams; i++)
-        vm->params[i] = p->params[i].value;
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const GdlParam *pa = &p->params[i];
+        if (pa->type == GT_STRING)
+            vm->params[i] = (GdlValue){ VT_STR, p->string_lens[pa->text], { .str = p->strings[pa->text] } };
+        else
+            vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = pa->value } };
+    }
     if (sort_input_names(vm) != 0) {
         free(block);
         return -1;
@@ -103,6 +109,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
         return -1;
     }
     arena_init(&vm->case_arena, 64 * 1024);
+    arena_init(&vm->param_arena, 0);
     /* Derived facts are all stored by every run before they are read (the
      * verifier checks it), so a new case only needs its inputs cleared. */
     memset(vm->facts, 0, sizeof(GdlValue) * p->nfacts);
@@ -112,6 +119,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
 void gdl_vm_free(GdlVm *vm)
 {
     arena_free(&vm->case_arena);
+    arena_free(&vm->param_arena);
     advice_tables_free(vm->advice);
     free(vm->block);
     memset(vm, 0, sizeof *vm);
@@ -176,6 +184,36 @@ static bool is_decimal(const char *s)
     return *s == '\0';
 }
 
+/* A string parameter takes the rules of a string input's value: valid
+ * UTF-8 (it reaches the advice and terminals), no control characters (a
+ * command line cannot escape them). */
+static int set_string_param(GdlVm *vm, uint32_t i, const char *text, char *err, size_t errlen)
+{
+    const char *name = gdl_str(vm->p, vm->p->params[i].name);
+    size_t n = strlen(text);
+    for (size_t k = 0; k < n;) {
+        const char *why = "";
+        unsigned char ch = (unsigned char)text[k];
+        size_t len = json_utf8_seq((const unsigned char *)text, n, k, &why);
+        if (len == 0) {
+            snprintf(err, errlen, "parameter '%s': invalid UTF-8 at byte %zu (%s)", name, k + 1, why);
+            return -1;
+        }
+        if (ch < 0x20 || ch == 0x7f) {
+            snprintf(err, errlen, "parameter '%s': control character 0x%02x at byte %zu", name, ch, k + 1);
+            return -1;
+        }
+        k += len;
+    }
+    const char *copy = arena_strndup(&vm->param_arena, text, n);
+    if (!copy) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    vm->params[i] = (GdlValue){ VT_STR, (uint32_t)n, { .str = copy } };
+    return 0;
+}
+
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen)
 {
     const GdlProgram *p = vm->p;
@@ -189,9 +227,11 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
                 snprintf(err, errlen, "parameter '%s' is true or false, not '%s'", name, text);
                 return -1;
             }
-            vm->params[i] = strcmp(text, "true") == 0;
+            vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = strcmp(text, "true") == 0 } };
             return 0;
         }
+        if (pa->type == GT_STRING)
+            return set_string_param(vm, i, text, err, errlen);
         if (pa->type != GT_INT && pa->type != GT_NUMBER) {
             snprintf(err, errlen, "parameter '%s' cannot be overridden (it is a %s)", name, gdl_type_name((GdlType)pa->type));
             return -1;
@@ -211,11 +251,37 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
                      *unit ? " " : "", unit);
             return -1;
         }
-        vm->params[i] = v;
+        vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = v } };
         return 0;
     }
     snprintf(err, errlen, "no parameter '%s' in this guideline", name);
     return -1;
+}
+
+const char *gdl_unknown_reason_text(uint32_t why, bool en)
+{
+    static const char *const EN[] = {
+#define X(name, en, nl) en,
+        GDL_UNKNOWN_REASONS(X)
+#undef X
+    };
+    static const char *const NL[] = {
+#define X(name, en, nl) nl,
+        GDL_UNKNOWN_REASONS(X)
+#undef X
+    };
+    if (why >= GDL_WHY__COUNT)
+        why = GDL_WHY_OTHER;
+    return en ? EN[why] : NL[why];
+}
+
+const uint8_t *gdl_unknown_reason_order(void)
+{
+    /* by English phrase: "a classification...", "a list...", "division...", "no finding...",
+     * "the literal..." */
+    static const uint8_t ORDER[GDL_WHY__COUNT] = { GDL_WHY_NOT_APPLICABLE, GDL_WHY_SHORT_LIST, GDL_WHY_DIV_ZERO,
+                                                   GDL_WHY_OTHER, GDL_WHY_LITERAL };
+    return ORDER;
 }
 
 /* ---- provenance sets ------------------------------------------------- */
@@ -272,6 +338,17 @@ static inline void deps_union(uint64_t *d, const uint64_t *s, uint32_t w)
     }
 }
 
+/* a becomes unknown because a or b is: the reasons of the unknown ones,
+ * joined like their provenance. */
+ALWAYS_INLINE void join_reason(GdlValue *a, const GdlValue *b)
+{
+    if (a->tag != VT_UNKNOWN)
+        a->len = b->len;
+    else if (b->tag == VT_UNKNOWN)
+        a->len |= b->len;
+    a->tag = VT_UNKNOWN;
+}
+
 /* What a Kleene and/or does with the provenance of its result a. */
 enum { KEEP_A, TAKE_B, JOIN };
 
@@ -292,7 +369,7 @@ ALWAYS_INLINE int kleene(GdlValue *a, const GdlValue *b, bool is_or)
         return !a_dec ? TAKE_B : b_dec ? JOIN : KEEP_A;
     }
     if (a_unk || b_unk) {
-        a->tag = VT_UNKNOWN;
+        join_reason(a, b);
         return !a_unk ? TAKE_B : b_unk ? JOIN : KEEP_A;
     }
     a->as.num = !is_or;
@@ -316,7 +393,7 @@ ALWAYS_INLINE bool strict2(GdlValue *a, uint64_t *da, const GdlValue *b, const u
             deps_copy(da, db, W);
         else if (bu)
             deps_union(da, db, W);
-        a->tag = VT_UNKNOWN;
+        join_reason(a, b);
         return false;
     }
     deps_union(da, db, W);
@@ -371,7 +448,7 @@ ALWAYS_INLINE void kleene_fact_sets(const GdlVm *vm, uint64_t *da, uint16_t f, i
 ALWAYS_INLINE GdlValue compare_fact(const GdlValue *v, double y, uint8_t c)
 {
     if (v->tag == VT_UNKNOWN)
-        return (GdlValue){ VT_UNKNOWN, 0, { 0 } };
+        return (GdlValue){ VT_UNKNOWN, v->len, { 0 } };
     double x = v->as.num;
     bool r = c == CMP_EQ ? x == y : c == CMP_NE ? x != y : c == CMP_LT ? x < y
            : c == CMP_LE ? x <= y : c == CMP_GT ? x > y : x >= y;
@@ -467,7 +544,7 @@ void gdl_vm_run(GdlVm *vm)
             NEXT(1);
         CASE(PUSH_UNKNOWN):
             sp++;
-            stack[sp].tag = VT_UNKNOWN;
+            stack[sp] = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_LITERAL), { 0 } };
             deps_clear(DEPS(sp), W);
             NEXT(1);
         CASE(PUSH_NUM):
@@ -504,7 +581,7 @@ void gdl_vm_run(GdlVm *vm)
             NEXT(6);
         CASE(LOAD_PARAM):
             sp++;
-            stack[sp] = (GdlValue){ VT_NUM, 0, { .num = vm->params[rd16(code + pc + 1)] } };
+            stack[sp] = vm->params[rd16(code + pc + 1)];
             deps_clear(DEPS(sp), W);
             NEXT(3);
         CASE(STORE_FACT): {
@@ -579,7 +656,7 @@ void gdl_vm_run(GdlVm *vm)
             if (strict2(a, DEPS(sp - 1), b, DEPS(sp), W)) {
                 double x = a->as.num, y = b->as.num, r;
                 if (op == OP_DIV && y == 0) {
-                    a->tag = VT_UNKNOWN;        /* no value, and no finding would give one */
+                    *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_DIV_ZERO), { 0 } };  /* no finding would give one */
                     deps_clear(DEPS(sp - 1), W);
                 } else {
                     r = op == OP_ADD ? x + y : op == OP_SUB ? x - y : op == OP_MUL ? x * y : x / y;
@@ -604,6 +681,7 @@ void gdl_vm_run(GdlVm *vm)
                     deps_copy(DEPS(sp - 1), DEPS(sp), W);
                 } else {
                     deps_union(DEPS(sp - 1), DEPS(sp), W);
+                    join_reason(a, b);
                 }
             }
             sp--;
@@ -625,15 +703,15 @@ void gdl_vm_run(GdlVm *vm)
             int pick;
             if (op == OP_COUNT) {
                 pick = u ? 2 : -1;      /* -1: all of them */
-                result = u ? (GdlValue){ VT_UNKNOWN, 0, { 0 } } : (GdlValue){ VT_NUM, 0, { .num = t } };
+                result = (GdlValue){ u ? VT_UNKNOWN : VT_NUM, 0, { .num = t } };
             } else if (stack[dst].tag == VT_UNKNOWN) {
                 pick = 2;
-                result.tag = VT_UNKNOWN;
+                result = stack[dst];
             } else {
                 double need = stack[dst].as.num;
                 if (t >= need) { pick = 1; result = (GdlValue){ VT_NUM, 0, { .num = 1 } }; }
                 else if (t + u < need) { pick = 0; result = (GdlValue){ VT_NUM, 0, { .num = 0 } }; }
-                else { pick = 2; result.tag = VT_UNKNOWN; }
+                else { pick = 2; result = (GdlValue){ VT_UNKNOWN, 0, { 0 } }; }
             }
             deps_clear(dd, W);
             if (op == OP_AT_LEAST && stack[dst].tag == VT_UNKNOWN)
@@ -642,6 +720,8 @@ void gdl_vm_run(GdlVm *vm)
                 int kind = stack[i].tag == VT_UNKNOWN ? 2 : gdl_is_true(&stack[i]) ? 1 : 0;
                 if (pick == -1 || kind == pick)
                     deps_union(dd, DEPS(i), W);
+                if (kind == 2 && result.tag == VT_UNKNOWN)
+                    join_reason(&result, &stack[i]);
             }
             deps_copy(DEPS(dst), dd, W);
             stack[dst] = result;
@@ -666,8 +746,14 @@ void gdl_vm_run(GdlVm *vm)
                 from = code[pc + 1] - 1u;
                 to = code[pc + 2];
             }
-            if (a->tag != VT_LIST || to > a->len) {
-                a->tag = VT_UNKNOWN;
+            if (a->tag == VT_UNKNOWN) {
+                /* stays unknown, for the reason it is */
+            } else if (a->tag != VT_LIST || to > a->len) {
+                /* only hand-made bytecode: the compiler checks i..j against
+                 * the declared minimum length; the list is present, so it
+                 * is not what is missing */
+                *a = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_SHORT_LIST), { 0 } };
+                deps_clear(DEPS(sp), W);
             } else {
                 double s = 0;
                 for (uint32_t i = from; i < to; i++)
@@ -694,7 +780,7 @@ void gdl_vm_run(GdlVm *vm)
                 NEXT(3);
             }
             if (c->tag != VT_UNKNOWN) {     /* false: the classification does not apply */
-                c->tag = VT_UNKNOWN;
+                *c = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_NOT_APPLICABLE), { 0 } };
                 deps_clear(DEPS(sp), W);
             }
             pc = rd16(code + pc + 1);

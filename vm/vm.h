@@ -16,10 +16,38 @@
 
 typedef enum { VT_UNKNOWN = 0, VT_NUM, VT_STR, VT_LIST } ValueTag;
 
+/* What made a value unknown besides absent inputs (which its provenance
+ * names; the advice lists them under "missing"): an unknown value's len is
+ * the set of these reasons behind it, one bit each (GDL_WHY_BIT), joined
+ * like provenance. When no absent input is behind an undecided conclusion,
+ * the advice reports these phrases instead (docs/language.md, "Unknown").
+ * OTHER only stands in for an empty set, which no compiled program gives. */
+#define GDL_UNKNOWN_REASONS(X)                                                  \
+    X(NOT_APPLICABLE, "a classification that does not apply", "een classificatie die niet van toepassing is") \
+    X(DIV_ZERO, "division by zero", "deling door nul")                         \
+    X(LITERAL, "the literal unknown", "de waarde unknown in de richtlijn")     \
+    X(SHORT_LIST, "a list shorter than the items summed", "een lijst korter dan de opgetelde items") \
+    X(OTHER, "no finding would decide it", "geen bevinding beslist het")
+
+typedef enum {
+#define X(name, en, nl) GDL_WHY_##name,
+    GDL_UNKNOWN_REASONS(X)
+#undef X
+    GDL_WHY__COUNT
+} GdlUnknownReason;
+
+#define GDL_WHY_BIT(why) (1u << (why))
+
+/* The phrase for reason `why` (a GdlUnknownReason), in English (the JSON
+ * output) or Dutch; *order: the reasons in the order of their English
+ * phrases (GDL_WHY__COUNT of them). */
+const char *gdl_unknown_reason_text(uint32_t why, bool en);
+const uint8_t *gdl_unknown_reason_order(void);
+
 /* Booleans, dates (day numbers) and enum ordinals are numbers too. */
 typedef struct {
     uint32_t tag;
-    uint32_t len;           /* string bytes, list items */
+    uint32_t len;           /* string bytes, list items; unknown: its reasons (GDL_WHY_BIT) */
     union {
         double num;
         const char *str;
@@ -36,7 +64,8 @@ typedef struct GdlVm {
     uint64_t *fact_deps;    /* nfacts * words */
     GdlValue *stack;
     uint64_t *stack_deps;   /* max_stack * words */
-    double *params;         /* this run's parameter values */
+    GdlValue *params;       /* this run's parameter values */
+    Arena param_arena;      /* texts of string parameters set by gdl_vm_set_param */
     uint16_t *input_order;  /* inputs sorted by name, for the case reader */
     uint16_t *input_rank;   /* position of each input in that order */
     uint16_t *dep_fact;     /* the fact behind each provenance bit */
@@ -59,7 +88,9 @@ void gdl_vm_free(GdlVm *vm);
 /* Forgets the previous case: every input unknown, the case arena reset. */
 void gdl_vm_reset_case(GdlVm *vm);
 /* Sets parameter `name` from text ("7", "8 weeks" is not accepted: the unit
- * is the parameter's). -1 with a message when unknown or out of range. */
+ * is the parameter's; a string parameter takes the text as it is, valid
+ * UTF-8 without control characters). -1 with a message when unknown or out
+ * of range. */
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen);
 /* Evaluates every derived fact in program order. */
 void gdl_vm_run(GdlVm *vm);

@@ -64,11 +64,44 @@ def code_at(data, pc):
 FACT_SIZE = 46          # bcfile.c: FACT_BYTES
 OUTC_SIZE = 26          # bcfile.c: 6 u8, 8 u16, u32 after (at 22)
 FACT_HEAD = 16          # u32 nfacts, u32 ninputs, u32 ndep_bits, u16 in_scope, u16 red_flagged
+PARM_SIZE = 35          # bcfile.c: name, type, unit, section, value, range (18), text (1.3)
+FACT_HEADER = 16        # bcfile.c: nfacts, ninputs, ndep_bits (u32 each), in_scope, red_flagged (u16)
+FACT_SIZE = 48          # bcfile.c: name .. override (46), applies (1.4)
 
 
 def fact_at(data, i, field):
     offsets = {"name": 0, "kind": 2, "type": 3, "min": 18, "max": 26}
     return sections(data)["FACT"][1] + FACT_HEAD + i * FACT_SIZE + offsets[field]
+
+
+def param_at(data, i, field):
+    offsets = {"type": 2, "text": 33}
+    return sections(data)["PARM"][1] + 4 + i * PARM_SIZE + offsets[field]
+
+
+def as_minor(data, minor):
+    """The same program in an older format minor: FACT records without the
+    'applies' field that 1.4 appended, and for 1.2 also PARM records without
+    the text field that 1.3 appended (a newer reader must still read both)."""
+    b = bytearray(data)
+    if minor <= 3:
+        tag, payload, n = sections(bytes(b))["FACT"]
+        (count,) = struct.unpack_from("<I", b, payload)
+        for i in reversed(range(count)):
+            at = payload + FACT_HEADER + i * FACT_SIZE + FACT_SIZE - 2
+            assert b[at:at + 2] == b"\xff\xff", "a 1.3 file has no 'classify ... when'"
+            del b[at:at + 2]
+        struct.pack_into("<I", b, tag + 4, n - 2 * count)
+    if minor <= 2:
+        tag, payload, n = sections(bytes(b))["PARM"]
+        (count,) = struct.unpack_from("<I", b, payload)
+        for i in reversed(range(count)):
+            at = payload + 4 + i * PARM_SIZE + 33
+            assert b[at:at + 2] == b"\xff\xff", "a 1.2 file has no string parameters"
+            del b[at:at + 2]
+        struct.pack_into("<I", b, tag + 4, n - 2 * count)
+    struct.pack_into("<H", b, 10, minor)
+    return bytes(b)
 
 
 def patch(data, at, fmt, *values):
@@ -106,8 +139,9 @@ def build_small():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "small.gdlb")
         env = dict(os.environ, GDL_PATH=os.path.join(REPO, "stdlib"))
-        subprocess.run([GDL, "build", os.path.join(REPO, "tests/golden/disasm/small.gdl"), "-o", out],
-                       check=True, env=env)
+        # a relative path: the file names its source, the same in every checkout
+        subprocess.run([os.path.abspath(GDL), "build", "tests/golden/disasm/small.gdl", "-o", out],
+                       check=True, env=env, cwd=REPO)
         return open(out, "rb").read()
 
 
@@ -197,10 +231,12 @@ def bytecode():
         "outcome-condition-is-input": seal(patch(good, outc0 + 18, "<H", 0)),
         "dose-not-json": seal(patch(good, outc0 + 16, "<H", 0)),
         "schedule-after-too-long": seal(patch(good, outc0 + schedule * OUTC_SIZE + 22, "<I", 0xFFFFFFFF)),
+        "param-text-on-number": seal(patch(good, param_at(good, 0, "text"), "<H", 0)),
+        "param-string-without-text": seal(patch(good, param_at(good, 0, "type"), "<B", 5)),
     }
     # Accepted by the verifier (it does not type values), run on a case: a
-    # date fact holding 1e300 must print as 0000-00-00, not as a converted
-    # garbage int (fuzz_load found the conversion).
+    # date fact holding 1e300 has no date to print ("on": null, "----------"
+    # in text), never a converted garbage int (fuzz_load found the conversion).
     # The start date is COPY_FACT first_contact_on -> schedule-start; it
     # becomes PUSH_NUM 2, STORE_FACT schedule-start with number 2 = 1e300.
     date_start = facts["date schedule-start:reevaluate"]
@@ -208,7 +244,8 @@ def bytecode():
     (date_fact,) = struct.unpack_from("<H", good, code_at(good, date_start) + 3)
     huge = patch(good, s["NUMS"][1] + 4 + 2 * 8, "<d", 1e300)
     huge = replace_code(huge, pcs, date_start, 5, struct.pack("<BHBH", op["PUSH_NUM"], 2, op["STORE_FACT"], date_fact))
-    runs = {"date-fact-huge": seal(huge)}
+    # A file of the previous minor version, 1.2, runs as its 1.3 original.
+    runs = {"date-fact-huge": seal(huge), "minor-1.2": seal(as_minor(good, 2)), "minor-1.3": seal(as_minor(good, 3))}
     out = os.path.join(ROOT, "gdlb")
     os.makedirs(out, exist_ok=True)
     for name, data in list(bad.items()) + list(runs.items()):
@@ -233,8 +270,29 @@ def sources():
         # SOURCE_MAX_LINE: 8192 bytes in a line; the next byte is the error
         "line-too-long": HEAD + "input n: bool\n// " + "x" * 8200 + "\ndefine a = n\n",
         "line-at-limit": HEAD + "input n: bool\n// " + "x" * (8192 - 3) + "\ndefine a = n\n",
-        # bison's stack (PARSE_MAX_DEPTH): brackets
+        # the CR of a CRLF line ending is not counted (issue 14)
+        "line-at-limit-crlf": HEAD.replace("\n", "\r\n") + "input n: bool\r\n// " + "x" * (8192 - 3)
+                              + "\r\ndefine a = n\r\n",
+        "line-too-long-crlf": HEAD.replace("\n", "\r\n") + "input n: bool\r\n// " + "x" * (8192 - 2)
+                              + "\r\ndefine a = n\r\n",
+        # a subnormal literal (1e-310) does not round to 0: accepted (issue 14);
+        # 1e-400 does
+        "number-subnormal": HEAD + "input x: number\nparam tiny = 0." + "0" * 309 + "1\n"
+                            + 'exclude e "A.1" when x > tiny\n'
+                            + "param zero = 0." + "0" * 399 + "1\n",
+        # PARSE_MAX_DEPTH: brackets open at once, counted by the scanner,
+        # whatever else the parser's stack holds (issue 14: `(1 + (1 + ...` was
+        # rejected at 65 levels, bare brackets at 193)
         "brackets-too-deep": HEAD + "input n: bool\ndefine a = " + "(" * 250 + "n" + ")" * 250 + "\n",
+        "brackets-at-limit": HEAD + "input n: bool\ndefine a = " + "(" * 200 + "n" + ")" * 200 + "\n"
+                             + 'exclude e "A.1" when a\n',
+        "sums-at-limit": HEAD + "input n: number\ndefine a = " + "(1 + " * 200 + "n" + ")" * 200 + "\n"
+                         + 'exclude e "A.1" when a > 0\n',
+        "sums-too-deep": HEAD + "input n: number\ndefine a = " + "(1 + " * 201 + "n" + ")" * 201 + "\n",
+        "calls-at-limit": HEAD + "input n: number\ndefine a = " + "coalesce(" * 200 + "n" + ", 1)" * 200 + " > 0\n"
+                          + 'exclude e "A.1" when (a)\n',
+        # PARSE_MAX_STACK: prefix operators grow bison's stack without brackets
+        "prefix-operators-too-deep": HEAD + "input n: bool\ndefine a =\n" + "not\n" * 10001 + "n\n",
         # COMPILE_MAX_EXPR_DEPTH: a left-deep chain needs no brackets
         "operators-too-deep": HEAD + "input n: bool\ndefine a = n" + " or n" * 1000 + "\n" + 'exclude e "A.1" when a\n',
         "operators-at-limit": HEAD + "input n: bool\ndefine a = n" + " or n" * 999 + "\n"

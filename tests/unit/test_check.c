@@ -219,6 +219,82 @@ static void test_literal_out_of_range(void)
                  "t.gdl:3:7: note: 'frac' declared here");
 }
 
+/* The same mistake through a define, a function parameter, coalesce and
+ * arithmetic (issue 14): the checker carries ranges through them. */
+static void test_range_through_expressions(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input nprs: int [0, 10]\n"                            /* 2 */
+                 "define m = nprs\n"                                    /* 3 */
+                 "define high = m >= 11\n"                              /* 4 */
+                 "fn over(x) = x > 12\n"                                /* 5 */
+                 "define f = over(nprs)\n"                              /* 6 */
+                 "define c = coalesce(nprs, 3) >= 11\n"                 /* 7 */
+                 "define d = nprs * 2 in {21, 20}\n"                    /* 8 */
+                 "define e = -nprs < -11\n"                             /* 9 */
+                 "define ok = m >= 10 or over(nprs * 2) or coalesce(nprs, 30) >= 11 or nprs / 0.5 == 20 "
+                 "or nprs / (nprs - 5) > 100\n",                        /* 10: fine */
+                 "t.gdl:4:20: error: 11 is outside the range of 'm' [0, 10]",
+                 "t.gdl:3:8: note: 'm' declared here",
+                 "t.gdl:5:18: error: 12 is outside the range of 'x' [0, 10]",
+                 "t.gdl:6:17: note: 'x' is this argument",
+                 "t.gdl:7:33: error: 11 is outside the range of 'coalesce(nprs, 3)' [0, 10]",
+                 "t.gdl:8:25: error: 21 is outside the range of 'nprs * 2' [0, 20]",
+                 "t.gdl:9:20: error: -11 is outside the range of '-nprs' [-10, 0]");
+}
+
+/* sum(l, i, j) must not read past the declared minimum length (issue 14). */
+static void test_sum_past_min_length(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input l: list of int [0, 5] length [0, 9]\n"          /* 2 */
+                 "input m: list of int [0, 5]\n"                        /* 3 */
+                 "input n: list of int [0, 5] length (2, 9]\n"          /* 4 */
+                 "define a = sum(l, 2, 3)\n"                            /* 5 */
+                 "define b = sum(m, 1, 1)\n"                            /* 6 */
+                 "define c = sum(n, 1, 4)\n"                            /* 7 */
+                 "define ok = sum(n, 1, 3) + sum(l) + sum(m)\n",        /* 8: fine */
+                 "t.gdl:5:12: error: sum(l, 2, 3) reads item 3, but 'l' may have 0 items (length [0, 9])",
+                 "t.gdl:6:12: error: sum(m, 1, 1) reads item 1, but 'm' may have 0 items (no length declared)",
+                 "t.gdl:7:12: error: sum(n, 1, 4) reads item 4, but 'n' may have 3 items (length [3, 9])");
+}
+
+/* An empty section citation cites nothing: an error like a missing one. */
+static void test_empty_citation(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input a: bool\n"                              /* 2 */
+                 "exclude e1 \"\" when a\n"                      /* 3 */
+                 "red_flag r1 \" \" in cl -> refer_gp when a\n"   /* 4 */
+                 "classify k \"\" {\n"                           /* 5 */
+                 "  otherwise -> 1\n"
+                 "}\n",
+                 "t.gdl:3:12: error: exclusion 'e1' has an empty section citation (write the guideline section, e.g. \"B.1.3\")",
+                 "t.gdl:4:13: error: red_flag 'r1' has an empty section citation (write the guideline section, e.g. \"B.1.3\")",
+                 "t.gdl:5:12: error: classification 'k' has an empty section citation (write the guideline section, e.g. \"B.2\")");
+}
+
+/* The literal unknown takes the type its context expects; without one it is
+ * an error, never silently a boolean (issue 14). */
+static void test_unknown_typing(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "unit kg\n"                                    /* 2 */
+                 "input x_kg: number kg\n"                      /* 3 */
+                 "input d: date\n"                              /* 4 */
+                 "define d1 = unknown\n"                        /* 5 */
+                 "define d2 = unknown == unknown\n"             /* 6 */
+                 "define d3 = -unknown + unknown\n"             /* 7 */
+                 "define ok1 = x_kg * unknown > 3 kg\n"         /* 8: fine */
+                 "define ok2 = x_kg / unknown + unknown * x_kg\n"
+                 "define ok3 = unknown / x_kg < 2 and at_least(unknown, ok1, true)\n"
+                 "define ok4 = unknown or (d == unknown) or coalesce(unknown, x_kg) > 1 kg\n"
+                 "schedule s \"B\" after 2 weeks from unknown\n",
+                 "t.gdl:5:13: error: cannot infer the type of 'unknown' here; compare it or combine it with a typed value",
+                 "t.gdl:6:13: error: cannot infer the type of 'unknown' here; compare it or combine it with a typed value",
+                 "t.gdl:7:13: error: cannot infer the type of 'unknown' here; compare it or combine it with a typed value");
+}
+
 static void test_missing_citation(void)
 {
     EXPECT_DIAGS(HEADER
@@ -412,6 +488,20 @@ static void test_type_mismatch(void)
                  "t.gdl:7:22: error: exclusion needs a condition (true/false), but this is a number without unit");
 }
 
+/* A string parameter is a string (issue 14, decision 1): compared with a
+ * number, or ordered, it is an error; with a string it is fine. */
+static void test_string_param_types(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input s: string\n"                            /* 2 */
+                 "param ps = \"abc\"\n"                         /* 3 */
+                 "define a = ps == 3\n"                         /* 4 */
+                 "define b = ps < s\n"                          /* 5 */
+                 "define ok = ps == s or ps != \"x\" or ps == ps\n",   /* 6: fine */
+                 "t.gdl:4:12: error: type mismatch: cannot compare a string and a number without unit",
+                 "t.gdl:5:12: error: 'a string' values have no order");
+}
+
 static void test_enum_values(void)
 {
     EXPECT_DIAGS(HEADER
@@ -515,6 +605,10 @@ void test_check_register(void)
         {"unit_mismatch", test_unit_mismatch},
         {"enum_value_shadowed", test_enum_value_shadowed},
         {"literal_out_of_range", test_literal_out_of_range},
+        {"range_through_expressions", test_range_through_expressions},
+        {"sum_past_min_length", test_sum_past_min_length},
+        {"empty_citation", test_empty_citation},
+        {"unknown_typing", test_unknown_typing},
         {"missing_citation", test_missing_citation},
         {"closed_vocabularies", test_closed_vocabularies},
         {"assess_only_on_red_flags", test_assess_only_on_red_flags},
@@ -527,6 +621,7 @@ void test_check_register(void)
         {"argument_count", test_argument_count},
         {"builtin_fixed_arity_message", test_builtin_fixed_arity_message},
         {"type_mismatch", test_type_mismatch},
+        {"string_param_types", test_string_param_types},
         {"enum_values", test_enum_values},
         {"nested_calls_are_not_recursion", test_nested_calls_are_not_recursion},
         {"fn_expansion_not_exponential", test_fn_expansion_not_exponential},

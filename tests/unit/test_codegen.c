@@ -272,7 +272,7 @@ static void test_opcode_sequence_builtins(void)
 {
     BUILD(b, "input a: bool\ninput b: bool\ninput c: bool\ninput x: number\ninput y: number\n"
              "input s: enum { red, green, blue }\ninput name: string\n"
-             "input items: list of int\nparam lim = 5 [0, 10]\n"
+             "input items: list of int length [4, 12]\nparam lim = 5 [0, 10]\n"
              "define r = x in [1, 5)\n"
              "define r2 = x in (1, 5]\n"
              "define st = s in { red, blue }\n"

@@ -226,7 +226,7 @@ static TestProgram *tp_new(void)
     p->in_scope_fact = 7;
     p->red_flagged_fact = GDL_NONE;
 
-    t->params[0] = (GdlParam){ 21, GT_INT, IN_HAS_MIN | IN_HAS_MAX, 7, GDL_NONE, 65, 0, 130 };
+    t->params[0] = (GdlParam){ 21, GT_INT, IN_HAS_MIN | IN_HAS_MAX, 7, GDL_NONE, 65, 0, 130, GDL_NONE };
     p->params = t->params;
     p->nparams = 1;
 
@@ -347,6 +347,7 @@ static void test_valid(void)
     EXPECT_ACCEPT(t->params[0].value = 130);                                     /* inclusive bounds */
     EXPECT_ACCEPT(t->params[0].value = 0);
     EXPECT_ACCEPT(t->params[0].flags = 0; t->params[0].value = 1e6);             /* unranged */
+    EXPECT_ACCEPT(t->params[0].type = GT_STRING; t->params[0].flags = 0; t->params[0].text = 3);  /* 1.3 */
     EXPECT_ACCEPT(t->code[t->sum_items_pc + 1] = 3);                             /* items 3..3 */
     EXPECT_ACCEPT(t->p.max_stack = GDL_MAX_STACK);
     EXPECT_ACCEPT(t->p.nlines = 0);
@@ -432,7 +433,7 @@ static void test_counts(void)
     EXPECT_REJECT(t->p.lines = NULL, "LINE", "no table");
     EXPECT_REJECT(t->p.meta.sources = NULL, "META", "2 sources but no table");
     EXPECT_REJECT(t->p.ninputs = 12, "FACT", "12 inputs but only 11 facts");
-    EXPECT_REJECT(t->p.ndep_bits = GDL_MAX_DEP_BITS + 1, "FACT", "4097 dependency bits exceed the limit of 4096");
+    EXPECT_REJECT(t->p.ndep_bits = GDL_MAX_DEP_BITS + 1, "FACT", "4099 dependency bits exceed the limit of 4098");
     EXPECT_REJECT(t->p.ncode = 0, "CODE", "no code");
     EXPECT_REJECT(t->p.max_stack = GDL_MAX_STACK + 1, "CODE", "max_stack 256 exceeds the limit of 255");
 }
@@ -517,6 +518,12 @@ static void test_params(void)
                   "value 130 above its maximum (exclusive) 130");
     EXPECT_REJECT(t->params[0].min = NAN, "PARM[0]", "range minimum is NaN");
     EXPECT_REJECT(t->params[0].max = NAN, "PARM[0]", "range maximum is NaN");
+    /* a string parameter's value is its text (format 1.3), and only a string parameter has one */
+    EXPECT_REJECT(t->params[0].text = 3, "PARM[0]", "text string 3 on a int parameter");
+    EXPECT_REJECT(t->params[0].type = GT_STRING; t->params[0].flags = 0, "PARM[0]",
+                  "text string missing (GDL_NONE where one is required)");
+    EXPECT_REJECT(t->params[0].type = GT_STRING; t->params[0].flags = 0; t->params[0].text = 900, "PARM[0]",
+                  "text string 900 out of range");
     EXPECT_REJECT(t->params[0].min = 200, "PARM[0]", "range [200, 130] is empty");
     EXPECT_REJECT(t->params[0].flags |= 0x80, "PARM[0]", "unknown flags 0x80");
 }
