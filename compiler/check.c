@@ -1018,26 +1018,35 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     }
 }
 
-/* ---- tests ----------------------------------------------------------- */
+/* ---- tests and properties ------------------------------------------- */
 
-static void check_test(Compiler *c, AstNode *t)
+/* The expectations of a test or a property: the same vocabulary for both. A
+ * property holds for every case, so it cannot speak of `missing` (which
+ * depends on how the case was written down, not on what it means). */
+static void check_expects(Compiler *c, const AstList *expects, bool in_property)
 {
-    for (uint32_t i = 0; i < t->list2.count; i++) {
-        AstNode *x = t->list2.items[i];
+    for (uint32_t i = 0; i < expects->count; i++) {
+        AstNode *x = expects->items[i];
         const char *kind = x->name;
         if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {
             Symbol *s = sym_lookup(c, x->name2);
             if (!s || (s->kind != SYM_CLASSIFY && s->kind != SYM_BUILTIN && s->kind != SYM_DEFINE)) {
-                ERR(x->name2_span, "'%s' is not a classification or fact that a test can check", x->name2);
+                ERR(x->name2_span, "'%s' is not a classification or fact that a %s can check", x->name2,
+                    in_property ? "property" : "test");
                 continue;
             }
             if (x->a->kind == AST_NAME && (s->ty.kind != TY_ENUM || enum_index(s->ty.enum_of, x->a->name) < 0))
                 ERR(x->a->span, "'%s' is not a value of '%s'", x->a->name, s->name);
+            if (in_property)
+                s->used = true;     /* a fact a property speaks of is not unused */
             continue;
         }
         if (strcmp(kind, "missing") == 0) {
             Symbol *s = sym_lookup(c, x->name2);
-            if (!s || s->kind != SYM_INPUT)
+            if (in_property)
+                ERR(x->name_span, "a property cannot expect 'missing' (it holds for every case; put known(%s) in its premise instead)",
+                    x->name2);
+            else if (!s || s->kind != SYM_INPUT)
                 ERR(x->name2_span, "'%s' is not an input field", x->name2);
             continue;
         }
@@ -1054,12 +1063,59 @@ static void check_test(Compiler *c, AstNode *t)
         for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++)
             valid_kind |= strcmp(KINDS[k], kind) == 0;
         if (!valid_kind)
-            ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, missing, or NAME == value)", kind);
+            ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, %sor NAME == value)",
+                kind, in_property ? "" : "missing, ");
         else if (!found)
             ERR(x->name2_span, "no %s '%s' in this guideline%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)");
-        if (x->str && NAMED(STRENGTHS, x->str) < 0)
+        if (x->str && strcmp(x->str, "urgent") == 0) {
+            if (strcmp(kind, "red_flag") != 0 && strcmp(kind, "referral") != 0)
+                ERR(x->str_span, "only a red_flag or a referral is urgent");
+        } else if (x->str && NAMED(STRENGTHS, x->str) < 0) {
             ERR(x->str_span, "unknown strength '%s'", x->str);
+        }
     }
+}
+
+/* A property: a section it protects, a boolean premise over inputs and
+ * facts, expectations. With c->with_properties its premise becomes a fact. */
+static void check_property(Compiler *c, AstNode *p, uint32_t index)
+{
+    if (!p->b)
+        ERR(p->name_span, "property '%s' has no section citation (write the section it protects after the name, e.g. \"B.1.3\")",
+            p->name);
+    for (uint32_t i = 0; i < index; i++)
+        if (strcmp(c->properties.items[i]->name, p->name) == 0) {
+            ERR(p->name_span, "property '%s' is already declared", p->name);
+            NOTE(c->properties.items[i]->name_span, "first declared here");
+            break;
+        }
+    if (p->list2.count == 0)
+        ERR(p->name_span, "property '%s' has no expectations (write at least one 'expect ...')", p->name);
+    if (p->a)
+        expect_bool(c, p->a, "a property premise");
+    check_expects(c, &p->list2, true);
+    if (!c->with_properties || c->diag.errors)
+        return;
+    if (!p->a) {    /* no premise: every case; a synthesized node borrows the property's span */
+        AstBuilder b = { .arena = &c->arena };
+        p->a = ast_new(&b, AST_BOOL, p->name_span);
+        p->a->flags = 1;
+    }
+    Symbol *s = arena_zalloc(&c->arena, sizeof *s);
+    size_t n = strlen(p->name) + sizeof "property:";
+    char *name = arena_alloc(&c->arena, n);
+    if (!s || !name)
+        return;
+    snprintf(name, n, "property:%s", p->name);
+    s->kind = SYM_DEFINE;
+    s->name = name;
+    s->decl = p;
+    s->ty = T_BOOL;
+    s->state = 2;
+    s->fact = -1;
+    s->param = -1;
+    p->ref = s;
+    add_derived(c, s);      /* after everything its premise reads: those were checked above */
 }
 
 /* ---- the pass -------------------------------------------------------- */
@@ -1127,6 +1183,8 @@ void check_program(Compiler *c)
     check_derived(c, c->in_scope);
     check_derived(c, c->red_flagged);
     for (uint32_t i = 0; i < c->tests.count; i++)
-        check_test(c, c->tests.items[i]);
+        check_expects(c, &c->tests.items[i]->list2, false);
+    for (uint32_t i = 0; i < c->properties.count; i++)
+        check_property(c, c->properties.items[i], i);
     c->checking = false;
 }

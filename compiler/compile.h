@@ -88,7 +88,11 @@ typedef struct Compiler {
     uint32_t nloaded;
     SymTab syms;
     AstNode *header;
-    AstList outcomes, tests;
+    AstList outcomes, tests, properties;
+    /* gdl verify: each property's premise becomes a derived fact of its own
+     * (property->ref is its Symbol), after every other fact. Off for build and
+     * run, so their bytecode does not depend on the properties. */
+    bool with_properties;
     Symbol **derived;       /* derived facts in dependency order */
     uint32_t nderived, cap_derived;
     Symbol *in_scope, *red_flagged;

@@ -4,9 +4,17 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "compile.h"
+#include "vm.h"
 
 /* Runs every test of the compiled main file; failures go to out. */
 void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *passed, unsigned *failed);
+
+/* Whether one `expect` holds for the case the VM last ran; if not, why (in
+ * msg). Tests and gdl verify's counterexamples share it. */
+bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg);
+/* A named fact (input, define, classification, built-in), or -1. */
+int test_fact_by_name(const GdlProgram *p, const char *name);
 
 #endif

@@ -56,7 +56,7 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %token EXCLUDE "'exclude'" RED_FLAG "'red_flag'" REFER "'refer'" ADVICE "'advice'"
 %token SCHEDULE "'schedule'" MEASURE "'measure'" AFTER "'after'" FROM "'from'" AT "'at'"
 %token IN "'in'" URGENT "'urgent'" DOSE "'dose'" TEST "'test'" GIVEN "'given'"
-%token EXPECT "'expect'" AND "'and'" OR "'or'" NOT "'not'" TRUE "'true'" FALSE "'false'"
+%token EXPECT "'expect'" PROPERTY "'property'" AND "'and'" OR "'or'" NOT "'not'" TRUE "'true'" FALSE "'false'"
 %token UNKNOWN "'unknown'" NULL "'null'" ENUM "'enum'" LIST "'list'" OF "'of'"
 %token LENGTH "'length'" REQUIRED "'required'"
 %token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
@@ -66,7 +66,7 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %type <node> item header header_field import_decl module_decl unit_decl input_decl type
 %type <node> range_opt range decl_range bound length_opt param_decl literal signed_number
 %type <node> define_decl fn_decl classify_decl row outcome_decl text dose_entry
-%type <node> test_decl given_field json_value expect expect_body expect_literal expr primary call
+%type <node> test_decl property_decl given_field json_value expect expect_body expect_literal expr primary call
 %type <node> plain_literal set_item
 %type <node> section_opt when_opt from_opt expect_value
 %type <str> dotted override_opt strength_opt unit_opt expect_kind
@@ -89,10 +89,10 @@ file
     ;
 
 /* item -> header | module | import | unit | input | param | define | fn
- *       | classify | outcome | test */
+ *       | classify | outcome | test | property */
 item
     : header | module_decl | import_decl | unit_decl | input_decl | param_decl
-    | define_decl | fn_decl | classify_decl | outcome_decl | test_decl
+    | define_decl | fn_decl | classify_decl | outcome_decl | test_decl | property_decl
     ;
 
 /* header -> 'guideline' NAME '{' field* '}' */
@@ -264,6 +264,13 @@ test_decl
         { $$ = ast_new(B, AST_TEST, @$); $$->str = $2; $$->str_span = @2;
           $$->list = ctx->given; ctx->given = (AstList){0}; $$->list2 = ctx->expects; ctx->expects = (AstList){0}; }
     ;
+/* property -> 'property' NAME SECTION? ('when' expr)? '{' expect* '}'
+ * "For every case where the premise holds, the expectations hold" (gdl verify). */
+property_decl
+    : PROPERTY IDENT section_opt when_opt '{' expects '}'
+        { $$ = ast_named(B, AST_PROPERTY, @$, $2, @2); $$->b = $3; $$->a = $4;
+          $$->list2 = ctx->expects; ctx->expects = (AstList){0}; }
+    ;
 given_fields
     : %empty                        { ctx->given = (AstList){0}; }
     | given_field                   { ctx->given = (AstList){0}; ast_push(B, &ctx->given, $1); }
@@ -285,7 +292,7 @@ expects
     | expects expect                { ast_push(B, &ctx->expects, $2); }
     | expects error                 { }
     ;
-/* expect -> 'expect' 'not'? KIND NAME STRENGTH? | 'expect' NAME '==' value | 'expect' NAME value */
+/* expect -> 'expect' 'not'? KIND NAME (STRENGTH | 'urgent')? | 'expect' NAME '==' value | 'expect' NAME value */
 expect
     : EXPECT expect_body            { $$ = $2; $$->span = @$; }
     | EXPECT NOT expect_body        { $$ = $3; $$->span = @$; $$->flags = EXPECT_NEGATED; }
@@ -293,6 +300,8 @@ expect
 expect_body
     : expect_kind IDENT strength_opt
         { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = $3; $$->str_span = @3; }
+    | expect_kind IDENT URGENT
+        { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = "urgent"; $$->str_span = @3; }
     | IDENT IDENT strength_opt
         { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = $3; $$->str_span = @3; }
     | IDENT EQ expect_value         { $$ = ast_named(B, AST_EXPECT, @$, "classification", @1); $$->name2 = $1; $$->name2_span = @1; $$->a = $3; }
