@@ -150,20 +150,41 @@ Bdd bdd_or(BddMgr *m, Bdd a, Bdd b) { return apply(m, OP_OR, a, b); }
 Bdd bdd_and_not(BddMgr *m, Bdd a, Bdd b) { return apply(m, OP_AND_NOT, a, b); }
 Bdd bdd_not(BddMgr *m, Bdd a) { return apply(m, OP_NOT, a, BDD_FALSE); }
 
+/* Fewest 1s on a path from f to true (UINT32_MAX: none), memoised in cost[]
+ * (0: not computed yet, else cost + 1). */
+static uint32_t min_ones(const BddMgr *m, Bdd f, uint32_t *cost)
+{
+    if (f == BDD_TRUE)
+        return 0;
+    if (f == BDD_FALSE)
+        return UINT32_MAX;
+    if (cost[f])
+        return cost[f] - 1;
+    uint32_t lo = min_ones(m, m->nodes[f].lo, cost), hi = min_ones(m, m->nodes[f].hi, cost);
+    uint32_t c = lo <= (hi == UINT32_MAX ? hi : hi + 1) ? lo : hi + 1;
+    cost[f] = c == UINT32_MAX ? UINT32_MAX : c + 1;
+    return c;
+}
+
 bool bdd_sat_one(const BddMgr *m, Bdd f, uint8_t *value)
 {
     memset(value, 0, m->nvars);
     if (f == BDD_FALSE)
         return false;
+    uint32_t *cost = calloc(m->count, sizeof(uint32_t));
+    if (!cost)
+        return false;
     while (f != BDD_TRUE) {
         const BddNode *n = &m->nodes[f];
-        if (n->lo != BDD_FALSE) {
+        uint32_t lo = min_ones(m, n->lo, cost), hi = min_ones(m, n->hi, cost);
+        if (lo != UINT32_MAX && (hi == UINT32_MAX || lo <= hi + 1)) {
             f = n->lo;
         } else {
             value[n->var] = 1;
             f = n->hi;
         }
     }
+    free(cost);
     return true;
 }
 

@@ -47,10 +47,10 @@ Bdd bdd_and(BddMgr *m, Bdd a, Bdd b);
 Bdd bdd_or(BddMgr *m, Bdd a, Bdd b);
 Bdd bdd_and_not(BddMgr *m, Bdd a, Bdd b);   /* a and not b */
 
-/* One satisfying assignment of f, into value[0..nvars): on a path, the
- * 0-branch is taken whenever it leads to true, and a variable the path does
- * not test is 0, so the assignment is the least in a sense callers rely on
- * (code 0 means "unknown"). False when f is BDD_FALSE. */
+/* One satisfying assignment of f, into value[0..nvars), with the fewest
+ * variables at 1 (a variable the path does not test is 0; on a tie the
+ * 0-branch wins). Callers rely on it: code 0 means "unknown", so the case
+ * has few known fields. False when f is BDD_FALSE or out of memory. */
 bool bdd_sat_one(const BddMgr *m, Bdd f, uint8_t *value);
 
 /* Nodes reachable from f (terminals excluded), for tests and statistics. */

@@ -40,6 +40,10 @@ static void test_bdd_sat_one_least(void)
     /* a or b: a stays 0, b becomes 1; c is not tested and stays 0 */
     CU_ASSERT(bdd_sat_one(&m, bdd_or(&m, a, b), v));
     CU_ASSERT(v[0] == 0 && v[1] == 1 && v[2] == 0);
+    /* not a, b and c; or a: taking the 0-branch first would set two variables, one suffices */
+    Bdd f = bdd_or(&m, bdd_and(&m, bdd_not(&m, a), bdd_and(&m, b, c)), a);
+    CU_ASSERT(bdd_sat_one(&m, f, v));
+    CU_ASSERT(v[0] == 1 && v[1] == 0 && v[2] == 0);
     CU_ASSERT(!bdd_sat_one(&m, BDD_FALSE, v));
     bdd_free(&m);
 }
