@@ -304,6 +304,8 @@ expect_body
         { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = "urgent"; $$->str_span = @3; }
     | IDENT IDENT strength_opt
         { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = $3; $$->str_span = @3; }
+    | IDENT IDENT URGENT
+        { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = "urgent"; $$->str_span = @3; }
     | IDENT EQ expect_value         { $$ = ast_named(B, AST_EXPECT, @$, "classification", @1); $$->name2 = $1; $$->name2_span = @1; $$->a = $3; }
     | IDENT expect_literal          { $$ = ast_named(B, AST_EXPECT, @$, "value", @1); $$->name2 = $1; $$->name2_span = @1; $$->a = $2; }
     ;

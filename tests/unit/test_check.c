@@ -242,6 +242,28 @@ static void test_missing_citation(void)
                  "t.gdl:10:10: error: classification 'k' has no section citation (write the guideline section after the name, e.g. \"B.2\")");
 }
 
+static void test_property_checks(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input a: bool\n"                                          /* 2 */
+                 "input n: int [0, 10]\n"                                   /* 3 */
+                 "red_flag r \"B\" in cl urgent -> refer_gp when a\n"        /* 4 */
+                 "advice v do \"C\" when a\n"                               /* 5 */
+                 "  en \"Do.\"\n"                                            /* 6 */
+                 "property p \"B\" when a { expect red_flag r urgent }\n"    /* 7 */
+                 "property p when n { expect missing a }\n"                 /* 8 */
+                 "property q \"C\" { expect advice v urgent  expect n2 == 1 }\n" /* 9 */
+                 "property e \"C\" when a { }\n",                            /* 10 */
+                 "t.gdl:8:10: error: property 'p' has no section citation (write the section it protects after the name, e.g. \"B.1.3\")",
+                 "t.gdl:8:10: error: property 'p' is already declared",
+                 "t.gdl:7:10: note: first declared here",
+                 "t.gdl:8:17: error: a property premise needs a condition (true/false), but this is a number without unit",
+                 "t.gdl:8:28: error: a property cannot expect 'missing' (it holds for every case; put known(a) in its premise instead)",
+                 "t.gdl:9:34: error: only a red_flag or a referral is urgent",
+                 "t.gdl:9:49: error: 'n2' is not a classification or fact that a property can check",
+                 "t.gdl:10:10: error: property 'e' has no expectations (write at least one 'expect ...')");
+}
+
 static void test_closed_vocabularies(void)
 {
     EXPECT_DIAGS(HEADER
@@ -506,6 +528,7 @@ void test_check_register(void)
         {"enum_value_shadowed", test_enum_value_shadowed},
         {"literal_out_of_range", test_literal_out_of_range},
         {"missing_citation", test_missing_citation},
+        {"property_checks", test_property_checks},
         {"closed_vocabularies", test_closed_vocabularies},
         {"assess_only_on_red_flags", test_assess_only_on_red_flags},
         {"advice_languages", test_advice_languages},
