@@ -185,6 +185,19 @@ static int outcome_fact(const GdlProgram *p, const char *rule)
     return -1;
 }
 
+/* The row facts of a unique table named in a rule "classify:NAME". */
+static AstNode *unique_table(Compiler *c, const char *rule)
+{
+    Symbol *s = strncmp(rule, "classify:", 9) == 0 ? sym_lookup(c, rule + 9) : NULL;
+    return s && s->kind == SYM_CLASSIFY && (s->decl->flags & CLASSIFY_UNIQUE) ? s->decl : NULL;
+}
+
+static int row_truth(const GdlVm *vm, const AstNode *row)
+{
+    const Symbol *s = row->a ? row->ref : NULL;
+    return s && s->fact >= 0 ? gdl_fact_truth(vm, (uint32_t)s->fact) : -2;
+}
+
 static bool replay(Compiler *c, GdlVm *vm, const Finding *f, const char *json, char *why, size_t whylen)
 {
     const GdlProgram *p = vm->p;
@@ -201,6 +214,18 @@ static bool replay(Compiler *c, GdlVm *vm, const Finding *f, const char *json, c
     if (f->kind == FINDING_CONTRADICTION) {
         int a = outcome_fact(p, f->rule), b = outcome_fact(p, f->related[0].rule);
         return a >= 0 && b >= 0 && gdl_fact_truth(vm, (uint32_t)a) == 1 && gdl_fact_truth(vm, (uint32_t)b) == 1;
+    }
+    if (f->kind == FINDING_OVERLAP || f->kind == FINDING_GAP) {
+        AstNode *t = unique_table(c, f->rule);
+        if (!t)
+            return false;
+        if (f->kind == FINDING_OVERLAP)
+            return f->rows[0] < t->list.count && f->rows[1] < t->list.count
+                && row_truth(vm, t->list.items[f->rows[0]]) == 1 && row_truth(vm, t->list.items[f->rows[1]]) == 1;
+        for (uint32_t i = 0; i < t->list.count; i++)
+            if (t->list.items[i]->a && row_truth(vm, t->list.items[i]) != 0)
+                return false;
+        return true;
     }
     if (f->kind == FINDING_PROPERTY_VIOLATED) {
         AstNode *prop = property_named(c, f->rule);
@@ -358,8 +383,9 @@ static int check_rows(Ctx *x)
         if (!s || s->kind != SYM_CLASSIFY || r->row >= s->decl->list.count)
             continue;
         AstNode *row = s->decl->list.items[r->row];
-        if (!never(g, r->chosen))
-            continue;
+        bool unique = s->decl->flags & CLASSIFY_UNIQUE;
+        if (!never(g, r->chosen) || (unique && (r->otherwise || !never(g, r->cond_true))))
+            continue;       /* a unique table's shadowed rows are overlaps (check_unique_tables) */
         char rule[160];
         snprintf(rule, sizeof rule, "classify:%s", s->name);
         if (!r->otherwise && never(g, r->cond_true)) {
@@ -375,6 +401,57 @@ static int check_rows(Ctx *x)
         add(x, FINDING_UNREACHABLE_ROW, row->span, rule,
             "row %u of classification '%s' can never be chosen: %s", r->row + 1, s->name,
             r->otherwise ? "the rows above decide every case" : "the rows above take every case where it holds");
+    }
+    return 0;
+}
+
+/* Unique tables: no two rows hold for one case (overlap), and for every
+ * case some row does not fail (gap: every row known false). */
+static int check_unique_tables(Ctx *x)
+{
+    SxEngine *g = &x->global;
+    char why[256];
+    for (Symbol *s = x->c->syms.first; s; s = s->order_next) {
+        if (s->kind != SYM_CLASSIFY || !(s->decl->flags & CLASSIFY_UNIQUE))
+            continue;
+        AstList *rows = &s->decl->list;
+        char rule[160];
+        snprintf(rule, sizeof rule, "classify:%s", s->name);
+        Bdd none = BDD_TRUE;
+        for (uint32_t i = 0; i < rows->count; i++) {
+            AstNode *ri = rows->items[i];
+            Symbol *fi = ri->a ? ri->ref : NULL;
+            if (!fi || fi->fact < 0)
+                continue;
+            Bdd ti = sx_true(g, &g->facts[fi->fact]);
+            none = bdd_and(&g->bdd, none, sx_false(g, &g->facts[fi->fact]));
+            for (uint32_t j = i + 1; j < rows->count; j++) {
+                AstNode *rj = rows->items[j];
+                Symbol *fj = rj->a ? rj->ref : NULL;
+                if (!fj || fj->fact < 0)
+                    continue;
+                Bdd both = bdd_and(&g->bdd, ti, sx_true(g, &g->facts[fj->fact]));
+                if (never(g, both))
+                    continue;
+                Finding *f = add(x, FINDING_OVERLAP, rj->span, rule, "rows %u and %u of unique classification '%s' both hold for one case",
+                                 i + 1, j + 1, s->name);
+                if (!f)
+                    return -1;
+                f->rows[0] = i;
+                f->rows[1] = j;
+                char other[192];
+                snprintf(other, sizeof other, "%.160s row %u", rule, i + 1);
+                relate(x, f, other, ri->span);
+                if (counterexample(x, f, both, why, sizeof why))
+                    return -1;
+            }
+        }
+        if (never(g, none))
+            continue;
+        Finding *f = add(x, FINDING_GAP, s->decl->name_span, rule,
+                         "no row of unique classification '%s' holds for some case (every row is false)", s->name);
+        if (!f || counterexample(x, f, none, why, sizeof why))
+            return -1;
     }
     return 0;
 }
@@ -586,7 +663,7 @@ int analysis_run(Compiler *c, const GdlProgram *p, Findings *out)
             x.sym_of_fact[c->derived[i]->fact] = c->derived[i];
     if (sx_run(&x.global, p, x.params, false)) {
         snprintf(out->internal, sizeof out->internal, "%s", x.global.error);
-    } else if (!check_outcomes(&x) && !check_defines(&x) && !check_rows(&x) && !check_contradictions(&x)
+    } else if (!check_outcomes(&x) && !check_defines(&x) && !check_rows(&x) && !check_contradictions(&x) && !check_unique_tables(&x)
                && !check_properties(&x) && !check_unused(&x)) {
         note_inexact(&x);
         rc = 0;

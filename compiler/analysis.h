@@ -19,6 +19,8 @@
     K(UNREACHABLE_ROW,   "unreachable_row",   SEV_ERROR,   "a table row can never be chosen")         \
     K(DEAD_OUTCOME,      "dead_outcome",      SEV_WARNING, "an outcome can never fire")               \
     K(CONTRADICTION,     "contradiction",     SEV_ERROR,   "conflicting advice can fire for one case") \
+    K(OVERLAP,           "overlap",           SEV_ERROR,   "two rows of a unique table hold for one case") \
+    K(GAP,               "gap",               SEV_ERROR,   "no row of a unique table holds for some case") \
     K(UNUSED,            "unused",            SEV_WARNING, "a declaration is never read")             \
     K(PROPERTY_VIOLATED, "property_violated", SEV_ERROR,   "a declared property fails for some case") \
     K(PROPERTY_PROVED,   "property_proved",   SEV_NOTE,    "a declared property holds for every case") \
@@ -45,6 +47,7 @@ typedef struct {
     char rule[160];             /* kind:id, e.g. advice:massage */
     char message[768];
     char *counterexample;       /* a case file (JSON), or NULL */
+    uint32_t rows[2];           /* overlap: the two rows (0-based) */
     uint32_t nrelated;
     struct {
         char rule[160];

@@ -26,6 +26,7 @@ typedef enum {
 enum { RANGE_LO_EXCL = 1, RANGE_HI_EXCL = 2 };
 enum { INPUT_REQUIRED = 1 };
 enum { EXPECT_NEGATED = 1 };
+enum { CLASSIFY_UNIQUE = 1 };   /* hit policy: exactly one row holds for every case */
 
 typedef struct AstNode AstNode;
 

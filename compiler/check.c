@@ -770,8 +770,9 @@ static void check_classify(Compiler *c, Symbol *s)
         return;
     }
     AstNode *last = d->list.items[d->list.count - 1];
-    if (last->a)
-        ERR(last->span, "classification '%s' must end with 'otherwise -> VALUE' so that every case is classified", s->name);
+    if (last->a && !(d->flags & CLASSIFY_UNIQUE))
+        ERR(last->span, "classification '%s' must end with 'otherwise -> VALUE' so that every case is classified "
+            "(or declare it 'unique': exactly one row holds, which gdl verify checks)", s->name);
     bool symbolic = d->list.items[0]->b->kind == AST_NAME;
     s->enum_names = arena_alloc(&c->arena, sizeof(char *) * d->list.count);
     s->nenum = 0;
@@ -1076,6 +1077,32 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
     }
 }
 
+/* An anonymous boolean fact for gdl verify (c->with_properties): a property
+ * premise or the condition of a row of a unique table. decl->a is its
+ * expression, already checked; it is derived after everything it reads. */
+static Symbol *verify_fact(Compiler *c, AstNode *decl, const char *kind, const char *name, uint32_t index)
+{
+    Symbol *s = arena_zalloc(&c->arena, sizeof *s);
+    size_t n = strlen(kind) + strlen(name) + 16;
+    char *label = arena_alloc(&c->arena, n);
+    if (!s || !label)
+        return NULL;
+    if (index)
+        snprintf(label, n, "%s:%s:%u", kind, name, index);
+    else
+        snprintf(label, n, "%s:%s", kind, name);
+    s->kind = SYM_DEFINE;
+    s->name = label;
+    s->decl = decl;
+    s->ty = T_BOOL;
+    s->state = 2;
+    s->fact = -1;
+    s->param = -1;
+    decl->ref = s;
+    add_derived(c, s);
+    return s;
+}
+
 /* A property: a section it protects, a boolean premise over inputs and
  * facts, expectations. With c->with_properties its premise becomes a fact. */
 static void check_property(Compiler *c, AstNode *p, uint32_t index)
@@ -1101,21 +1128,7 @@ static void check_property(Compiler *c, AstNode *p, uint32_t index)
         p->a = ast_new(&b, AST_BOOL, p->name_span);
         p->a->flags = 1;
     }
-    Symbol *s = arena_zalloc(&c->arena, sizeof *s);
-    size_t n = strlen(p->name) + sizeof "property:";
-    char *name = arena_alloc(&c->arena, n);
-    if (!s || !name)
-        return;
-    snprintf(name, n, "property:%s", p->name);
-    s->kind = SYM_DEFINE;
-    s->name = name;
-    s->decl = p;
-    s->ty = T_BOOL;
-    s->state = 2;
-    s->fact = -1;
-    s->param = -1;
-    p->ref = s;
-    add_derived(c, s);      /* after everything its premise reads: those were checked above */
+    verify_fact(c, p, "property", p->name, 0);
 }
 
 /* ---- the pass -------------------------------------------------------- */
@@ -1186,5 +1199,10 @@ void check_program(Compiler *c)
         check_expects(c, &c->tests.items[i]->list2, false);
     for (uint32_t i = 0; i < c->properties.count; i++)
         check_property(c, c->properties.items[i], i);
+    for (Symbol *s = c->syms.first; s && c->with_properties && !c->diag.errors; s = s->order_next)
+        if (s->kind == SYM_CLASSIFY && (s->decl->flags & CLASSIFY_UNIQUE))
+            for (uint32_t i = 0; i < s->decl->list.count; i++)
+                if (s->decl->list.items[i]->a)
+                    verify_fact(c, s->decl->list.items[i], "row", s->name, i + 1);
     c->checking = false;
 }

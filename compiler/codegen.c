@@ -641,6 +641,9 @@ static void gen_classify(Gen *g, Symbol *s)
         patches[npatch++] = g->p->ncode + 1;
         emit(g, OP_CLASSIFY_ROW, 0, number(g, v));
     }
+    AstNode *last = d->list.items[d->list.count - 1];
+    if (last->a)    /* a unique table without otherwise: no row holds, the value is unknown */
+        emit(g, OP_PUSH_UNKNOWN, 0, 0);
     for (uint32_t i = 0; i < npatch && !g->failed; i++) {
         g->p->code[patches[i]] = (uint8_t)(g->p->ncode & 0xff);
         g->p->code[patches[i] + 1] = (uint8_t)(g->p->ncode >> 8);

@@ -58,7 +58,7 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %token IN "'in'" URGENT "'urgent'" DOSE "'dose'" TEST "'test'" GIVEN "'given'"
 %token EXPECT "'expect'" PROPERTY "'property'" AND "'and'" OR "'or'" NOT "'not'" TRUE "'true'" FALSE "'false'"
 %token UNKNOWN "'unknown'" NULL "'null'" ENUM "'enum'" LIST "'list'" OF "'of'"
-%token LENGTH "'length'" REQUIRED "'required'"
+%token LENGTH "'length'" REQUIRED "'required'" UNIQUE "'unique'"
 %token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <str> LANG "language code" IDENT "name" STRING "string" DATE "date"
 %token <num> NUMBER "number"
@@ -70,7 +70,7 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %type <node> plain_literal set_item
 %type <node> section_opt when_opt from_opt expect_value
 %type <str> dotted override_opt strength_opt unit_opt expect_kind
-%type <flag> required_opt urgent_opt lo_bracket hi_bracket
+%type <flag> required_opt urgent_opt lo_bracket hi_bracket unique_opt
 
 %left OR
 %left AND
@@ -197,12 +197,14 @@ fn_params
     | fn_params ',' IDENT           { ast_push(B, &ctx->values, ast_named(B, AST_NAME, @3, $3, @3)); }
     ;
 
-/* classify -> 'classify' NAME section? ('override' NAME)? '{' row* '}' */
+/* classify -> 'classify' NAME section? ('override' NAME)? 'unique'? '{' row* '}'
+ * 'unique': the hit policy "exactly one row holds" (gdl verify checks it). */
 classify_decl
-    : CLASSIFY IDENT section_opt override_opt '{' rows '}'
+    : CLASSIFY IDENT section_opt override_opt unique_opt '{' rows '}'
         { $$ = ast_named(B, AST_CLASSIFY, @$, $2, @2); if ($3) { $$->str = $3->str; $$->str_span = $3->span; }
-          $$->name2 = $4; $$->name2_span = @4; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
+          $$->name2 = $4; $$->name2_span = @4; $$->flags = $5; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
     ;
+unique_opt : %empty { $$ = 0; } | UNIQUE { $$ = CLASSIFY_UNIQUE; } ;
 override_opt : %empty { $$ = NULL; } | OVERRIDE IDENT { $$ = $2; } ;
 rows
     : %empty                        { ctx->rows = (AstList){0}; }

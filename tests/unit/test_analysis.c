@@ -88,7 +88,7 @@ static const struct {
     { "unsatisfiable.gdl", FINDING_UNSATISFIABLE }, { "dead-outcome.gdl", FINDING_DEAD_OUTCOME },
     { "unreachable-row.gdl", FINDING_UNREACHABLE_ROW }, { "contradiction.gdl", FINDING_CONTRADICTION },
     { "unused.gdl", FINDING_UNUSED }, { "property-violated.gdl", FINDING_PROPERTY_VIOLATED },
-    { "arithmetic.gdl", FINDING_PROPERTY_VIOLATED },
+    { "arithmetic.gdl", FINDING_PROPERTY_VIOLATED }, { "overlap.gdl", FINDING_OVERLAP }, { "gap.gdl", FINDING_GAP },
 };
 
 static void test_corpus_defects(void)
@@ -154,7 +154,7 @@ static void test_counterexamples_reproduce(void)
         compiler_free(&c);
     }
     closedir(d);
-    CU_ASSERT(checked >= 4);
+    CU_ASSERT(checked >= 6);
 }
 
 static char *read_text(const char *path)

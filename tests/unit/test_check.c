@@ -338,9 +338,9 @@ static void test_classify_rows(void)
                  "  when a -> 1\n"                              /* 11 */
                  "  otherwise -> no\n"                          /* 12 */
                  "}\n",
-                 "t.gdl:4:3: error: classification 'k' must end with 'otherwise -> VALUE' so that every case is classified",
+                 "t.gdl:4:3: error: classification 'k' must end with 'otherwise -> VALUE' so that every case is classified (or declare it 'unique': exactly one row holds, which gdl verify checks)",
                  "t.gdl:7:3: error: 'otherwise' must be the last row",
-                 "t.gdl:8:3: error: classification 'm' must end with 'otherwise -> VALUE' so that every case is classified",
+                 "t.gdl:8:3: error: classification 'm' must end with 'otherwise -> VALUE' so that every case is classified (or declare it 'unique': exactly one row holds, which gdl verify checks)",
                  "t.gdl:12:16: error: classification values must be all names or all numbers");
 }
 
