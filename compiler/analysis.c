@@ -51,9 +51,9 @@ typedef struct {
 static Finding *add(Ctx *x, FindingKind kind, SrcSpan span, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-static Finding *add(Ctx *x, FindingKind kind, SrcSpan span, const char *rule, const char *fmt, ...)
+/* A new finding of kind at level, counted. */
+static Finding *append(Findings *o, FindingKind kind, Severity level)
 {
-    Findings *o = x->out;
     if (o->count == o->cap) {
         uint32_t cap = o->cap ? o->cap * 2 : 32;
         Finding *n = realloc(o->items, sizeof(Finding) * cap);
@@ -65,6 +65,31 @@ static Finding *add(Ctx *x, FindingKind kind, SrcSpan span, const char *rule, co
     Finding *f = &o->items[o->count++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
+    f->level = level;
+    if (level == SEV_ERROR) o->errors++;
+    if (level == SEV_WARNING) o->warnings++;
+    if (kind == FINDING_PROPERTY_PROVED) o->proved++;
+    if (kind == FINDING_PROPERTY_VIOLATED) o->violated++;
+    return f;
+}
+
+void findings_add_diag(void *findings, Severity sev, const char *path, uint32_t line, uint32_t col, const char *msg)
+{
+    Finding *f = append(findings, FINDING_COMPILE, sev);
+    if (!f)
+        return;
+    snprintf(f->file, sizeof f->file, "%s", path);
+    f->line = line;
+    f->col = col;
+    snprintf(f->rule, sizeof f->rule, "compile");
+    snprintf(f->message, sizeof f->message, "%s", msg);
+}
+
+static Finding *add(Ctx *x, FindingKind kind, SrcSpan span, const char *rule, const char *fmt, ...)
+{
+    Finding *f = append(x->out, kind, FINDING_LEVEL[kind]);
+    if (!f)
+        return NULL;
     f->span = span;
     snprintf(f->file, sizeof f->file, "%s", x->c->sources.files[span.file].path);
     source_line_col(&x->c->sources, span.file, span.start, &f->line, &f->col);
@@ -73,10 +98,6 @@ static Finding *add(Ctx *x, FindingKind kind, SrcSpan span, const char *rule, co
     va_start(ap, fmt);
     vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
-    if (FINDING_LEVEL[kind] == SEV_ERROR) o->errors++;
-    if (FINDING_LEVEL[kind] == SEV_WARNING) o->warnings++;
-    if (kind == FINDING_PROPERTY_PROVED) o->proved++;
-    if (kind == FINDING_PROPERTY_VIOLATED) o->violated++;
     return f;
 }
 

@@ -15,6 +15,7 @@
 /* Every kind of finding, once:
  *  name               word                 level        what it means */
 #define FINDING_KINDS(K)                                                                            \
+    K(COMPILE,           "compile",           SEV_ERROR,   "the guideline does not compile (syntax, names, types, units)") \
     K(UNSATISFIABLE,     "unsatisfiable",     SEV_ERROR,   "a condition is never true for any case")  \
     K(UNREACHABLE_ROW,   "unreachable_row",   SEV_ERROR,   "a table row can never be chosen")         \
     K(DEAD_OUTCOME,      "dead_outcome",      SEV_WARNING, "an outcome can never fire")               \
@@ -41,6 +42,7 @@ enum { FINDING_MAX_RELATED = 2 };
 
 typedef struct {
     FindingKind kind;
+    Severity level;             /* FINDING_LEVEL[kind], or the diagnostic's for COMPILE */
     SrcSpan span;
     char file[512];             /* path, line and column of span */
     uint32_t line, col;
@@ -68,6 +70,8 @@ typedef struct {
  * an internal failure (out->internal says what). */
 int analysis_run(Compiler *c, const GdlProgram *p, Findings *out);
 void findings_free(Findings *f);
+/* A DiagSink (diag.h) that keeps compile diagnostics as COMPILE findings. */
+void findings_add_diag(void *findings, Severity sev, const char *path, uint32_t line, uint32_t col, const char *msg);
 
 /* Runs a counterexample through the VM and says whether it shows the
  * finding again (for verify itself and for its tests). why gets the

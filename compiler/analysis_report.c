@@ -13,13 +13,15 @@ void report_text(const Findings *f, uint32_t from, const SourceSet *sources, FIL
     diag_init(&d, sources, out);
     for (uint32_t i = from; i < f->count; i++) {
         const Finding *x = &f->items[i];
-        diag_report(&d, FINDING_LEVEL[x->kind], x->span, "%s [%s]", x->message, FINDING_WORD[x->kind]);
+        diag_report(&d, x->level, x->span, "%s [%s]", x->message, FINDING_WORD[x->kind]);
         for (uint32_t k = 0; k < x->nrelated; k++)
             fprintf(out, "%s:%u: note: with %s\n", x->related[k].file, x->related[k].line, x->related[k].rule);
         if (x->counterexample)
             fprintf(out, "    counterexample: %s\n", x->counterexample);
     }
 }
+
+static const char *const LEVEL[] = { "note", "warning", "error" };   /* by Severity */
 
 static void put_str(ByteBuf *b, const char *s)
 {
@@ -37,11 +39,10 @@ void report_json(const Findings *f, const char *const *files, uint32_t nfiles, d
     buf_puts(&b, "],\n \"findings\": [");
     for (uint32_t i = 0; i < f->count; i++) {
         const Finding *x = &f->items[i];
-        static const char *const LEVEL[] = { "note", "warning", "error" };
         buf_puts(&b, i ? ",\n  " : "\n  ");
         buf_puts(&b, "{\"kind\": ");
         put_str(&b, FINDING_WORD[x->kind]);
-        buf_printf(&b, ", \"level\": \"%s\", \"file\": ", LEVEL[FINDING_LEVEL[x->kind]]);
+        buf_printf(&b, ", \"level\": \"%s\", \"file\": ", LEVEL[x->level]);
         put_str(&b, x->file);
         buf_printf(&b, ", \"line\": %u, \"col\": %u, \"rule\": ", x->line, x->col);
         put_str(&b, x->rule);
@@ -77,7 +78,6 @@ void report_sarif(const Findings *f, FILE *out)
     buf_puts(&b, "{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\",\n"
                  " \"runs\": [{\"tool\": {\"driver\": {\"name\": \"gdl\", \"rules\": [");
     for (int k = 0; k < FINDING__COUNT; k++) {
-        static const char *const LEVEL[] = { "note", "warning", "error" };
         buf_puts(&b, k ? ",\n   " : "\n   ");
         buf_puts(&b, "{\"id\": ");
         put_str(&b, FINDING_WORD[k]);
@@ -88,21 +88,25 @@ void report_sarif(const Findings *f, FILE *out)
     buf_puts(&b, "]}},\n  \"results\": [");
     for (uint32_t i = 0; i < f->count; i++) {
         const Finding *x = &f->items[i];
-        static const char *const LEVEL[] = { "note", "warning", "error" };
         buf_puts(&b, i ? ",\n   " : "\n   ");
         buf_puts(&b, "{\"ruleId\": ");
         put_str(&b, FINDING_WORD[x->kind]);
         buf_printf(&b, ", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ", (int)x->kind,
-                   LEVEL[FINDING_LEVEL[x->kind]]);
+                   LEVEL[x->level]);
         ByteBuf msg = { 0 };
-        buf_printf(&msg, "%s (%s)", x->message, x->rule);
+        buf_puts(&msg, x->message);
+        if (x->kind != FINDING_COMPILE)
+            buf_printf(&msg, " (%s)", x->rule);
         if (x->counterexample)
             buf_printf(&msg, "; counterexample: %s", x->counterexample);
         buf_json_string(&b, (const char *)msg.data, msg.len);
         buf_free(&msg);
         buf_puts(&b, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
         put_str(&b, x->file);
-        buf_printf(&b, "}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]", x->line, x->col);
+        if (x->line)
+            buf_printf(&b, "}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]", x->line, x->col);
+        else
+            buf_puts(&b, "}}}]");
         if (x->counterexample) {
             buf_puts(&b, ", \"properties\": {\"counterexample\": ");
             buf_puts(&b, x->counterexample);
