@@ -594,13 +594,17 @@ static int check_unused(Ctx *x)
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->used || !s->decl || s->decl->span.file != c->main_file)
             continue;
-        const char *what = s->kind == SYM_PARAM ? "param" : s->kind == SYM_DEFINE ? "define" : s->kind == SYM_FN ? "fn" : NULL;
-        if (!what)
-            continue;
-        char rule[160];
-        snprintf(rule, sizeof rule, "%s:%s", what, s->name);
-        add(x, FINDING_UNUSED, s->decl->name_span, rule, "%s '%s' is never read",
-            s->kind == SYM_PARAM ? "parameter" : s->kind == SYM_DEFINE ? "define" : "function", s->name);
+        static const struct { SymKind kind; const char *rule, *word; } WHAT[] = {
+            { SYM_PARAM, "param", "parameter" }, { SYM_DEFINE, "define", "define" }, { SYM_FN, "fn", "function" },
+            { SYM_INPUT, "input", "input" },
+        };
+        for (size_t k = 0; k < sizeof WHAT / sizeof WHAT[0]; k++) {
+            if (WHAT[k].kind != s->kind || (s->kind == SYM_INPUT && (s->decl->flags & INPUT_REQUIRED)))
+                continue;
+            char rule[160];
+            snprintf(rule, sizeof rule, "%s:%s", WHAT[k].rule, s->name);
+            add(x, FINDING_UNUSED, s->decl->name_span, rule, "%s '%s' is never read", WHAT[k].word, s->name);
+        }
     }
     /* Imported inputs never read: one finding per module, at its import. */
     for (uint32_t i = 0; i < c->items.count; i++) {
