@@ -136,14 +136,14 @@ static void outcome_rule(const AstNode *o, char *buf, size_t len)
 /* ---- counterexamples ------------------------------------------------- */
 
 /* The case of one assignment: every input at its point; unknown ones absent. */
-static char *case_json(Ctx *x, const uint32_t *point, const bool *drop)
+char *analysis_case_json(const SxEngine *e, const uint32_t *point, const bool *drop)
 {
-    const GdlProgram *p = x->p;
+    const GdlProgram *p = e->p;
     ByteBuf b = { 0 };
     bool first = true;
     buf_putc(&b, '{');
     for (uint32_t i = 0; i < p->ninputs; i++) {
-        const SxDomain *d = &x->global.dom[i];
+        const SxDomain *d = &e->dom[i];
         if ((d->has_unknown && point[i] == 0) || (drop && drop[i]))
             continue;
         const GdlFact *f = &p->facts[i];
@@ -298,7 +298,7 @@ static int counterexample(Ctx *x, Finding *f, Bdd where, char *why, size_t whyle
         snprintf(x->out->internal, sizeof x->out->internal, "%s: no case found for %s", f->rule, FINDING_WORD[f->kind]);
         rc = -1;
     }
-    char *json = rc ? NULL : case_json(x, point, NULL);
+    char *json = rc ? NULL : analysis_case_json(&x->global, point, NULL);
     if (!rc && (!json || !replay(x->c, &x->vm, f, json, why, whylen))) {
         snprintf(x->out->internal, sizeof x->out->internal,
                  "%.200s:%u:%u: the counterexample for %s '%.100s' does not reproduce in the VM: %.150s", f->file, f->line, f->col,
@@ -310,7 +310,7 @@ static int counterexample(Ctx *x, Finding *f, Bdd where, char *why, size_t whyle
         if (!d->has_unknown || point[i] == 0)
             continue;
         drop[i] = true;
-        char *smaller = case_json(x, point, drop);
+        char *smaller = analysis_case_json(&x->global, point, drop);
         if (smaller && replay(x->c, &x->vm, f, smaller, why, whylen)) {
             free(json);
             json = smaller;

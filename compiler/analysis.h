@@ -79,6 +79,11 @@ void findings_add_diag(void *findings, Severity sev, const char *path, uint32_t 
 bool analysis_reproduces(Compiler *c, const GdlProgram *p, const Finding *f, const char *case_json, char *why,
                          size_t whylen);
 
+/* The case file of one point per input (symexec.h): unknown points and
+ * inputs with drop[i] set are left out. Heap text; NULL when out of memory. */
+struct SxEngine;
+char *analysis_case_json(const struct SxEngine *e, const uint32_t *point, const bool *drop);
+
 /* analysis_report.c */
 typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_SARIF } ReportFormat;
 /* Text: the findings from index `from` on, all of one compile (its sources). */

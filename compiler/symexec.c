@@ -1288,3 +1288,21 @@ bool sx_pick(SxEngine *e, Bdd f, uint32_t *point)
     free(bits);
     return ok;
 }
+
+bool sx_holds_at(const SxEngine *e, Bdd g, const uint32_t *point)
+{
+    const BddMgr *m = &e->bdd;
+    while (g > BDD_TRUE) {
+        const BddNode *n = &m->nodes[g];
+        bool bit = false;
+        for (uint32_t i = 0; i < e->p->ninputs; i++) {
+            const SxDomain *d = &e->dom[i];
+            if (n->var >= d->first_var && n->var < d->first_var + d->nbits) {
+                bit = (point[i] >> (d->nbits - 1 - (n->var - d->first_var))) & 1;
+                break;
+            }
+        }
+        g = bit ? n->hi : n->lo;
+    }
+    return g == BDD_TRUE;
+}

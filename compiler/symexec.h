@@ -56,7 +56,7 @@ typedef struct {
     Bdd cond_true;              /* the cases where its condition is true (otherwise: every case) */
 } SxRow;
 
-typedef struct {
+typedef struct SxEngine {
     const GdlProgram *p;
     const double *params;       /* the parameter values verified */
     BddMgr bdd;
@@ -88,5 +88,7 @@ Bdd sx_equals(SxEngine *e, const SxVal *v, double x);
  * domain constraint). False when f has none. */
 bool sx_pick(SxEngine *e, Bdd f, uint32_t *point);
 Bdd sx_point_guard(SxEngine *e, uint32_t input, uint32_t point);
+/* Whether the assignment that puts every input at point[] lies in g. */
+bool sx_holds_at(const SxEngine *e, Bdd g, const uint32_t *point);
 
 #endif

@@ -10,9 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
 #include "analysis.h"
 #include "bdd.h"
+#include "case_json.h"
+#include "symexec.h"
 #include "unit.h"
+#include "vm.h"
 
 static void test_bdd_canonical(void)
 {
@@ -213,6 +217,64 @@ static void test_mutation_kngf(void)
     free(text);
 }
 
+/* The symbolic run against the VM on the 2021 guideline: for cases drawn
+ * from the input points (fixed seed), every derived fact's value as the
+ * VM computes it lies in the guard the symbolic run gives that value. */
+static void test_symbolic_matches_vm(void)
+{
+    Compiler c;
+    Arena a;
+    GdlProgram *p;
+    Findings f = { 0 };
+    CU_ASSERT_FATAL(verify_file("guidelines/kngf-lbp-2021.gdl", NULL, &f, &c, &a, &p) == 0);
+    findings_free(&f);
+    double *params = calloc(p->nparams + 1, sizeof(double));
+    uint32_t *point = calloc(p->ninputs + 1, sizeof(uint32_t));
+    CU_ASSERT_FATAL(params && point);
+    for (uint32_t i = 0; i < p->nparams; i++)
+        params[i] = p->params[i].value;
+    SxEngine e;
+    CU_ASSERT_FATAL(sx_run(&e, p, params, false) == 0);
+    GdlVm vm;
+    CU_ASSERT_FATAL(gdl_vm_init(&vm, p) == 0);
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    unsigned mismatches = 0, compared = 0;
+    for (int n = 0; n < 400; n++) {
+        for (uint32_t i = 0; i < p->ninputs; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            uint32_t r = (uint32_t)(seed >> 33);
+            /* half the cases mostly unknown, half mostly known */
+            uint32_t values = e.dom[i].npoints - e.dom[i].has_unknown;
+            bool unknown = values == 0 || (e.dom[i].has_unknown && (r % 100) < (n % 2 ? 20u : 80u));
+            point[i] = unknown ? 0 : e.dom[i].has_unknown + (r / 100) % values;
+        }
+        char *json = analysis_case_json(&e, point, NULL);
+        GdlCaseErrors errs;
+        CU_ASSERT_FATAL(json && gdl_case_load_json(&vm, json, strlen(json), &errs) == 0);
+        gdl_vm_run(&vm);
+        for (uint32_t fact = p->ninputs; fact < p->nfacts; fact++) {
+            if (p->facts[fact].kind == FK_DATE)
+                continue;   /* schedule dates are outputs, not verified */
+            const SxVal *v = &e.facts[fact];
+            const GdlValue *w = &vm.facts[fact];
+            bool ok = w->tag == VT_UNKNOWN ? sx_holds_at(&e, v->unk, point)
+                    : w->tag == VT_NUM && sx_holds_at(&e, sx_equals(&e, v, w->as.num), point);
+            compared++;
+            if (!ok && mismatches++ < 3)
+                fprintf(stderr, "fact %s differs for %s\n", gdl_str(p, p->facts[fact].name), json);
+        }
+        free(json);
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+    CU_ASSERT(compared > 50000);
+    gdl_vm_free(&vm);
+    sx_free(&e);
+    free(params);
+    free(point);
+    arena_free(&a);
+    compiler_free(&c);
+}
+
 void test_analysis_register(void);
 void test_analysis_register(void)
 {
@@ -223,6 +285,7 @@ void test_analysis_register(void)
         {"corpus_defects", test_corpus_defects},
         {"counterexamples_reproduce", test_counterexamples_reproduce},
         {"mutation_kngf", test_mutation_kngf},
+        {"symbolic_matches_vm", test_symbolic_matches_vm},
     };
     UNIT_REGISTER("analysis", tests);
 }
