@@ -136,7 +136,7 @@ static void outcome_rule(const AstNode *o, char *buf, size_t len)
 /* ---- counterexamples ------------------------------------------------- */
 
 /* The case of one assignment: every input at its point; unknown ones absent. */
-char *analysis_case_json(const SxEngine *e, const uint32_t *point, const bool *drop)
+char *analysis_case_json(const SxEngine *e, const uint32_t *point, const bool *drop, const char *case_id)
 {
     const GdlProgram *p = e->p;
     ByteBuf b = { 0 };
@@ -164,7 +164,11 @@ char *analysis_case_json(const SxEngine *e, const uint32_t *point, const bool *d
             gdl_date_format((int32_t)v, date);
             buf_json_string(&b, date, 10);
             break;
-        case GT_STRING: buf_json_string(&b, d->strings[point[i]], strlen(d->strings[point[i]])); break;
+        case GT_STRING: {
+            const char *text = case_id && strcmp(gdl_str(p, f->name), "case_id") == 0 ? case_id : d->strings[point[i]];
+            buf_json_string(&b, text, strlen(text));
+            break;
+        }
         case GT_LIST_INT:
             buf_putc(&b, '[');
             for (uint32_t k = 0; k < d->list_lens[point[i]]; k++) {
@@ -298,7 +302,7 @@ static int counterexample(Ctx *x, Finding *f, Bdd where, char *why, size_t whyle
         snprintf(x->out->internal, sizeof x->out->internal, "%s: no case found for %s", f->rule, FINDING_WORD[f->kind]);
         rc = -1;
     }
-    char *json = rc ? NULL : analysis_case_json(&x->global, point, NULL);
+    char *json = rc ? NULL : analysis_case_json(&x->global, point, NULL, NULL);
     if (!rc && (!json || !replay(x->c, &x->vm, f, json, why, whylen))) {
         snprintf(x->out->internal, sizeof x->out->internal,
                  "%.200s:%u:%u: the counterexample for %s '%.100s' does not reproduce in the VM: %.150s", f->file, f->line, f->col,
@@ -310,7 +314,7 @@ static int counterexample(Ctx *x, Finding *f, Bdd where, char *why, size_t whyle
         if (!d->has_unknown || point[i] == 0)
             continue;
         drop[i] = true;
-        char *smaller = analysis_case_json(&x->global, point, drop);
+        char *smaller = analysis_case_json(&x->global, point, drop, NULL);
         if (smaller && replay(x->c, &x->vm, f, smaller, why, whylen)) {
             free(json);
             json = smaller;
@@ -701,5 +705,56 @@ int analysis_run(Compiler *c, const GdlProgram *p, Findings *out)
     free(x.params);
     if (out->count > first)
         qsort(out->items + first, out->count - first, sizeof(Finding), by_location);
+    return rc;
+}
+
+int analysis_boundary_cases(const GdlProgram *p, FILE *out, char *err, size_t errlen)
+{
+    double *params = calloc(p->nparams + 1, sizeof(double));
+    uint32_t *point = calloc(p->ninputs + 1, sizeof(uint32_t));
+    SxEngine e;
+    int rc = 0;
+    if (!params || !point) {
+        snprintf(err, errlen, "out of memory");
+        free(params);
+        free(point);
+        return -1;
+    }
+    for (uint32_t i = 0; i < p->nparams; i++)
+        params[i] = p->params[i].value;
+    if (sx_domains(&e, p, params)) {
+        snprintf(err, errlen, "%s", e.error);
+        rc = -1;
+    }
+    uint32_t n = 0;
+    /* First every input at point 0 (unknown, or the first value of a required
+     * one), then input by input, each of its other points. */
+    for (uint32_t step = 0; rc == 0 && step <= p->ninputs; step++) {
+        uint32_t i = step == 0 ? p->ninputs : step - 1;
+        const SxDomain *d = i < p->ninputs ? &e.dom[i] : NULL;
+        if (d && !d->read)
+            continue;
+        for (uint32_t k = d ? d->has_unknown : 0; rc == 0 && k < (d ? d->npoints : 1); k++) {
+            memset(point, 0, sizeof(uint32_t) * p->ninputs);
+            if (d) {
+                point[i] = k;
+                if (d->partner >= 0)    /* a from-date counts from its to-date */
+                    point[d->partner] = e.dom[d->partner].has_unknown;
+            }
+            char id[32];
+            snprintf(id, sizeof id, "boundary-%u", ++n);
+            char *json = analysis_case_json(&e, point, NULL, id);
+            if (!json) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+                break;
+            }
+            fprintf(out, "%s\n", json);
+            free(json);
+        }
+    }
+    sx_free(&e);
+    free(params);
+    free(point);
     return rc;
 }

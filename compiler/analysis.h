@@ -80,9 +80,14 @@ bool analysis_reproduces(Compiler *c, const GdlProgram *p, const Finding *f, con
                          size_t whylen);
 
 /* The case file of one point per input (symexec.h): unknown points and
- * inputs with drop[i] set are left out. Heap text; NULL when out of memory. */
+ * inputs with drop[i] set are left out; case_id, when given, is the value
+ * of a string input named case_id. Heap text; NULL when out of memory. */
 struct SxEngine;
-char *analysis_case_json(const struct SxEngine *e, const uint32_t *point, const bool *drop);
+char *analysis_case_json(const struct SxEngine *e, const uint32_t *point, const bool *drop, const char *case_id);
+
+/* gdl cases --boundary: one case per point of every input the program reads
+ * (each threshold at its edges, each enum value), the others unknown. */
+int analysis_boundary_cases(const GdlProgram *p, FILE *out, char *err, size_t errlen);
 
 /* analysis_report.c */
 typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_SARIF } ReportFormat;

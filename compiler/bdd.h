@@ -15,7 +15,7 @@ enum { BDD_FALSE = 0, BDD_TRUE = 1 };
 enum {
     /* Nodes per manager: a policy bound that keeps a runaway verification
      * within memory (12 bytes a node, plus its table slots). */
-    BDD_MAX_NODES = 1u << 24,
+    BDD_MAX_NODES = 1u << 22,
     BDD_CACHE_BITS = 18,    /* operation cache: 2^18 entries of 16 bytes */
 };
 

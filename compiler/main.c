@@ -37,6 +37,7 @@ static const char USAGE[] =
     "  test FILE.gdl...               run the guideline's own test blocks\n"
     "  disasm FILE.gdlb|FILE.gdl      show the bytecode with source lines\n"
     "  verify FILE.gdl...             prove properties, find dead and contradictory rules\n"
+    "  cases --boundary FILE.gdl      JSON Lines: every threshold at its edges, every enum value once\n"
     "\n"
     "run options:\n"
     "  --format json|text             output (default json)\n"
@@ -444,7 +445,9 @@ static int cmd_verify(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (format == REPORT_JSON)
+    if (rc == EXIT_IO)
+        ;   /* the verifier failed: a summary would look like a result */
+    else if (format == REPORT_JSON)
         report_json(&all, files, nfiles, secs, timing, stdout);
     else if (format == REPORT_SARIF)
         report_sarif(&all, stdout);
@@ -459,6 +462,35 @@ static int cmd_verify(int argc, char **argv)
     if (rc == EXIT_OK && all.errors)
         rc = EXIT_INPUT;
     findings_free(&all);
+    return rc;
+}
+
+static int cmd_cases(int argc, char **argv)
+{
+    const char *file = NULL;
+    bool boundary = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--boundary") == 0)
+            boundary = true;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("unknown cases option '%s'", argv[i]);
+        else if (!file)
+            file = argv[i];
+        else
+            return usage_error("cases takes one guideline file (got '%s' too)", argv[i]);
+    }
+    if (!file || !boundary)
+        return usage_error("usage: gdl cases --boundary FILE.gdl%s", "");
+    Arena a;
+    arena_init(&a, 0);
+    GdlProgram *p;
+    int rc = load_program(file, &a, &p);
+    char err[512];
+    if (rc == EXIT_OK && analysis_boundary_cases(p, stdout, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: internal error: %s\n", file, err);
+        rc = EXIT_IO;
+    }
+    arena_free(&a);
     return rc;
 }
 
@@ -735,5 +767,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "test") == 0) return cmd_test(n, rest);
     if (strcmp(cmd, "disasm") == 0) return cmd_disasm(n, rest);
     if (strcmp(cmd, "verify") == 0) return cmd_verify(n, rest);
+    if (strcmp(cmd, "cases") == 0) return cmd_cases(n, rest);
     return usage_error("unknown command '%s'", cmd);
 }

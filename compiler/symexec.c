@@ -606,6 +606,7 @@ static int build_domains(SxEngine *e)
         } else {
             rc = numeric_domain(e, d, f, &in[i]);
         }
+        d->partner = in[i].partner;
         d->first_var = var;
         d->nbits = bits_for(d->npoints);
         var += d->nbits;
@@ -782,7 +783,8 @@ static SxVal v_binary(SxEngine *e, const SxVal *a, const SxVal *b, BinOp op, voi
     b_init(&r);
     r.unk = bdd_or(m, a->unk, b->unk);
     if ((uint64_t)a->n * b->n > SX_MAX_PAIRS) {
-        snprintf(e->error, sizeof e->error, "an operation combines %u by %u values (limit %u)", a->n, b->n, SX_MAX_PAIRS);
+        snprintf(e->error, sizeof e->error, "too large to verify exactly: an operation combines %u by %u values "
+                 "(limit %u pairs; see docs/verify.md, Limits)", a->n, b->n, SX_MAX_PAIRS);
         return b_finish(e, &r);
     }
     for (uint32_t i = 0; i < a->n; i++)
@@ -1236,15 +1238,20 @@ static int execute(SxEngine *e)
     return FAIL(e, "the code does not end in HALT");
 }
 
-int sx_run(SxEngine *e, const GdlProgram *p, const double *params, bool local)
+int sx_domains(SxEngine *e, const GdlProgram *p, const double *params)
 {
     memset(e, 0, sizeof *e);
     e->p = p;
     e->params = params;
-    e->local = local;
     arena_init(&e->arena, 1 << 20);
-    if (build_domains(e))
+    return build_domains(e);
+}
+
+int sx_run(SxEngine *e, const GdlProgram *p, const double *params, bool local)
+{
+    if (sx_domains(e, p, params))
         return -1;
+    e->local = local;
     /* Local mode: a fresh variable (up to 7 bits) per derived fact. */
     uint32_t nvars = e->nvars_inputs + (local ? 7 * p->nfacts : 0);
     if (bdd_init(&e->bdd, nvars ? nvars : 1, 0))

@@ -44,6 +44,7 @@ typedef struct {
     const char **strings;       /* string inputs: the text of each point */
     uint32_t first_var, nbits;
     const char *inexact;        /* NULL when the points cover every class exactly */
+    int32_t partner;            /* a from-date of weeks/days_between: the to-date input, else -1 */
     bool read;                  /* the program reads it */
 } SxDomain;
 
@@ -78,6 +79,9 @@ typedef struct SxEngine {
  * 0 on success; -1 with e->error set (out of memory, too large, an
  * instruction it cannot follow). */
 int sx_run(SxEngine *e, const GdlProgram *p, const double *params, bool local);
+/* Only the first pass: the points of every input (e->dom), no execution.
+ * sx_free releases it too. */
+int sx_domains(SxEngine *e, const GdlProgram *p, const double *params);
 void sx_free(SxEngine *e);
 
 Bdd sx_true(SxEngine *e, const SxVal *v);       /* cases where v is known and not 0 */
