@@ -1199,8 +1199,8 @@ void check_program(Compiler *c)
         check_expects(c, &c->tests.items[i]->list2, false);
     for (uint32_t i = 0; i < c->properties.count; i++)
         check_property(c, c->properties.items[i], i);
-    for (Symbol *s = c->syms.first; s && c->with_properties && !c->diag.errors; s = s->order_next)
-        if (s->kind == SYM_CLASSIFY && (s->decl->flags & CLASSIFY_UNIQUE))
+    for (Symbol *s = c->syms.first; s && (c->with_properties || c->with_row_facts) && !c->diag.errors; s = s->order_next)
+        if (s->kind == SYM_CLASSIFY && (c->with_row_facts || (s->decl->flags & CLASSIFY_UNIQUE)))
             for (uint32_t i = 0; i < s->decl->list.count; i++)
                 if (s->decl->list.items[i]->a)
                     verify_fact(c, s->decl->list.items[i], "row", s->name, i + 1);

@@ -93,6 +93,7 @@ typedef struct Compiler {
      * (property->ref is its Symbol), after every other fact. Off for build and
      * run, so their bytecode does not depend on the properties. */
     bool with_properties;
+    bool with_row_facts;    /* gdl test --coverage: every table row's condition a fact too */
     Symbol **derived;       /* derived facts in dependency order */
     uint32_t nderived, cap_derived;
     Symbol *in_scope, *red_flagged;

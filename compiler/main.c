@@ -12,6 +12,7 @@
 #include "bcfile.h"
 #include "case_json.h"
 #include "compile.h"
+#include "coverage.h"
 #include "disasm.h"
 #include "test_runner.h"
 #include "verify.h"
@@ -35,6 +36,8 @@ static const char USAGE[] =
     "  run GUIDELINE CASE.json|-      evaluate one case (GUIDELINE is .gdl or .gdlb)\n"
     "  run --batch GUIDELINE          JSON Lines on stdin, one result line per input line\n"
     "  test FILE.gdl...               run the guideline's own test blocks\n"
+    "  test --coverage FILE.gdl...    and what they cover: outcomes, table rows, thresholds\n"
+    "                                 (--format json for CI)\n"
     "  disasm FILE.gdlb|FILE.gdl      show the bytecode with source lines\n"
     "  verify FILE.gdl...             prove properties, find dead and contradictory rules\n"
     "  cases --boundary FILE.gdl      JSON Lines: every threshold at its edges, every enum value once\n"
@@ -324,35 +327,64 @@ static int cmd_disasm(int argc, char **argv)
 
 static int cmd_test(int argc, char **argv)
 {
-    if (argc < 1)
+    bool coverage = false, json = false;
+    const char *files[256];
+    int nfiles = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--coverage") == 0) {
+            coverage = true;
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (strcmp(f, "json") && strcmp(f, "text"))
+                return usage_error("--format is text or json, not '%s'", f);
+            json = strcmp(f, "json") == 0;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown test option '%s'", argv[i]);
+        } else if (nfiles == (int)(sizeof files / sizeof files[0])) {
+            return usage_error("too many files (at most 256)%s", "");
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (nfiles < 1)
         return usage_error("test needs at least one guideline file%s", "");
+    if (json && !coverage)
+        return usage_error("--format json is for --coverage%s", "");
+    /* With --coverage the coverage goes to stdout, the test results to stderr. */
+    FILE *results = coverage ? stderr : stdout;
     unsigned passed = 0, failed = 0;
     int rc = EXIT_OK;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < nfiles; i++) {
         Compiler c;
         compiler_init(&c, stderr);
+        c.with_row_facts = coverage;
         if (add_search_dirs(&c) != EXIT_OK) {
             compiler_free(&c);
             return EXIT_USAGE;
         }
         Arena out;
         arena_init(&out, 0);
-        GdlProgram *p = compile_file(&c, argv[i], &out);
+        GdlProgram *p = compile_file(&c, files[i], &out);
         if (!p) {
             rc = EXIT_INPUT;
             failed++;
         } else {
             unsigned before = failed;
-            run_guideline_tests(&c, p, stdout, &passed, &failed);
+            run_guideline_tests(&c, p, results, &passed, &failed);
             if (c.tests.count == 0)
-                printf("%s: no tests\n", argv[i]);
+                fprintf(results, "%s: no tests\n", files[i]);
             if (failed > before)
                 rc = EXIT_INPUT;
+            char err[512] = "";
+            if (coverage && coverage_run(&c, p, files[i], json, stdout, err, sizeof err) != 0) {
+                fprintf(stderr, "%s: internal error: %s\n", files[i], err);
+                rc = EXIT_IO;
+            }
         }
         arena_free(&out);
         compiler_free(&c);
     }
-    printf("guideline tests: %u passed, %u failed\n", passed, failed);
+    fprintf(results, "guideline tests: %u passed, %u failed\n", passed, failed);
     return rc;
 }
 

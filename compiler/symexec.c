@@ -497,6 +497,13 @@ static int numeric_domain(SxEngine *e, SxDomain *d, const GdlFact *f, ScanInput 
     bool integral = f->type == GT_INT || f->type == GT_DATE;
     bool has_lo = f->flags & IN_HAS_MIN, has_hi = f->flags & IN_HAS_MAX;
     double lo = f->min, hi = f->max;
+    if (si->ncrit) {        /* the comparisons as written, for coverage */
+        d->thresholds = alloc_points(e, si->ncrit);
+        if (!d->thresholds)
+            return FAIL(e, "out of memory");
+        memcpy(d->thresholds, si->crit, sizeof(double) * si->ncrit);
+        d->nthresholds = sort_unique(d->thresholds, si->ncrit);
+    }
     if (si->as_bool && push_double(&si->crit, &si->ncrit, &si->cap, 0))
         return FAIL(e, "out of memory");
     if (f->type == GT_DATE && (si->anchor || si->partner >= 0)) {

@@ -45,6 +45,8 @@ typedef struct {
     uint32_t first_var, nbits;
     const char *inexact;        /* NULL when the points cover every class exactly */
     int32_t partner;            /* a from-date of weeks/days_between: the to-date input, else -1 */
+    double *thresholds;         /* the constants it is compared with, sorted (numbers and dates) */
+    uint32_t nthresholds;
     bool read;                  /* the program reads it */
 } SxDomain;
 

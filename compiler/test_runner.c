@@ -29,7 +29,7 @@ static void given_value(ByteBuf *b, const AstNode *v)
     }
 }
 
-static void given_json(const AstNode *test, ByteBuf *b)
+void test_given_json(const AstNode *test, ByteBuf *b)
 {
     buf_putc(b, '{');
     for (uint32_t i = 0; i < test->list.count; i++) {
@@ -180,7 +180,7 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
         source_line_col(&c->sources, test->span.file, test->span.start, &line, &col);
         const char *path = c->sources.files[test->span.file].path;
         json.len = 0;
-        given_json(test, &json);
+        test_given_json(test, &json);
         GdlCaseErrors errs;
         bool ok = true;
         if (gdl_case_load_json(&vm, (const char *)json.data, json.len, &errs) != 0) {

@@ -14,6 +14,8 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
 /* Whether one `expect` holds for the case the VM last ran; if not, why (in
  * msg). Tests and gdl verify's counterexamples share it. */
 bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg);
+/* The `given` of a test as a case file (JSON). */
+void test_given_json(const AstNode *test, ByteBuf *b);
 /* A named fact (input, define, classification, built-in), or -1. */
 int test_fact_by_name(const GdlProgram *p, const char *name);
 
