@@ -698,9 +698,12 @@ Ty check_expr(Compiler *c, AstNode *e)
     return t;
 }
 
+static Ty check_fired(Compiler *c, AstNode *e);
+
 static Ty check_expr_kind(Compiler *c, AstNode *e)
 {
     switch (e->kind) {
+    case AST_FIRED: return check_fired(c, e);
     case AST_NUM: return ty_num(check_unit(c, e->unit, e->unit_span), e->num == floor(e->num));
     case AST_STR: return T_STRING;
     case AST_BOOL: return T_BOOL;
@@ -893,6 +896,27 @@ int outcome_moment(const char *word);
 int outcome_action(const char *word) { return NAMED(ACTIONS, word); }
 int outcome_strength(const char *word) { return NAMED(STRENGTHS, word); }
 int outcome_moment(const char *word) { return NAMED(MOMENTS, word); }
+
+/* `advice X [STRENGTH]`, `red_flag X`, `refer X`, `exclude X` in a
+ * property premise: true when such an outcome fires, else false. */
+static Ty check_fired(Compiler *c, AstNode *e)
+{
+    if (!c->in_premise && !(e->flags & FIRED_CHECKED)) {
+        ERR(e->span, "'%s %s' (whether an outcome fires) can only stand in a property premise", e->name, e->name2);
+        return T_BOOL;
+    }
+    e->flags |= FIRED_CHECKED;
+    bool found = false;
+    for (uint32_t j = 0; j < c->outcomes.count; j++) {
+        AstNode *o = c->outcomes.items[j];
+        found |= strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), e->name) == 0 && strcmp(o->name, e->name2) == 0;
+    }
+    if (!found)
+        ERR(e->name2_span, "no %s '%s' in this guideline", e->name, e->name2);
+    if (e->str && NAMED(STRENGTHS, e->str) < 0)
+        ERR(e->str_span, "unknown strength '%s'", e->str);
+    return T_BOOL;
+}
 
 
 /* Outcome symbols exist before any expression is checked, so that in_scope
@@ -1118,8 +1142,11 @@ static void check_property(Compiler *c, AstNode *p, uint32_t index)
         }
     if (p->list2.count == 0)
         ERR(p->name_span, "property '%s' has no expectations (write at least one 'expect ...')", p->name);
-    if (p->a)
+    if (p->a) {
+        c->in_premise = true;
         expect_bool(c, p->a, "a property premise");
+        c->in_premise = false;
+    }
     check_expects(c, &p->list2, true);
     if (!c->with_properties || c->diag.errors)
         return;

@@ -94,6 +94,7 @@ typedef struct Compiler {
      * run, so their bytecode does not depend on the properties. */
     bool with_properties;
     bool with_row_facts;    /* gdl test --coverage: every table row's condition a fact too */
+    bool in_premise;        /* checking a property premise: `advice X` may stand there */
     Symbol **derived;       /* derived facts in dependency order */
     uint32_t nderived, cap_derived;
     Symbol *in_scope, *red_flagged;

@@ -67,7 +67,7 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %type <node> range_opt range decl_range bound length_opt param_decl literal signed_number
 %type <node> define_decl fn_decl classify_decl row outcome_decl text dose_entry
 %type <node> test_decl property_decl given_field json_value expect expect_body expect_literal expr primary call
-%type <node> plain_literal set_item
+%type <node> plain_literal set_item fired
 %type <node> section_opt when_opt from_opt expect_value
 %type <str> dotted override_opt strength_opt unit_opt expect_kind
 %type <flag> required_opt urgent_opt lo_bracket hi_bracket unique_opt
@@ -376,6 +376,16 @@ primary
     | IDENT                         { $$ = ast_named(B, AST_NAME, @$, $1, @1); }
     | call
     | '(' expr ')'                  { $$ = $2; }
+    | fired
+    ;
+/* In a property premise: whether an outcome fires, e.g. `when advice end_treatment`. */
+fired
+    : ADVICE IDENT                  { $$ = ast_named(B, AST_FIRED, @$, "advice", @1); $$->name2 = $2; $$->name2_span = @2; }
+    | ADVICE IDENT IDENT            { $$ = ast_named(B, AST_FIRED, @$, "advice", @1); $$->name2 = $2; $$->name2_span = @2;
+                                      $$->str = $3; $$->str_span = @3; }
+    | RED_FLAG IDENT                { $$ = ast_named(B, AST_FIRED, @$, "red_flag", @1); $$->name2 = $2; $$->name2_span = @2; }
+    | REFER IDENT                   { $$ = ast_named(B, AST_FIRED, @$, "referral", @1); $$->name2 = $2; $$->name2_span = @2; }
+    | EXCLUDE IDENT                 { $$ = ast_named(B, AST_FIRED, @$, "exclusion", @1); $$->name2 = $2; $$->name2_span = @2; }
     ;
 /* Arguments nest (f(g(x))), so each call keeps its own list: the node is
  * created at '(' and filled as arguments arrive. */

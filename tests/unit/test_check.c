@@ -253,7 +253,9 @@ static void test_property_checks(void)
                  "property p \"B\" when a { expect red_flag r urgent }\n"    /* 7 */
                  "property p when n { expect missing a }\n"                 /* 8 */
                  "property q \"C\" { expect advice v urgent  expect n2 == 1 }\n" /* 9 */
-                 "property e \"C\" when a { }\n",                            /* 10 */
+                 "property e \"C\" when a { }\n"                             /* 10 */
+                 "define d = advice v\n"                                     /* 11 */
+                 "property f \"C\" when advice w or red_flag r { expect advice v }\n", /* 12 */
                  "t.gdl:8:10: error: property 'p' has no section citation (write the section it protects after the name, e.g. \"B.1.3\")",
                  "t.gdl:8:10: error: property 'p' is already declared",
                  "t.gdl:7:10: note: first declared here",
@@ -261,7 +263,9 @@ static void test_property_checks(void)
                  "t.gdl:8:28: error: a property cannot expect 'missing' (it holds for every case; put known(a) in its premise instead)",
                  "t.gdl:9:34: error: only a red_flag or a referral is urgent",
                  "t.gdl:9:49: error: 'n2' is not a classification or fact that a property can check",
-                 "t.gdl:10:10: error: property 'e' has no expectations (write at least one 'expect ...')");
+                 "t.gdl:10:10: error: property 'e' has no expectations (write at least one 'expect ...')",
+                 "t.gdl:11:12: error: 'advice v' (whether an outcome fires) can only stand in a property premise",
+                 "t.gdl:12:28: error: no advice 'w' in this guideline");
 }
 
 static void test_closed_vocabularies(void)
