@@ -882,9 +882,12 @@ Ty check_expr(Compiler *c, AstNode *e)
     return t;
 }
 
+static Ty check_fired(Compiler *c, AstNode *e);
+
 static Ty check_expr_kind(Compiler *c, AstNode *e)
 {
     switch (e->kind) {
+    case AST_FIRED: return check_fired(c, e);
     case AST_NUM: {
         Ty t = ty_num(check_unit(c, e->unit, e->unit_span), e->num == floor(e->num));
         t.range = bounds_point(e->num);
@@ -961,8 +964,9 @@ static void check_classify(Compiler *c, Symbol *s)
         return;
     }
     AstNode *last = d->list.items[d->list.count - 1];
-    if (last->a)
-        ERR(last->span, "classification '%s' must end with 'otherwise -> VALUE' so that every case is classified", s->name);
+    if (last->a && !(d->flags & CLASSIFY_UNIQUE))
+        ERR(last->span, "classification '%s' must end with 'otherwise -> VALUE' so that every case is classified "
+            "(or declare it 'unique': exactly one row holds, which gdl verify checks)", s->name);
     bool symbolic = d->list.items[0]->b->kind == AST_NAME;
     s->enum_names = arena_alloc(&c->arena, sizeof(char *) * d->list.count);
     s->nenum = 0;
@@ -1087,6 +1091,27 @@ int outcome_moment(const char *word);
 int outcome_action(const char *word) { return NAMED(ACTIONS, word); }
 int outcome_strength(const char *word) { return NAMED(STRENGTHS, word); }
 int outcome_moment(const char *word) { return NAMED(MOMENTS, word); }
+
+/* `advice X [STRENGTH]`, `red_flag X`, `refer X`, `exclude X` in a
+ * property premise: true when such an outcome fires, else false. */
+static Ty check_fired(Compiler *c, AstNode *e)
+{
+    if (!c->in_premise && !(e->flags & FIRED_CHECKED)) {
+        ERR(e->span, "'%s %s' (whether an outcome fires) can only stand in a property premise", e->name, e->name2);
+        return T_BOOL;
+    }
+    e->flags |= FIRED_CHECKED;
+    bool found = false;
+    for (uint32_t j = 0; j < c->outcomes.count; j++) {
+        AstNode *o = c->outcomes.items[j];
+        found |= strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), e->name) == 0 && strcmp(o->name, e->name2) == 0;
+    }
+    if (!found)
+        ERR(e->name2_span, "no %s '%s' in this guideline", e->name, e->name2);
+    if (e->str && NAMED(STRENGTHS, e->str) < 0)
+        ERR(e->str_span, "unknown strength '%s'", e->str);
+    return T_BOOL;
+}
 
 
 /* Outcome symbols exist before any expression is checked, so that in_scope
@@ -1216,26 +1241,35 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     }
 }
 
-/* ---- tests ----------------------------------------------------------- */
+/* ---- tests and properties ------------------------------------------- */
 
-static void check_test(Compiler *c, AstNode *t)
+/* The expectations of a test or a property: the same vocabulary for both. A
+ * property holds for every case, so it cannot speak of `missing` (which
+ * depends on how the case was written down, not on what it means). */
+static void check_expects(Compiler *c, const AstList *expects, bool in_property)
 {
-    for (uint32_t i = 0; i < t->list2.count; i++) {
-        AstNode *x = t->list2.items[i];
+    for (uint32_t i = 0; i < expects->count; i++) {
+        AstNode *x = expects->items[i];
         const char *kind = x->name;
         if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {
             Symbol *s = sym_lookup(c, x->name2);
             if (!s || (s->kind != SYM_CLASSIFY && s->kind != SYM_BUILTIN && s->kind != SYM_DEFINE)) {
-                ERR(x->name2_span, "'%s' is not a classification or fact that a test can check", x->name2);
+                ERR(x->name2_span, "'%s' is not a classification or fact that a %s can check", x->name2,
+                    in_property ? "property" : "test");
                 continue;
             }
             if (x->a->kind == AST_NAME && (s->ty.kind != TY_ENUM || enum_index(s->ty.enum_of, x->a->name) < 0))
                 ERR(x->a->span, "'%s' is not a value of '%s'", x->a->name, s->name);
+            if (in_property)
+                s->used = true;     /* a fact a property speaks of is not unused */
             continue;
         }
         if (strcmp(kind, "missing") == 0) {
             Symbol *s = sym_lookup(c, x->name2);
-            if (!s || s->kind != SYM_INPUT)
+            if (in_property)
+                ERR(x->name_span, "a property cannot expect 'missing' (it holds for every case; put known(%s) in its premise instead)",
+                    x->name2);
+            else if (!s || s->kind != SYM_INPUT)
                 ERR(x->name2_span, "'%s' is not an input field", x->name2);
             continue;
         }
@@ -1252,12 +1286,74 @@ static void check_test(Compiler *c, AstNode *t)
         for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++)
             valid_kind |= strcmp(KINDS[k], kind) == 0;
         if (!valid_kind)
-            ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, missing, or NAME == value)", kind);
+            ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, %sor NAME == value)",
+                kind, in_property ? "" : "missing, ");
         else if (!found)
             ERR(x->name2_span, "no %s '%s' in this guideline%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)");
-        if (x->str && NAMED(STRENGTHS, x->str) < 0)
+        if (x->str && strcmp(x->str, "urgent") == 0) {
+            if (strcmp(kind, "red_flag") != 0 && strcmp(kind, "referral") != 0)
+                ERR(x->str_span, "only a red_flag or a referral is urgent");
+        } else if (x->str && NAMED(STRENGTHS, x->str) < 0) {
             ERR(x->str_span, "unknown strength '%s'", x->str);
+        }
     }
+}
+
+/* An anonymous boolean fact for gdl verify (c->with_properties): a property
+ * premise or the condition of a row of a unique table. decl->a is its
+ * expression, already checked; it is derived after everything it reads. */
+static Symbol *verify_fact(Compiler *c, AstNode *decl, const char *kind, const char *name, uint32_t index)
+{
+    Symbol *s = arena_zalloc(&c->arena, sizeof *s);
+    size_t n = strlen(kind) + strlen(name) + 16;
+    char *label = arena_alloc(&c->arena, n);
+    if (!s || !label)
+        return NULL;
+    if (index)
+        snprintf(label, n, "%s:%s:%u", kind, name, index);
+    else
+        snprintf(label, n, "%s:%s", kind, name);
+    s->kind = SYM_DEFINE;
+    s->name = label;
+    s->decl = decl;
+    s->ty = T_BOOL;
+    s->state = 2;
+    s->fact = -1;
+    s->param = -1;
+    decl->ref = s;
+    add_derived(c, s);
+    return s;
+}
+
+/* A property: a section it protects, a boolean premise over inputs and
+ * facts, expectations. With c->with_properties its premise becomes a fact. */
+static void check_property(Compiler *c, AstNode *p, uint32_t index)
+{
+    if (!p->b)
+        ERR(p->name_span, "property '%s' has no section citation (write the section it protects after the name, e.g. \"B.1.3\")",
+            p->name);
+    for (uint32_t i = 0; i < index; i++)
+        if (strcmp(c->properties.items[i]->name, p->name) == 0) {
+            ERR(p->name_span, "property '%s' is already declared", p->name);
+            NOTE(c->properties.items[i]->name_span, "first declared here");
+            break;
+        }
+    if (p->list2.count == 0)
+        ERR(p->name_span, "property '%s' has no expectations (write at least one 'expect ...')", p->name);
+    if (p->a) {
+        c->in_premise = true;
+        expect_bool(c, p->a, "a property premise");
+        c->in_premise = false;
+    }
+    check_expects(c, &p->list2, true);
+    if (!c->with_properties || c->diag.errors)
+        return;
+    if (!p->a) {    /* no premise: every case; a synthesized node borrows the property's span */
+        AstBuilder b = { .arena = &c->arena };
+        p->a = ast_new(&b, AST_BOOL, p->name_span);
+        p->a->flags = 1;
+    }
+    verify_fact(c, p, "property", p->name, 0);
 }
 
 /* ---- the pass -------------------------------------------------------- */
@@ -1325,6 +1421,13 @@ void check_program(Compiler *c)
     check_derived(c, c->in_scope);
     check_derived(c, c->red_flagged);
     for (uint32_t i = 0; i < c->tests.count; i++)
-        check_test(c, c->tests.items[i]);
+        check_expects(c, &c->tests.items[i]->list2, false);
+    for (uint32_t i = 0; i < c->properties.count; i++)
+        check_property(c, c->properties.items[i], i);
+    for (Symbol *s = c->syms.first; s && (c->with_properties || c->with_row_facts) && !c->diag.errors; s = s->order_next)
+        if (s->kind == SYM_CLASSIFY && (c->with_row_facts || (s->decl->flags & CLASSIFY_UNIQUE)))
+            for (uint32_t i = 0; i < s->decl->list.count; i++)
+                if (s->decl->list.items[i]->a)
+                    verify_fact(c, s->decl->list.items[i], "row", s->name, i + 1);
     c->checking = false;
 }

@@ -500,6 +500,24 @@ static void gen_expr(Gen *g, AstNode *e)
     case AST_UNKNOWN_LIT: emit(g, OP_PUSH_UNKNOWN, 0, 0); return;
     case AST_NAME: gen_name(g, e); return;
     case AST_CALL: gen_call(g, e); return;
+    case AST_FIRED: {   /* coalesce(cond, false) of every matching outcome, or-ed */
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < g->c->outcomes.count; i++) {
+            AstNode *o = g->c->outcomes.items[i];
+            const Symbol *s = o->ref;
+            if (!s || s->fact < 0 || strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), e->name) != 0
+                || strcmp(o->name, e->name2) != 0 || (e->str && (!o->name2 || strcmp(o->name2, e->str) != 0)))
+                continue;
+            emit(g, OP_LOAD_FACT, (uint32_t)s->fact, 0);
+            emit(g, OP_PUSH_FALSE, 0, 0);
+            emit(g, OP_COALESCE, 0, 0);
+            if (n++)
+                emit(g, OP_OR, 0, 0);
+        }
+        if (n == 0)
+            emit(g, OP_PUSH_FALSE, 0, 0);
+        return;
+    }
     case AST_UNARY:
         if (e->op == OP_NEG_ && const_number(e, &v)) {
             emit(g, OP_PUSH_NUM, number(g, v), 0);
@@ -651,6 +669,9 @@ static void gen_classify(Gen *g, Symbol *s)
         patches[npatch++] = g->p->ncode + 1;
         emit(g, OP_CLASSIFY_ROW, 0, number(g, v));
     }
+    AstNode *last = d->list.items[d->list.count - 1];
+    if (last->a)    /* a unique table without otherwise: no row holds, the value is unknown */
+        emit(g, OP_PUSH_UNKNOWN, 0, 0);
     for (uint32_t i = 0; i < npatch && !g->failed; i++) {
         g->p->code[patches[i]] = (uint8_t)(g->p->ncode & 0xff);
         g->p->code[patches[i] + 1] = (uint8_t)(g->p->ncode >> 8);

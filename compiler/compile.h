@@ -98,7 +98,13 @@ typedef struct Compiler {
     uint32_t nloaded;
     SymTab syms;
     AstNode *header;
-    AstList outcomes, tests;
+    AstList outcomes, tests, properties;
+    /* gdl verify: each property's premise becomes a derived fact of its own
+     * (property->ref is its Symbol), after every other fact. Off for build and
+     * run, so their bytecode does not depend on the properties. */
+    bool with_properties;
+    bool with_row_facts;    /* gdl test --coverage: every table row's condition a fact too */
+    bool in_premise;        /* checking a property premise: `advice X` may stand there */
     Symbol **derived;       /* derived facts in dependency order */
     uint32_t nderived, cap_derived;
     Symbol *in_scope, *red_flagged;

@@ -60,6 +60,12 @@ void diag_vreport(Diag *d, Severity sev, SrcSpan span, const char *fmt, va_list 
         source_line_col(d->sources, span.file, span.start, &line, &col);
         path = d->sources->files[span.file].path;
     }
+    if (d->sink) {
+        char msg[2048];
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        d->sink(d->sink_ctx, sev, path, line, col, msg);
+        return;
+    }
     fprintf(d->out, "%s:%u:%u: %s: ", path, line, col, SEVERITY_NAMES[sev]);
     vfprintf(d->out, fmt, ap);
     fputc('\n', d->out);
@@ -81,6 +87,13 @@ void diag_file(Diag *d, Severity sev, const char *path, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
+    if (d->sink) {
+        char msg[2048];
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        d->sink(d->sink_ctx, sev, path, 0, 0, msg);
+        return;
+    }
     fprintf(d->out, "%s: %s: ", path, SEVERITY_NAMES[sev]);
     vfprintf(d->out, fmt, ap);
     fputc('\n', d->out);

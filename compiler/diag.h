@@ -13,9 +13,16 @@ typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
 
 enum { DIAG_MAX_ERRORS = 50 };   /* then stop: later errors are mostly echoes */
 
+/* A sink that takes the diagnostics instead of printing them (gdl check
+ * --format json|sarif): severity, file, line and column (0 for a whole
+ * file), message. */
+typedef void (*DiagSink)(void *ctx, Severity sev, const char *path, uint32_t line, uint32_t col, const char *msg);
+
 typedef struct {
     const SourceSet *sources;
     FILE *out;
+    DiagSink sink;          /* when set, nothing is printed */
+    void *sink_ctx;
     unsigned errors, warnings;
     int stopped;            /* hit DIAG_MAX_ERRORS */
     int quiet;              /* count, but print nothing (tests, fuzzing) */

@@ -1,6 +1,6 @@
 /* resolve.c - declares every name in one table (units, inputs, params,
  * defines, functions, classifications, built-in facts), reads the header and
- * collects outcomes and tests. Types are left to check.c. */
+ * collects outcomes, tests and properties. Types are left to check.c. */
 #include "compile.h"
 #include "suggest.h"
 
@@ -138,6 +138,10 @@ void resolve_declarations(Compiler *c)
         case AST_TEST:
             if (in_main)
                 ast_push(&b, &c->tests, it);
+            break;
+        case AST_PROPERTY:
+            if (in_main)
+                ast_push(&b, &c->properties, it);
             break;
         default:
             break;

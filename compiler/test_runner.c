@@ -29,7 +29,7 @@ static void given_value(ByteBuf *b, const AstNode *v)
     }
 }
 
-static void given_json(const AstNode *test, ByteBuf *b)
+void test_given_json(const AstNode *test, ByteBuf *b)
 {
     buf_putc(b, '{');
     for (uint32_t i = 0; i < test->list.count; i++) {
@@ -55,7 +55,7 @@ static OutcomeKind kind_of(const char *word)
     return (OutcomeKind)0;
 }
 
-static int fact_by_name(const GdlProgram *p, const char *name)
+int test_fact_by_name(const GdlProgram *p, const char *name)
 {
     for (uint32_t f = 0; f < p->nfacts; f++)
         if (p->facts[f].kind != FK_OUTCOME && p->facts[f].kind != FK_DATE && strcmp(gdl_str(p, p->facts[f].name), name) == 0)
@@ -91,10 +91,23 @@ static void describe_value(const GdlVm *vm, uint32_t f, ByteBuf *b)
         buf_json_number(b, v->as.num);
 }
 
-/* Returns true when the expectation holds; otherwise writes why into msg. */
-static bool check_expect(Compiler *c, GdlVm *vm, const AstNode *x, ByteBuf *msg)
+/* Whether an outcome of kind k with this id fired; `urgent` in place of a
+ * strength asks for one declared urgent. */
+static bool outcome_fired(const GdlVm *vm, OutcomeKind k, const char *id, const char *strength)
 {
-    (void)c;
+    if (!strength || strcmp(strength, "urgent") != 0)
+        return gdl_outcome_fired(vm, k, id, strength);
+    const GdlProgram *p = vm->p;
+    for (uint32_t i = 0; i < p->noutcomes; i++) {
+        const GdlOutcome *o = &p->outcomes[i];
+        if (o->kind == k && o->urgent && strcmp(gdl_str(p, o->id), id) == 0 && gdl_fact_truth(vm, o->cond) == 1)
+            return true;
+    }
+    return false;
+}
+
+bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
+{
     const GdlProgram *p = vm->p;
     bool negated = x->flags & EXPECT_NEGATED;
     const char *kind = x->name;
@@ -107,7 +120,7 @@ static bool check_expect(Compiler *c, GdlVm *vm, const AstNode *x, ByteBuf *msg)
         return false;
     }
     if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {
-        int f = fact_by_name(p, x->name2);
+        int f = test_fact_by_name(p, x->name2);
         if (f < 0) {
             buf_printf(msg, "no fact '%s'", x->name2);
             return false;
@@ -142,7 +155,7 @@ static bool check_expect(Compiler *c, GdlVm *vm, const AstNode *x, ByteBuf *msg)
         return false;
     }
     OutcomeKind k = kind_of(kind);
-    bool fired = gdl_outcome_fired(vm, k, x->name2, x->str);
+    bool fired = outcome_fired(vm, k, x->name2, x->str);
     if (fired != negated)
         return true;
     buf_printf(msg, "expected %s %s%s%s %s, but it %s (%s fired: ", kind, x->name2, x->str ? " " : "", x->str ? x->str : "",
@@ -157,7 +170,7 @@ void write_test_cases(const Compiler *c, FILE *out)
     ByteBuf json = { 0 };
     for (uint32_t t = 0; t < c->tests.count; t++) {
         json.len = 0;
-        given_json(c->tests.items[t], &json);
+        test_given_json(c->tests.items[t], &json);
         buf_putc(&json, '\n');
         if (!json.failed)
             fwrite(json.data, 1, json.len, out);
@@ -180,7 +193,7 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
         source_line_col(&c->sources, test->span.file, test->span.start, &line, &col);
         const char *path = c->sources.files[test->span.file].path;
         json.len = 0;
-        given_json(test, &json);
+        test_given_json(test, &json);
         GdlCaseErrors errs;
         bool ok = true;
         if (gdl_case_load_json(&vm, (const char *)json.data, json.len, &errs) != 0) {
@@ -194,7 +207,7 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
             for (uint32_t i = 0; i < test->list2.count; i++) {
                 const AstNode *x = test->list2.items[i];
                 msg.len = 0;
-                if (!check_expect(c, &vm, x, &msg)) {
+                if (!test_expect_holds(&vm, x, &msg)) {
                     uint32_t xl, xc;
                     source_line_col(&c->sources, x->span.file, x->span.start, &xl, &xc);
                     fprintf(out, "%s:%u:%u: test \"%s\" failed: %.*s\n", path, xl, xc, test->str, (int)msg.len,

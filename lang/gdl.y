@@ -56,9 +56,9 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %token EXCLUDE "'exclude'" RED_FLAG "'red_flag'" REFER "'refer'" ADVICE "'advice'"
 %token SCHEDULE "'schedule'" MEASURE "'measure'" AFTER "'after'" FROM "'from'" AT "'at'"
 %token IN "'in'" URGENT "'urgent'" DOSE "'dose'" TEST "'test'" GIVEN "'given'"
-%token EXPECT "'expect'" AND "'and'" OR "'or'" NOT "'not'" TRUE "'true'" FALSE "'false'"
+%token EXPECT "'expect'" PROPERTY "'property'" AND "'and'" OR "'or'" NOT "'not'" TRUE "'true'" FALSE "'false'"
 %token UNKNOWN "'unknown'" NULL "'null'" ENUM "'enum'" LIST "'list'" OF "'of'"
-%token LENGTH "'length'" REQUIRED "'required'"
+%token LENGTH "'length'" REQUIRED "'required'" UNIQUE "'unique'"
 %token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <str> LANG "language code" IDENT "name" STRING "string" DATE "date"
 %token <num> NUMBER "number"
@@ -66,11 +66,11 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %type <node> item header header_field import_decl module_decl unit_decl input_decl type
 %type <node> range_opt range decl_range bound length_opt param_decl literal signed_number
 %type <node> define_decl fn_decl classify_decl row outcome_decl text dose_entry
-%type <node> test_decl given_field json_value expect expect_body expect_literal expr primary call
-%type <node> plain_literal set_item
+%type <node> test_decl property_decl given_field json_value expect expect_body expect_literal expr primary call
+%type <node> plain_literal set_item fired
 %type <node> section_opt when_opt from_opt expect_value
 %type <str> dotted override_opt strength_opt unit_opt expect_kind
-%type <flag> required_opt urgent_opt lo_bracket hi_bracket
+%type <flag> required_opt urgent_opt lo_bracket hi_bracket unique_opt
 
 %left OR
 %left AND
@@ -89,10 +89,10 @@ file
     ;
 
 /* item -> header | module | import | unit | input | param | define | fn
- *       | classify | outcome | test */
+ *       | classify | outcome | test | property */
 item
     : header | module_decl | import_decl | unit_decl | input_decl | param_decl
-    | define_decl | fn_decl | classify_decl | outcome_decl | test_decl
+    | define_decl | fn_decl | classify_decl | outcome_decl | test_decl | property_decl
     ;
 
 /* header -> 'guideline' NAME '{' field* '}' */
@@ -197,12 +197,14 @@ fn_params
     | fn_params ',' IDENT           { ast_push(B, &ctx->values, ast_named(B, AST_NAME, @3, $3, @3)); }
     ;
 
-/* classify -> 'classify' NAME section? ('override' NAME)? ('when' expr)? '{' row* '}' */
+/* classify -> 'classify' NAME section? ('override' NAME)? 'unique'? ('when' expr)? '{' row* '}'
+ * 'unique': the hit policy "exactly one row holds" (gdl verify checks it). */
 classify_decl
-    : CLASSIFY IDENT section_opt override_opt when_opt '{' rows '}'
+    : CLASSIFY IDENT section_opt override_opt unique_opt when_opt '{' rows '}'
         { $$ = ast_named(B, AST_CLASSIFY, @$, $2, @2); if ($3) { $$->str = $3->str; $$->str_span = $3->span; }
-          $$->name2 = $4; $$->name2_span = @4; $$->a = $5; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
+          $$->name2 = $4; $$->name2_span = @4; $$->flags = $5; $$->a = $6; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
     ;
+unique_opt : %empty { $$ = 0; } | UNIQUE { $$ = CLASSIFY_UNIQUE; } ;
 override_opt : %empty { $$ = NULL; } | OVERRIDE IDENT { $$ = $2; } ;
 rows
     : %empty                        { ctx->rows = (AstList){0}; }
@@ -264,6 +266,13 @@ test_decl
         { $$ = ast_new(B, AST_TEST, @$); $$->str = $2; $$->str_span = @2;
           $$->list = ctx->given; ctx->given = (AstList){0}; $$->list2 = ctx->expects; ctx->expects = (AstList){0}; }
     ;
+/* property -> 'property' NAME SECTION? ('when' expr)? '{' expect* '}'
+ * "For every case where the premise holds, the expectations hold" (gdl verify). */
+property_decl
+    : PROPERTY IDENT section_opt when_opt '{' expects '}'
+        { $$ = ast_named(B, AST_PROPERTY, @$, $2, @2); $$->b = $3; $$->a = $4;
+          $$->list2 = ctx->expects; ctx->expects = (AstList){0}; }
+    ;
 given_fields
     : %empty                        { ctx->given = (AstList){0}; }
     | given_field                   { ctx->given = (AstList){0}; ast_push(B, &ctx->given, $1); }
@@ -285,7 +294,7 @@ expects
     | expects expect                { ast_push(B, &ctx->expects, $2); }
     | expects error                 { }
     ;
-/* expect -> 'expect' 'not'? KIND NAME STRENGTH? | 'expect' NAME '==' value | 'expect' NAME value */
+/* expect -> 'expect' 'not'? KIND NAME (STRENGTH | 'urgent')? | 'expect' NAME '==' value | 'expect' NAME value */
 expect
     : EXPECT expect_body            { $$ = $2; $$->span = @$; }
     | EXPECT NOT expect_body        { $$ = $3; $$->span = @$; $$->flags = EXPECT_NEGATED; }
@@ -293,8 +302,12 @@ expect
 expect_body
     : expect_kind IDENT strength_opt
         { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = $3; $$->str_span = @3; }
+    | expect_kind IDENT URGENT
+        { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = "urgent"; $$->str_span = @3; }
     | IDENT IDENT strength_opt
         { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = $3; $$->str_span = @3; }
+    | IDENT IDENT URGENT
+        { $$ = ast_named(B, AST_EXPECT, @$, $1, @1); $$->name2 = $2; $$->name2_span = @2; $$->str = "urgent"; $$->str_span = @3; }
     | IDENT EQ expect_value         { $$ = ast_named(B, AST_EXPECT, @$, "classification", @1); $$->name2 = $1; $$->name2_span = @1; $$->a = $3; }
     | IDENT expect_literal          { $$ = ast_named(B, AST_EXPECT, @$, "value", @1); $$->name2 = $1; $$->name2_span = @1; $$->a = $2; }
     ;
@@ -363,6 +376,16 @@ primary
     | IDENT                         { $$ = ast_named(B, AST_NAME, @$, $1, @1); }
     | call
     | '(' expr ')'                  { $$ = $2; }
+    | fired
+    ;
+/* In a property premise: whether an outcome fires, e.g. `when advice end_treatment`. */
+fired
+    : ADVICE IDENT                  { $$ = ast_named(B, AST_FIRED, @$, "advice", @1); $$->name2 = $2; $$->name2_span = @2; }
+    | ADVICE IDENT IDENT            { $$ = ast_named(B, AST_FIRED, @$, "advice", @1); $$->name2 = $2; $$->name2_span = @2;
+                                      $$->str = $3; $$->str_span = @3; }
+    | RED_FLAG IDENT                { $$ = ast_named(B, AST_FIRED, @$, "red_flag", @1); $$->name2 = $2; $$->name2_span = @2; }
+    | REFER IDENT                   { $$ = ast_named(B, AST_FIRED, @$, "referral", @1); $$->name2 = $2; $$->name2_span = @2; }
+    | EXCLUDE IDENT                 { $$ = ast_named(B, AST_FIRED, @$, "exclusion", @1); $$->name2 = $2; $$->name2_span = @2; }
     ;
 /* Arguments nest (f(g(x))), so each call keeps its own list: the node is
  * created at '(' and filled as arguments arrive. */

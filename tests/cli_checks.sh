@@ -213,6 +213,22 @@ GDL_PATH="$tmp/paths/$(head -c 2100 /dev/zero | tr '\0' 'd')" "$GDL" check "$tmp
 [ $st = 2 ] && grep -qx "gdl: GDL_PATH entry 1 is longer than 2047 bytes" "$tmp/err" \
     && ok || bad "GDL_PATH entry over 2047 bytes: exit $st, $(head -c 300 "$tmp/err")"
 
+# gdl verify: same guideline, same bytes (text and JSON); counterexample files
+# written with --counterexamples run as cases.
+"$GDL" verify --format json "$G" > "$tmp/v1.json"; "$GDL" verify --format json "$G" > "$tmp/v2.json"
+cmp -s "$tmp/v1.json" "$tmp/v2.json" && ok || bad "two gdl verify runs differ"
+mkdir -p "$tmp/cx"
+"$GDL" verify --counterexamples "$tmp/cx" tests/verify/property-violated.gdl > /dev/null
+ls "$tmp"/cx/property-violated-*.json > /dev/null 2>&1 && "$GDL" run tests/verify/property-violated.gdl \
+    "$(ls "$tmp"/cx/property-violated-*.json | head -1)" > /dev/null && ok || bad "--counterexamples: no case file that runs"
+
+# gdl cases --boundary: every line is a valid case of the guideline, and the
+# thresholds are there (NPRS 7, 8, 9 around severe_pain = 8).
+"$GDL" cases --boundary "$G" > "$tmp/boundary.jsonl"
+"$GDL" run --batch "$G" < "$tmp/boundary.jsonl" > "$tmp/boundary.out" && ! grep -q '"status": "error"' "$tmp/boundary.out" \
+    && [ "$(wc -l < "$tmp/boundary.out")" = "$(wc -l < "$tmp/boundary.jsonl")" ] && ok || bad "boundary cases that do not run"
+for v in 7 8 9; do grep -q "\"nprs\": $v}" "$tmp/boundary.jsonl" && ok || bad "no boundary case with nprs $v"; done
+
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"
 

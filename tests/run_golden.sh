@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run_golden.sh - golden tests: each NAME.args under tests/golden/ (the
-# compiler, the guidelines, the CLI) and tests/bad/ (malformed input) holds the
+# compiler, the guidelines, the CLI), tests/bad/ (malformed input) and
+# tests/verify/ (gdl verify's corpus: one planted defect per file) hold the
 # arguments of one gdl command (run from the repository root); NAME.stdin,
 # if present, is its standard input. Its stdout, stderr and exit status must
 # equal NAME.out, NAME.err and NAME.status. `--update` rewrites the expected
@@ -13,7 +14,7 @@ update=0 dirs=()
 for arg in "$@"; do
     if [ "$arg" = "--update" ]; then update=1; else dirs+=("${arg%/}"); fi
 done
-[ ${#dirs[@]} = 0 ] && dirs=(tests/golden tests/bad)
+[ ${#dirs[@]} = 0 ] && dirs=(tests/golden tests/bad tests/verify)
 export GDL_PATH=stdlib
 pass=0 fail=0
 tmp=$(mktemp -d)

@@ -64,20 +64,34 @@ fields=$(head -n 1000 "$cases" | lua5.4 -e 'local d, n, k = require("cjson").dec
 say "checking gdl against reference.lua on all $n cases"
 bash "$here/equiv.sh" "$gdl" "$gen" "$n" "$work" "$cases" >&2
 
-# ---- compile time -----------------------------------------------------------
+# ---- compile and verify time --------------------------------------------------
 mapfile -t guidelines < <(grep -l '^guideline ' guidelines/*.gdl guidelines/*/*.gdl 2>/dev/null | sort)
-build_total=0
-build_rows=""
-for g in "${guidelines[@]}"; do
-    name=$(basename "$g" .gdl)
-    say "timing gdl build $g"
-    hyperfine -N --warmup 5 --runs 50 --export-json "$work/build-$name.json" \
-        "$gdl build $g -o $work/$name.gdlb" > "$work/build-$name.log"
-    read -r mean sd lo < <(lua5.4 -e 'local r = require("cjson").decode(io.read("a")).results[1]
-        print(r.mean * 1e3, r.stddev * 1e3, r.min * 1e3)' < "$work/build-$name.json")
-    build_total=$(calc "$build_total + $mean" 3)
-    build_rows+="| \`gdl build $g\` | $(calc "$mean" 2) ± $(calc "$sd" 2) ms (min $(calc "$lo" 2)) |"$'\n'
-done
+# time_each KIND RUNS WARMUP DIGITS [HYPERFINE_FLAG] -- ARGS...: hyperfine of `gdl KIND G ARGS`
+# for each guideline G (NAME in ARGS is its basename); sets total (ms) and rows (table lines).
+time_each() {
+    local kind=$1 nruns=$2 warmup=$3 digits=$4 flags=() g name mean sd lo
+    shift 4
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    total=0
+    rows=""
+    for g in "${guidelines[@]}"; do
+        name=$(basename "$g" .gdl)
+        say "timing gdl $kind $g"
+        hyperfine -N "${flags[@]}" --warmup "$warmup" --runs "$nruns" --export-json "$work/$kind-$name.json" \
+            "$gdl $kind $g ${*//NAME/$name}" > "$work/$kind-$name.log"
+        read -r mean sd lo < <(lua5.4 -e 'local r = require("cjson").decode(io.read("a")).results[1]
+            print(r.mean * 1e3, r.stddev * 1e3, r.min * 1e3)' < "$work/$kind-$name.json")
+        total=$(calc "$total + $mean" 3)
+        rows+="| \`gdl $kind $g\` | $(calc "$mean" "$digits") ± $(calc "$sd" "$digits") ms (min $(calc "$lo" "$digits")) |"$'\n'
+    done
+}
+time_each build 50 5 2 -- -o "$work/NAME.gdlb"
+build_total=$total build_rows=$rows
+# gdl verify (docs/verify.md), budget 2 s a guideline. -i: verify exits 1 while a
+# guideline violates one of its properties; the time is what counts here.
+time_each verify 10 2 1 -i --
+verify_total=$total verify_rows=$rows
 "$bench_eval" compile 50 stdlib "${guidelines[@]}" > "$work/compile.txt"
 inproc_total=$(kv compile_ms_total "$work/compile.txt")
 
@@ -178,6 +192,7 @@ gdl and reference.lua agree on the decisions of every case.
 | evaluation alone (case loaded), per case | **${eval_us} µs** | | < 2 µs | $(met "$eval_us < 2") |
 | compile every shipped guideline ($(echo "${#guidelines[@]}") file(s)), \`gdl build\` process | **$(calc "$build_total" 2) ms** | | < 20 ms | $(met "$build_total < 20") |
 | same, in process (compile + serialize, no exec) | $(calc "$inproc_total" 2) ms | | | |
+| \`gdl verify\` every shipped guideline (properties, dead rules; one process each) | **$(calc "$verify_total" 0) ms** | | < 2000 ms each | $(met "$verify_total < 2000") |
 | peak RSS, $(group "$rss_small") cases streamed | $(mb "$rss_s") MiB | | | |
 | peak RSS, $(group "$rss_big") cases streamed | **$(mb "$rss_b") MiB** | | < 16 MiB, same as $(group "$rss_small") | $(met "$rss_b < 16384 && $rss_diff <= 512 && $rss_diff >= -512") |
 | peak RSS, the $(group "$n")-case runs above | $(mb "$gdl_rss") MiB | $(mb "$lua_rss") MiB | | |
@@ -206,6 +221,11 @@ Compile times (hyperfine, 50 runs after 5 warm-ups, process start included):
 | command | mean |
 |---|---|
 $build_rows
+Verify times (hyperfine, 10 runs after 2 warm-ups):
+
+| command | mean |
+|---|---|
+$verify_rows
 <!-- bench:end -->
 EOF
 

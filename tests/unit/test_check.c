@@ -318,6 +318,32 @@ static void test_missing_citation(void)
                  "t.gdl:10:10: error: classification 'k' has no section citation (write the guideline section after the name, e.g. \"B.2\")");
 }
 
+static void test_property_checks(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input a: bool\n"                                          /* 2 */
+                 "input n: int [0, 10]\n"                                   /* 3 */
+                 "red_flag r \"B\" in cl urgent -> refer_gp when a\n"        /* 4 */
+                 "advice v do \"C\" when a\n"                               /* 5 */
+                 "  en \"Do.\"\n"                                            /* 6 */
+                 "property p \"B\" when a { expect red_flag r urgent }\n"    /* 7 */
+                 "property p when n { expect missing a }\n"                 /* 8 */
+                 "property q \"C\" { expect advice v urgent  expect n2 == 1 }\n" /* 9 */
+                 "property e \"C\" when a { }\n"                             /* 10 */
+                 "define d = advice v\n"                                     /* 11 */
+                 "property f \"C\" when advice w or red_flag r { expect advice v }\n", /* 12 */
+                 "t.gdl:8:10: error: property 'p' has no section citation (write the section it protects after the name, e.g. \"B.1.3\")",
+                 "t.gdl:8:10: error: property 'p' is already declared",
+                 "t.gdl:7:10: note: first declared here",
+                 "t.gdl:8:17: error: a property premise needs a condition (true/false), but this is a number without unit",
+                 "t.gdl:8:28: error: a property cannot expect 'missing' (it holds for every case; put known(a) in its premise instead)",
+                 "t.gdl:9:34: error: only a red_flag or a referral is urgent",
+                 "t.gdl:9:49: error: 'n2' is not a classification or fact that a property can check",
+                 "t.gdl:10:10: error: property 'e' has no expectations (write at least one 'expect ...')",
+                 "t.gdl:11:12: error: 'advice v' (whether an outcome fires) can only stand in a property premise",
+                 "t.gdl:12:28: error: no advice 'w' in this guideline");
+}
+
 static void test_closed_vocabularies(void)
 {
     EXPECT_DIAGS(HEADER
@@ -402,9 +428,9 @@ static void test_classify_rows(void)
                  "  when a -> 1\n"                              /* 11 */
                  "  otherwise -> no\n"                          /* 12 */
                  "}\n",
-                 "t.gdl:4:3: error: classification 'k' must end with 'otherwise -> VALUE' so that every case is classified",
+                 "t.gdl:4:3: error: classification 'k' must end with 'otherwise -> VALUE' so that every case is classified (or declare it 'unique': exactly one row holds, which gdl verify checks)",
                  "t.gdl:7:3: error: 'otherwise' must be the last row",
-                 "t.gdl:8:3: error: classification 'm' must end with 'otherwise -> VALUE' so that every case is classified",
+                 "t.gdl:8:3: error: classification 'm' must end with 'otherwise -> VALUE' so that every case is classified (or declare it 'unique': exactly one row holds, which gdl verify checks)",
                  "t.gdl:12:16: error: classification values must be all names or all numbers");
 }
 
@@ -610,6 +636,7 @@ void test_check_register(void)
         {"empty_citation", test_empty_citation},
         {"unknown_typing", test_unknown_typing},
         {"missing_citation", test_missing_citation},
+        {"property_checks", test_property_checks},
         {"closed_vocabularies", test_closed_vocabularies},
         {"assess_only_on_red_flags", test_assess_only_on_red_flags},
         {"classify_when_is_a_condition", test_classify_when_is_a_condition},
