@@ -7,7 +7,7 @@ SEED            ?= 1
 N               ?= 500
 CASES           ?= 24
 DIFFTEST_CI_SEED ?= 14
-DIFFTEST_CI_N   ?= 320
+DIFFTEST_CI_N   ?= 500
 DIFFTEST_WORK   := $(BUILD)/difftest
 
 .PHONY: difftest difftest-ci

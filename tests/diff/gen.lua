@@ -332,7 +332,11 @@ gen_bool = function(depth, scope)
         return { op = "cmp", cmp = pick(CMPS), a = c, b = lit_num(rnd(0, #args), nil), ty = T_BOOL }
     end
     if r == 11 then
-        return { op = "call", fn = P.fn_imp, args = { gen_bool(depth - 1, scope), gen_bool(depth - 1, scope) }, ty = T_BOOL }
+        local args = { gen_bool(depth - 1, scope), gen_bool(depth - 1, scope) }
+        for k, a in ipairs(args) do   -- a function's parameter gives `unknown` no type (decision 6)
+            if a.op == "unknown" then args[k] = { op = "not", a = a, ty = T_BOOL } end
+        end
+        return { op = "call", fn = P.fn_imp, args = args, ty = T_BOOL }
     end
     -- fn calls with a numeric comparison inside: literal arguments are values the other argument takes
     local u = pick({ nil, "kg", "weeks" })
@@ -423,6 +427,9 @@ local function gen_inputs()
     -- one plain whole number for int classifications to override
     add_input(new_name("int"), T_NUM(nil), { range = { lo = 0, hi = 9, lo_incl = true, hi_incl = true }, int = true })
     for _ = 1, rnd(1, 3) do add_input(new_name("flag"), T_BOOL) end
+    if chance(0.06) then   -- many inputs: provenance sets of more than one machine word
+        for _ = 1, rnd(60, 300) do add_input(new_name("flag"), T_BOOL) end
+    end
     for _ = 1, rnd(0, 2) do add_input(new_name("date"), T_DATE) end
     if chance(0.8) then add_input("first_contact_on", T_DATE) end
     if chance(0.6) then add_input("assessed_on", T_DATE) end
@@ -503,7 +510,11 @@ local function gen_defines(count, late)
         local scope = { outcome = late, builtins = late }
         local enums = atoms(function(t) return t.k == "enum" end, scope)
         local strs = atoms(function(t) return t.k == "str" end, scope)
-        if r <= 2 then body, ty = gen_bool(2, scope), T_BOOL
+        if r <= 2 then
+            body, ty = gen_bool(2, scope), T_BOOL
+            if body.op == "unknown" then   -- `define d = unknown` has no type to take (decision 6)
+                body = { op = "or", args = { body, gen_bool(1, scope) }, ty = T_BOOL }
+            end
         elseif r == 3 then
             local u = pick({ nil, "kg", "weeks" })
             body, ty = gen_num(u, 2, scope), T_NUM(u)
@@ -864,11 +875,16 @@ function G.case(prog)
     local parts = {}
     for _, i in ipairs(prog.input_list) do
         local v = c[i.name]
-        local js
+        local js, alt
         if v == nil then
             if chance(0.3) then js = "null" end
         elseif i.ty.k == "bool" then js = tostring(v)
-        elseif i.ty.k == "num" then js = G.fmt_num(v)
+        elseif i.ty.k == "num" then   -- other JSON spellings of the same number now and then
+            js = G.fmt_num(v)
+            local r = rnd(20)
+            -- (a test's `given` takes no exponent: that spelling stays in the JSON line)
+            if r == 1 then alt = string.format("%.17e", v)
+            elseif r == 2 and math.type(v) == "integer" then js = js .. ".0" end
         elseif i.ty.k == "date" then js = '"' .. model.date_str(v) .. '"'
         elseif i.ty.k == "str" then js = G.json_str(v)
         elseif i.ty.k == "enum" then js = '"' .. i.ty.values[v] .. '"'
@@ -877,11 +893,11 @@ function G.case(prog)
             for k, x in ipairs(v) do items[k] = tostring(x) end
             js = "[" .. table.concat(items, ", ") .. "]"
         end
-        if js then parts[#parts + 1] = { i.name, js } end
+        if js then parts[#parts + 1] = { i.name, js, alt } end
     end
     shuffle(parts)
     local kv = {}
-    for k, p in ipairs(parts) do kv[k] = '"' .. p[1] .. '": ' .. p[2] end
+    for k, p in ipairs(parts) do kv[k] = '"' .. p[1] .. '": ' .. (p[3] or p[2]) end
     return c, "{" .. table.concat(kv, ", ") .. "}", parts
 end
 
