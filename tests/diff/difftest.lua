@@ -261,22 +261,24 @@ end
 
 local function expectations(prog, expected, trace)
     local E = {}
-    local fired = {}
+    local fired = {}   -- kind:id, and advice:id:strength
     for _, k in ipairs({ { "exclusions", "exclusion" }, { "red_flags", "red_flag" }, { "referrals", "referral" },
-                         { "schedule", "schedule" } }) do
-        for _, it in ipairs(expected[k[1]]) do fired[k[2] .. ":" .. it.id] = true end
-    end
-    for _, it in ipairs(expected.advice) do fired["advice:" .. it.id] = it.strength end
-    for _, it in ipairs(expected.measurements) do fired["measurement:" .. it.instrument] = true end
-    local KW = { exclusion = "exclusion", red_flag = "red_flag", referral = "referral", advice = "advice",
-                 schedule = "schedule", measurement = "measurement" }
-    for _, o in ipairs(prog.outcomes) do
-        local f = fired[o.kind .. ":" .. o.id]
-        if f then
-            E[#E + 1] = "expect " .. KW[o.kind] .. " " .. o.id .. (o.kind == "advice" and (" " .. f) or "")
-        else
-            E[#E + 1] = "expect not " .. KW[o.kind] .. " " .. o.id
+                         { "schedule", "schedule" }, { "advice", "advice" } }) do
+        for _, it in ipairs(expected[k[1]]) do
+            fired[k[2] .. ":" .. it.id] = true
+            if it.strength then fired["advice:" .. it.id .. ":" .. it.strength] = true end
         end
+    end
+    for _, it in ipairs(expected.measurements) do fired["measurement:" .. it.instrument] = true end
+    local said = {}
+    for _, o in ipairs(prog.outcomes) do
+        local e
+        if o.kind == "advice" then
+            e = (fired["advice:" .. o.id .. ":" .. o.strength] and "expect advice " or "expect not advice ") .. o.id .. " " .. o.strength
+        else
+            e = (fired[o.kind .. ":" .. o.id] and "expect " or "expect not ") .. o.kind .. " " .. o.id
+        end
+        if not said[e] then said[e] = true; E[#E + 1] = e end
     end
     local function tv(v) if v == null then return "unknown" end return tostring(v) end
     E[#E + 1] = "expect in_scope " .. tv(expected.in_scope)

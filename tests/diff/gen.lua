@@ -332,11 +332,12 @@ gen_bool = function(depth, scope)
         return { op = "cmp", cmp = pick(CMPS), a = c, b = lit_num(rnd(0, #args), nil), ty = T_BOOL }
     end
     if r == 11 then
-        local args = { gen_bool(depth - 1, scope), gen_bool(depth - 1, scope) }
+        local both = chance(0.4)
+        local args = { gen_bool(depth - 1, scope), gen_bool(depth - 1, scope), both and gen_bool(depth - 1, scope) or nil }
         for k, a in ipairs(args) do   -- a function's parameter gives `unknown` no type (decision 6)
             if a.op == "unknown" then args[k] = { op = "not", a = a, ty = T_BOOL } end
         end
-        return { op = "call", fn = P.fn_imp, args = args, ty = T_BOOL }
+        return { op = "call", fn = both and P.fn_both or P.fn_imp, args = args, ty = T_BOOL }
     end
     -- fn calls with a numeric comparison inside: literal arguments are values the other argument takes
     local u = pick({ nil, "kg", "weeks" })
@@ -497,7 +498,10 @@ local function gen_fns()
     P.fn_imp = new_name("fimp")
     P.fns[P.fn_imp] = { name = P.fn_imp, params = { "p", "q" },
         body = { op = "or", args = { { op = "not", a = fparam(1) }, fparam(2) } } }
-    P.fn_list = { P.fn_gt, P.fn_between, P.fn_avg, P.fn_imp }
+    P.fn_both = new_name("fboth")   -- a function calling a function
+    P.fns[P.fn_both] = { name = P.fn_both, params = { "p", "q", "r" },
+        body = { op = "and", args = { { op = "call", fn = P.fn_imp, args = { fparam(1), fparam(2) } }, fparam(3) } } }
+    P.fn_list = { P.fn_gt, P.fn_between, P.fn_avg, P.fn_imp, P.fn_both }
 end
 
 -- late: defines that may use classifications and the built-ins (only
@@ -592,29 +596,51 @@ local function gen_dose()
 end
 
 local function gen_outcomes()
-    local used = {}
-    local function id(kind, prefix)
+    -- ids: unique per kind and section; now and then the same id again in
+    -- another section (or, for advice, the same section with another
+    -- strength), and the same id in different kinds. An advice id has each
+    -- strength once, so that `expect advice ID STRENGTH` names one outcome.
+    local ids, taken = {}, {}
+    local function name_it(o, prefix)
+        local kind = o.kind
+        ids[kind] = ids[kind] or {}
         for _ = 1, 50 do
-            local x = prefix .. "_" .. string.char(96 + rnd(26)) .. rnd(0, 9)
-            if not used[kind .. x] then used[kind .. x] = true; return x end
+            local x
+            if #ids[kind] > 0 and chance(0.15) then x = pick(ids[kind])
+            elseif chance(0.3) then x = "o_" .. string.char(96 + rnd(4))   -- shared by the kinds
+            else x = prefix .. "_" .. string.char(96 + rnd(26)) .. rnd(0, 9) end
+            local sec = pick(SECTIONS)
+            local k1 = kind .. "|" .. x .. "|" .. sec .. "|" .. (o.strength or "")
+            local k2 = kind == "advice" and ("strength|" .. x .. "|" .. o.strength) or k1
+            if not taken[k1] and not taken[k2] then
+                taken[k1], taken[k2] = true, true
+                if not taken[kind .. "|" .. x] then taken[kind .. "|" .. x] = true; ids[kind][#ids[kind] + 1] = x end
+                o.id, o.section = x, sec
+                return o
+            end
         end
-        return new_name(prefix)
+        o.id, o.section = new_name(prefix), pick(SECTIONS)
+        return o
     end
     local base = { outcome = false }
     local full = { outcome = true, builtins = true }
-    local function add(o) P.outcomes[#P.outcomes + 1] = o end
-    for _ = 1, rnd(0, 3) do add({ kind = "exclusion", id = id("e", "ex"), section = pick(SECTIONS), when = gen_bool(3, base) }) end
+    local prefixes = { exclusion = "ex", red_flag = "rf", referral = "ref", advice = "adv", schedule = "sch" }
+    local function add(o)
+        if o.kind ~= "measurement" then name_it(o, prefixes[o.kind]) end
+        P.outcomes[#P.outcomes + 1] = o
+    end
+    for _ = 1, rnd(0, 3) do add({ kind = "exclusion", when = gen_bool(3, base) }) end
     for _ = 1, rnd(0, 3) do
         local action = chance(0.3) and "assess" or pick(ACTIONS)
-        add({ kind = "red_flag", id = id("r", "rf"), section = pick(SECTIONS), cluster = pick({ "cl_a", "cl_b", "fracture" }),
+        add({ kind = "red_flag", cluster = pick({ "cl_a", "cl_b", "fracture" }),
               urgent = action ~= "assess" and chance(0.4), action = action, when = gen_bool(3, base) })
     end
     for _ = 1, rnd(0, 3) do
-        add({ kind = "referral", id = id("f", "ref"), section = pick(SECTIONS), urgent = chance(0.4), action = pick(ACTIONS),
+        add({ kind = "referral", urgent = chance(0.4), action = pick(ACTIONS),
               when = gen_bool(3, full) })
     end
     for _ = 1, rnd(1, 5) do
-        add({ kind = "advice", id = id("a", "adv"), section = pick(SECTIONS), strength = pick(STRENGTHS),
+        add({ kind = "advice", strength = pick(STRENGTHS),
               when = chance(0.9) and gen_bool(3, full) or nil, text = gen_text(), dose = chance(0.4) and gen_dose() or nil })
     end
     for _ = 1, rnd(0, 3) do
@@ -624,7 +650,7 @@ local function gen_outcomes()
         if chance(0.05) then   -- a date past 9999-12-31: no printable date (decision 5)
             from = { op = "lit", v = model.days_from_civil(9999, rnd(1, 12), 1), ty = T_DATE }
         end
-        add({ kind = "schedule", id = id("s", "sch"), section = pick(SECTIONS), unit = unit,
+        add({ kind = "schedule", unit = unit,
               after = unit == "weeks" and pick({ 1, 2, 3, 6, 52, 520 }) or pick({ 1, 3, 7, 14, 30, 3640 }),
               from = from, when = chance(0.8) and gen_bool(2, full) or nil })
     end
@@ -635,8 +661,16 @@ local function gen_outcomes()
         for k = 1, n do at[k] = ms[k]; set[ms[k]] = true end
         local moments = {}
         for _, m in ipairs(MOMENTS) do if set[m] then moments[#moments + 1] = m end end
-        add({ kind = "measurement", id = id("m", pick(INSTRUMENTS)), section = pick(SECTIONS), at = at, moments = moments,
+        local instrument, sec
+        for _ = 1, 20 do   -- an instrument may be measured again in another section
+            instrument, sec = pick(INSTRUMENTS), pick(SECTIONS)
+            if not taken["m|" .. instrument .. "|" .. sec] then break end
+        end
+        if taken["m|" .. instrument .. "|" .. sec] then goto next_measure end
+        taken["m|" .. instrument .. "|" .. sec] = true
+        add({ kind = "measurement", id = instrument, section = sec, at = at, moments = moments,
               when = chance(0.7) and gen_bool(2, full) or nil })
+        ::next_measure::
     end
 end
 

@@ -380,10 +380,12 @@ function M.run(prog, case, params, opts, null)
         out.classifications[c.name] = { value = v, section = c.section, because = r.known and because(r.deps) or {} }
     end
     local lang = opts.lang or "nl"
-    for _, o in ipairs(prog.outcomes) do
+    local ord = {}   -- item -> declaration order, the last tie-break of every sort
+    for n, o in ipairs(prog.outcomes) do
         local x = conds[o]
         if x.known and x.v then
             local bc = because(x.deps)
+            local before = { #out.exclusions, #out.red_flags, #out.referrals, #out.advice, #out.schedule, #out.measurements }
             if o.kind == "exclusion" then
                 out.exclusions[#out.exclusions + 1] = { id = o.id, section = o.section, because = bc }
             elseif o.kind == "red_flag" then
@@ -436,29 +438,36 @@ function M.run(prog, case, params, opts, null)
                 out.measurements[#out.measurements + 1] = { instrument = o.id, moments = o.moments,
                     section = o.section }
             end
+            for k, f in ipairs({ "exclusions", "red_flags", "referrals", "advice", "schedule", "measurements" }) do
+                if #out[f] > before[k] then ord[out[f][#out[f]]] = n end
+            end
         end
     end
     local function urgency_then_id(a, b)
         if a.urgent ~= b.urgent then return a.urgent end
-        return a.id < b.id
+        if a.id ~= b.id then return a.id < b.id end
+        return ord[a] < ord[b]
     end
     table.sort(out.red_flags, urgency_then_id)
     table.sort(out.referrals, urgency_then_id)
     table.sort(out.advice, function(a, b)
         if a.section ~= b.section then return M.section_less(a.section, b.section) end
-        return a.id < b.id
+        if a.id ~= b.id then return a.id < b.id end
+        return ord[a] < ord[b]
     end)
     if quirks.issue14_d3 then
         table.sort(out.schedule, function(a, b)
             if a._days ~= b._days then return a._days < b._days end
-            return a.id < b.id
+            if a.id ~= b.id then return a.id < b.id end
+            return ord[a] < ord[b]
         end)
     else
         table.sort(out.schedule, function(a, b)
             if (a.on == null) ~= (b.on == null) then return b.on == null end
             if a.on ~= null and a.on ~= b.on then return a.on < b.on end
             if a._days ~= b._days then return a._days < b._days end
-            return a.id < b.id
+            if a.id ~= b.id then return a.id < b.id end
+            return ord[a] < ord[b]
         end)
     end
     for _, s in ipairs(out.schedule) do s._days = nil end
@@ -483,14 +492,14 @@ function M.run(prog, case, params, opts, null)
     for _, c in ipairs(open) do
         local label = c.kind == "scope" and "scope" or (c.kind .. ":" .. c.id)
         if next(c.v.deps) then
-            for f in pairs(c.v.deps) do
+            for f in pairs(c.v.deps) do   -- each conclusion once, however many outcomes share its id
                 by_field[f] = by_field[f] or {}
-                table.insert(by_field[f], label)
+                if by_field[f][#by_field[f]] ~= label then table.insert(by_field[f], label) end
             end
         elseif not quirks.issue14_d4 then
             for r in pairs(c.v.reasons) do
                 by_reason[r] = by_reason[r] or {}
-                table.insert(by_reason[r], label)
+                if by_reason[r][#by_reason[r]] ~= label then table.insert(by_reason[r], label) end
             end
         end
     end
