@@ -317,6 +317,11 @@ local function one_program(index)
             read_file(dir .. "/build.err") or "" })
         return
     end
+    -- same source, same bytes
+    stats.checks = stats.checks + 1
+    if run(GDL .. " build " .. sh_quote(src) .. " -o " .. sh_quote(bc .. "2")) ~= 0 or read_file(bc) ~= read_file(bc .. "2") then
+        consistency_failure(tag .. "-build-twice", prog, nil, { "two builds of the same source differ" })
+    end
     local dis = io.popen(GDL .. " disasm " .. sh_quote(bc))
     for l in dis:lines() do
         local op = l:match("^%s+%x%x%x%x%s[^A-Z]*([A-Z][A-Z_]+)")

@@ -296,6 +296,17 @@ local function bool_leaf(depth, scope)
         if #items == 0 then return nil end
         return { op = "inset", a = a, items = items, ty = T_BOOL }
     end
+    if scope.outcome or scope.classes then   -- `profile == 1`: a value one of its rows gives
+        local ints = {}
+        for _, c in ipairs(P.classes) do if not c.names then ints[#ints + 1] = c end end
+        if #ints > 0 then
+            choices[#choices + 1] = function()
+                local c = pick(ints)
+                return { op = "cmp", cmp = pick(CMPS), a = { op = "class", name = c.name, ty = c.ty },
+                         b = lit_num(pick(c.rows).value, nil), ty = T_BOOL }
+            end
+        end
+    end
     if scope.builtins then
         choices[#choices + 1] = function() return { op = "builtin", name = pick({ "in_scope", "red_flagged" }), ty = T_BOOL } end
     end
