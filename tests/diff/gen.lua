@@ -326,19 +326,30 @@ gen_bool = function(depth, scope)
     if r <= 6 then
         return { op = pick({ "and", "or" }), args = { gen_bool(depth - 1, scope), gen_bool(depth - 1, scope) }, ty = T_BOOL }
     end
-    if r <= 8 then
+    -- now and then a long argument list (up to the 255 a count operand
+    -- holds), of cheap operands: bool facts and known(...)
+    local function operands(lo, hi)
         local args = {}
-        for i = 1, rnd(1, 4) do args[i] = gen_bool(depth - 1, scope) end
-        return { op = pick({ "any", "all" }), args = args, ty = T_BOOL }
+        if chance(0.03) then
+            local everything = atoms(function() return true end, scope)
+            local bools = atoms(function(t) return t.k == "bool" end, scope)
+            for i = 1, rnd(20, 250) do
+                args[i] = (#bools > 0 and chance(0.6)) and pick(bools) or { op = "known", a = pick(everything), ty = T_BOOL }
+            end
+        else
+            for i = 1, rnd(lo, hi) do args[i] = gen_bool(depth - 1, scope) end
+        end
+        return args
+    end
+    if r <= 8 then
+        return { op = pick({ "any", "all" }), args = operands(1, 4), ty = T_BOOL }
     end
     if r == 9 then
-        local args = {}
-        for i = 1, rnd(2, 4) do args[i] = gen_bool(depth - 1, scope) end
+        local args = operands(2, 4)
         return { op = "at_least", n = rnd(1, #args), args = args, ty = T_BOOL }
     end
     if r == 10 then
-        local args = {}
-        for i = 1, rnd(1, 3) do args[i] = gen_bool(depth - 1, scope) end
+        local args = operands(1, 3)
         local c = { op = "count", args = args, ty = T_NUM(nil) }
         return { op = "cmp", cmp = pick(CMPS), a = c, b = lit_num(rnd(0, #args), nil), ty = T_BOOL }
     end
@@ -749,7 +760,7 @@ render = function(e, fparams)
     local function list(args, first)
         local r = first and { first } or {}
         for _, a in ipairs(args) do r[#r + 1] = render(a, fparams) end
-        return table.concat(r, ", ")
+        return table.concat(r, #r > 8 and ",\n        " or ", ")   -- source lines hold 8192 bytes
     end
     if op == "known" then return "known(" .. render(e.a, fparams) .. ")" end
     if op == "any" or op == "all" or op == "count" or op == "coalesce" then return op .. "(" .. list(e.args) .. ")" end
