@@ -102,7 +102,7 @@ local function canon_missing(list)
     return canon(named) .. "+" .. table.concat(pairs_, ",")
 end
 
-local FIELDS = { "status", "errors", "in_scope", "exclusions", "red_flags", "classifications", "advice", "referrals",
+local FIELDS = { "case_id", "status", "errors", "in_scope", "exclusions", "red_flags", "classifications", "advice", "referrals",
                  "schedule", "measurements", "missing" }
 local LISTS = { exclusions = true, red_flags = true, advice = true, referrals = true, schedule = true, measurements = true }
 

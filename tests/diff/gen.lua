@@ -40,7 +40,7 @@ local SECTIONS = { "A.1", "A.2", "B.1", "B.1.2", "B.1.3", "B.2", "B.10", "C.2.1"
 local ACTIONS = { "refer_gp", "contact_gp", "advise_patient_contact_gp", "refer_back_specialist",
                   "refer_specialist_with_gp" }
 local STRENGTHS = { "do", "consider", "preferably", "preferably_not", "do_not" }
-local STRINGS = { "abc", "xyz", "", "\195\169 \195\188", "a\"b", "abc " }
+local STRINGS = { "abc", "xyz", "", "\195\169 \195\188", "a\"b", "abc ", "t-01", "case 7" }
 local INSTRUMENTS = { "nprs", "odi", "psfs", "sbst", "rmdq", "tsk" }
 local MOMENTS = { "intake", "interim", "discharge" }
 
@@ -467,6 +467,7 @@ local function gen_inputs()
     end
     if chance(0.7) then add_input(new_name("tri"), { k = "enum", name = "tri", values = { "absent", "present", "dominant" } }) end
     if chance(0.3) then pick(P.input_list).required = true end
+    if chance(0.4) then add_input("case_id", T_STR, { len = { 1, 128 }, required = chance(0.5) }) end
     for _ = 1, rnd(0, 2) do
         local minlen = pick({ 0, 1, 2, 3 })
         add_input(new_name("lst"), T_LIST, { len = { minlen, minlen + rnd(0, 4) }, items = { 0, pick({ 1, 3, 5 }) } })

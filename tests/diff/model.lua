@@ -288,7 +288,7 @@ local KIND_ORDER = { "scope", "exclusion", "red_flag", "referral", "classificati
 function M.run(prog, case, params, opts, null)
     for _, i in ipairs(prog.input_list) do
         if i.required and case[i.name] == nil then   -- the case is refused; nothing is concluded
-            return { status = "error", errors = { { field = i.name } }, in_scope = null, exclusions = {}, red_flags = {},
+            return { case_id = case.case_id or null, status = "error", errors = { { field = i.name } }, in_scope = null, exclusions = {}, red_flags = {},
                      classifications = {}, advice = {}, referrals = {}, schedule = {}, measurements = {}, missing = {} },
                    { defines = {} }
         end
@@ -367,7 +367,7 @@ function M.run(prog, case, params, opts, null)
     end
 
     local out = {
-        status = "ok", errors = {},
+        case_id = case.case_id or null, status = "ok", errors = {},
         in_scope = null,
         exclusions = {}, red_flags = {}, classifications = {}, advice = {}, referrals = {},
         schedule = {}, measurements = {}, missing = {},
