@@ -391,8 +391,19 @@ local function one_program(index)
     end
 
     -- --param (and --lang en) against the model with the new value
-    local p, v, text = gen.param_override(prog)
-    if p then
+    local p, v, text, valid = gen.param_override(prog)
+    if p and not valid then   -- out of the parameter's range: a clear error, no results
+        local rc = run(GDL .. " run --batch --param " .. sh_quote(p.name .. "=" .. text) .. " " .. sh_quote(bc)
+            .. " < " .. sh_quote(dir .. "/cases.jsonl") .. " > " .. sh_quote(dir .. "/out-param.jsonl") .. " 2> "
+            .. sh_quote(dir .. "/param.err"))
+        local err = read_file(dir .. "/param.err") or ""
+        stats.param_runs = stats.param_runs + 1
+        stats.checks = stats.checks + 1
+        if rc == 0 or (read_file(dir .. "/out-param.jsonl") or "") ~= "" or not err:find(p.name, 1, true) then
+            consistency_failure(tag .. "-param-range", prog, nil, { string.format(
+                "--param %s=%s is outside the parameter's range: exit %d, stderr: %s", p.name, text, rc, err) })
+        end
+    elseif p then
         local params2 = {}
         for name, x in pairs(params) do params2[name] = x end
         params2[p.name] = v

@@ -479,8 +479,9 @@ local function gen_params()
         local unit = chance(0.5) and pick(UNITS) or nil
         local lo = pick({ 0, 1 })
         local hi = lo + pick({ 5, 10, 20 })
-        local v = lo + rnd(0, (hi - lo) * 2) / 2
-        local p = { name = new_name("p"), ty = T_NUM(unit), v = v, range = { lo = lo, hi = hi } }
+        local v = lo + rnd(1, (hi - lo) * 2 - 1) / 2   -- inside, whichever ends are exclusive
+        local p = { name = new_name("p"), ty = T_NUM(unit), v = v,
+                    range = { lo = lo, hi = hi, lo_incl = chance(0.7), hi_incl = chance(0.7) } }
         P.params[p.name] = p
         P.param_list[#P.param_list + 1] = p
     end
@@ -892,8 +893,7 @@ function G.program(index)
         elseif kind == "param" then
             local v
             if x.ty.k == "num" then
-                v = render_num(x.v, x.ty.unit) .. " [" .. render_num(x.range.lo, x.ty.unit) .. ", "
-                    .. render_num(x.range.hi, x.ty.unit) .. "]"
+                v = render_num(x.v, x.ty.unit) .. " " .. render_range(x.range, x.ty.unit)
             elseif x.ty.k == "str" then v = qstr(x.v)
             elseif x.ty.k == "bool" then v = tostring(x.v)
             else v = model.date_str(x.v) end
@@ -974,12 +974,13 @@ function G.param_override(prog)
     end
     if #cands == 0 then return nil end
     local p = pick(cands)
-    if p.ty.k == "num" then
+    if p.ty.k == "num" then   -- the ends too, and now and then a value outside: refused
         local v = p.range.lo + rnd(0, (p.range.hi - p.range.lo) * 4) / 4
-        return p, v, G.fmt_num(v)
+        if chance(0.1) then v = pick({ p.range.hi + 1, p.range.lo - 0.5 }) end
+        return p, v, G.fmt_num(v), in_range(v, p.range)
     end
     local v = pick({ "abc", "xyz", "q" })
-    return p, v, v
+    return p, v, v, true
 end
 
 return G
