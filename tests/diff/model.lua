@@ -32,8 +32,10 @@ local function union(a, b)
     return s
 end
 
-local function known(v, deps) return { known = true, v = v, deps = deps or {}, reasons = {} } end
-local function unknown(deps, reasons) return { known = false, deps = deps or {}, reasons = reasons or {} } end
+-- Sets are never changed once made, so values may share them.
+local EMPTY = setmetatable({}, { __newindex = function() error("model: a shared empty set is read-only") end })
+local function known(v, deps) return { known = true, v = v, deps = deps or EMPTY, reasons = EMPTY } end
+local function unknown(deps, reasons) return { known = false, deps = deps or EMPTY, reasons = reasons or EMPTY } end
 
 -- ---- dates: days since 1970-01-01 (proleptic Gregorian) -----------------
 function M.days_from_civil(y, m, d)
@@ -154,7 +156,10 @@ eval = function(ctx, e, env)
     if op == "param" then
         local p = ctx.prog.params[e.name]
         local v = ctx.params[e.name]
-        if p.ty.k == "str" and ctx.quirks.issue14_d1 then v = BROKEN_STR end
+        if p.ty.k == "str" then
+            ctx.triggered.issue14_d1 = true
+            if ctx.quirks.issue14_d1 then v = BROKEN_STR end
+        end
         return known(v)
     end
     if op == "define" then return ctx.define(e.name) end
@@ -294,7 +299,10 @@ function M.run(prog, case, params, opts, null)
         end
     end
     local quirks = opts.quirks or {}
-    local ctx = { prog = prog, case = case, params = params, quirks = quirks }
+    -- triggered: the quirks that could change this case's result (the
+    -- driver tries only those to explain a mismatch)
+    local triggered = {}
+    local ctx = { prog = prog, case = case, params = params, quirks = quirks, triggered = triggered }
     local memo, busy = {}, {}
     function ctx.define(name)
         if memo[name] then return memo[name] end
@@ -402,7 +410,9 @@ function M.run(prog, case, params, opts, null)
                         local v = d.v
                         if d.kind == "date" then v = M.date_str(v)
                         elseif d.kind == "num" then
+                            if d.negzero then triggered.issue14_d5 = true end
                             if v == 0 then v = (quirks.issue14_d5 and d.negzero) and -0.0 or 0 end  -- -0 prints 0
+                            if d.unit then triggered.finding_dose_unit = true end
                             if d.unit and not quirks.finding_dose_unit then v = { value = v, unit = d.unit } end
                         end
                         dose[d.key] = v
@@ -427,8 +437,9 @@ function M.run(prog, case, params, opts, null)
                     local d = base + days
                     if d <= M.days_from_civil(9999, 12, 31) and d >= M.days_from_civil(1, 1, 1) then
                         on = M.date_str(d)
-                    elseif quirks.issue14_d5 then
-                        on = "0000-00-00"
+                    else   -- no printable date
+                        triggered.issue14_d5 = true
+                        if quirks.issue14_d5 then on = "0000-00-00" end
                     end
                 end
                 local item = { id = o.id, on = on, section = o.section, _days = days }
@@ -455,6 +466,7 @@ function M.run(prog, case, params, opts, null)
         if a.id ~= b.id then return a.id < b.id end
         return ord[a] < ord[b]
     end)
+    if #out.schedule > 1 then triggered.issue14_d3 = true end
     if quirks.issue14_d3 then
         table.sort(out.schedule, function(a, b)
             if a._days ~= b._days then return a._days < b._days end
@@ -496,7 +508,10 @@ function M.run(prog, case, params, opts, null)
                 by_field[f] = by_field[f] or {}
                 if by_field[f][#by_field[f]] ~= label then table.insert(by_field[f], label) end
             end
-        elseif not quirks.issue14_d4 then
+        elseif next(c.v.reasons) then
+            triggered.issue14_d4 = true
+        end
+        if not next(c.v.deps) and not quirks.issue14_d4 then
             for r in pairs(c.v.reasons) do
                 by_reason[r] = by_reason[r] or {}
                 if by_reason[r][#by_reason[r]] ~= label then table.insert(by_reason[r], label) end
@@ -514,7 +529,7 @@ function M.run(prog, case, params, opts, null)
         out.missing[#out.missing + 1] = { field = null, needed_for = by_reason[r], reason = r }
     end
 
-    local trace = { defines = {} }
+    local trace = { defines = {}, triggered = triggered }
     for name, d in pairs(prog.defines) do
         if d.ty.k == "bool" then trace.defines[name] = ctx.define(name) end
     end
@@ -524,7 +539,7 @@ end
 -- Evaluates one expression on a case: the generator uses it to pick
 -- literals the expression can actually take.
 function M.eval_expr(prog, e, case, params)
-    local ctx = { prog = prog, case = case, params = params, quirks = {} }
+    local ctx = { prog = prog, case = case, params = params, quirks = {}, triggered = {} }
     local memo = {}
     function ctx.define(name)
         if not memo[name] then memo[name] = eval(ctx, prog.defines[name].body, nil) end
