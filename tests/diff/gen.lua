@@ -120,7 +120,7 @@ gen_num = function(unit, depth, scope)
                      b = gen_num(unit, depth - 1, scope), ty = T_NUM(unit) }
         end
         choices[#choices + 1] = function()
-            local k = lit_num(pick({ 2, 3, 0.5, -1 }), nil)
+            local k = chance(0.7) and lit_num(pick({ 2, 3, 0.5, -1 }), nil) or gen_num(nil, depth - 1, scope)
             local a = gen_num(unit, depth - 1, scope)
             if chance(0.5) then a, k = k, a end
             return { op = "arith", aop = "*", a = a, b = k, ty = T_NUM(unit) }
@@ -256,10 +256,34 @@ local function bool_leaf(depth, scope)
             return { op = "inset", a = e, items = items, ty = T_BOOL }
         end
     end
+    if #ens > 1 then   -- coalesce of values of one enum, compared with one of its names
+        choices[#choices + 1] = function()
+            local e = pick(ens)
+            local same = {}
+            for _, x in ipairs(ens) do if x.ty.name == e.ty.name then same[#same + 1] = x end end
+            local c = { op = "coalesce", args = { e, pick(same) }, ty = e.ty }
+            return { op = "cmp", cmp = pick({ "==", "!=", "<", ">=" }), a = c, b = { op = "lit", v = rnd(#e.ty.values), ty = e.ty },
+                     ty = T_BOOL }
+        end
+    end
+    if #bools > 1 then
+        choices[#choices + 1] = function() return { op = "coalesce", args = { pick(bools), pick(bools) }, ty = T_BOOL } end
+    end
+    local dates = atoms(function(t) return t.k == "date" end, scope)
+    if #dates > 0 then   -- a range test on dates
+        choices[#choices + 1] = function()
+            local lo, hi = pick(POOL_DATES), pick(POOL_DATES)
+            if lo > hi then lo, hi = hi, lo end
+            local li, hi_i = chance(0.5), chance(0.5)
+            if lo == hi then li, hi_i = true, true end
+            return { op = "inrange", a = pick(dates), lo = lo, hi = hi, lo_incl = li, hi_incl = hi_i, date = true, ty = T_BOOL }
+        end
+    end
     local strs = atoms(function(t) return t.k == "str" end, scope)
     if #strs > 0 then
         choices[#choices + 1] = function()
             local a = pick(strs)
+            if chance(0.2) then a = { op = "coalesce", args = { a, { op = "lit", v = pick(STRINGS), ty = T_STR } }, ty = T_STR } end
             local b = chance(0.5) and pick(strs) or { op = "lit", v = pick(STRINGS), ty = T_STR }
             if chance(0.5) then a, b = b, a end
             if a.op == "lit" and b.op == "lit" then b = pick(strs) end
@@ -748,8 +772,9 @@ render = function(e, fparams)
         return "(" .. side(a) .. " " .. e.cmp .. " " .. side(b) .. ")"
     end
     if op == "inrange" then
-        return "(" .. render(e.a, fparams) .. " in " .. (e.lo_incl and "[" or "(") .. render_num(e.lo, e.unit) .. ", "
-            .. render_num(e.hi, e.unit) .. (e.hi_incl and "]" or ")") .. ")"
+        local function bound(v) return e.date and model.date_str(v) or render_num(v, e.unit) end
+        return "(" .. render(e.a, fparams) .. " in " .. (e.lo_incl and "[" or "(") .. bound(e.lo) .. ", "
+            .. bound(e.hi) .. (e.hi_incl and "]" or ")") .. ")"
     end
     if op == "inset" then
         local items = {}

@@ -291,12 +291,15 @@ local KIND_ORDER = { "scope", "exclusion", "red_flag", "referral", "classificati
 -- Returns the advice-format result as plain Lua data (cjson.null for null)
 -- and a trace of facts the driver uses for `gdl test` expectations.
 function M.run(prog, case, params, opts, null)
+    local refused = {}   -- every required input absent, in declaration order
     for _, i in ipairs(prog.input_list) do
-        if i.required and case[i.name] == nil then   -- the case is refused; nothing is concluded
-            return { case_id = case.case_id or null, status = "error", errors = { { field = i.name } }, in_scope = null, exclusions = {}, red_flags = {},
-                     classifications = {}, advice = {}, referrals = {}, schedule = {}, measurements = {}, missing = {} },
-                   { defines = {} }
-        end
+        if i.required and case[i.name] == nil then refused[#refused + 1] = { field = i.name } end
+    end
+    if #refused > 0 then   -- the case is refused; nothing is concluded
+        return { case_id = case.case_id or null, status = "error", errors = refused, in_scope = null, exclusions = {},
+                 red_flags = {}, classifications = {}, advice = {}, referrals = {}, schedule = {}, measurements = {},
+                 missing = {} },
+               { defines = {}, triggered = {} }
     end
     local quirks = opts.quirks or {}
     -- triggered: the quirks that could change this case's result (the
