@@ -270,6 +270,17 @@ local function bool_leaf(depth, scope)
         choices[#choices + 1] = function() return { op = "coalesce", args = { pick(bools), pick(bools) }, ty = T_BOOL } end
     end
     local dates = atoms(function(t) return t.k == "date" end, scope)
+    if #dates > 0 then   -- whole weeks or days between two dates, against a value it takes
+        choices[#choices + 1] = function()
+            local weeks = chance(0.5)
+            local a = { op = weeks and "weeks_between" or "days_between", a = pick(dates), b = gen_date(depth, scope),
+                        ty = T_NUM(weeks and "weeks" or "days") }
+            if chance(0.5) then a.a, a.b = a.b, a.a end
+            local v = achievable(a, 8)
+            if not v then return nil end
+            return { op = "cmp", cmp = pick(CMPS), a = a, b = lit_num(v, a.ty.unit), ty = T_BOOL }
+        end
+    end
     if #dates > 0 then   -- a range test on dates
         choices[#choices + 1] = function()
             local lo, hi = pick(POOL_DATES), pick(POOL_DATES)
