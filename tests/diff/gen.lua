@@ -177,7 +177,15 @@ gen_num = function(unit, depth, scope)
     return pick(choices)()
 end
 
+-- mostly recent dates; now and then one around a century's leap-year rule
+local EDGE_DATES = { { 1900, 2, 28 }, { 1900, 3, 1 }, { 2000, 2, 29 }, { 2000, 3, 1 }, { 2100, 2, 28 }, { 2100, 3, 1 },
+                     { 1970, 1, 1 }, { 1969, 12, 31 }, { 2024, 2, 29 } }
 local function rand_date()
+    if chance(0.1) then
+        local d = pick(EDGE_DATES)
+        return model.days_from_civil(d[1], d[2], d[3]) + rnd(-1, 1)
+    end
+    if chance(0.05) then return model.days_from_civil(1800, 1, 1) + rnd(0, 146097) end
     return model.days_from_civil(2023, 1, 1) + rnd(0, 4 * 365)
 end
 local POOL_DATES = {}
