@@ -374,6 +374,38 @@ local function one_program(index)
         end
     end
 
+    -- dates the reader must refuse (and a leap day it must take), in an otherwise complete case
+    local date_inputs = {}
+    for _, i in ipairs(prog.input_list) do if i.ty.k == "date" then date_inputs[#date_inputs + 1] = i.name end end
+    if #date_inputs > 0 then
+        local DATES = { { "1900-02-29", false }, { "2100-02-29", false }, { "2023-02-30", false }, { "2023-13-01", false },
+                        { "2023-00-10", false }, { "2000-02-29", true }, { "2024-02-29", true } }
+        local lines = {}
+        local _, _, full = gen.case(prog, true)
+        local field = date_inputs[(index % #date_inputs) + 1]
+        for k, d in ipairs(DATES) do
+            local kv = {}
+            for _, p in ipairs(full) do
+                kv[#kv + 1] = '"' .. p[1] .. '": ' .. (p[1] == field and ('"' .. d[1] .. '"') or p[2])
+            end
+            lines[k] = "{" .. table.concat(kv, ", ") .. "}"
+        end
+        write_file(dir .. "/dates.jsonl", table.concat(lines, "\n") .. "\n")
+        local p = io.popen(GDL .. " run --batch " .. sh_quote(bc) .. " < " .. sh_quote(dir .. "/dates.jsonl"))
+        local got = lines_of(p:read("a"))
+        p:close()
+        for k, d in ipairs(DATES) do
+            stats.checks = stats.checks + 1
+            local ok, r = pcall(cjson.decode, got[k] or "")
+            local refused = ok and r.status == "error"
+            local names_it = refused and r.errors[1] and r.errors[1].field == field
+            if not ok or (d[2] and refused) or (not d[2] and not names_it) then
+                consistency_failure(tag .. "-date-" .. d[1], prog, lines[k], { string.format("date %s for '%s': %s, got %s",
+                    d[1], field, d[2] and "valid" or "must be refused naming the field", got[k] or "nothing") })
+            end
+        end
+    end
+
     -- single runs give what the batch gives
     for s = 1, math.min(2, #cases) do
         local k = ((index + s) % #cases) + 1

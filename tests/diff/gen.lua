@@ -970,9 +970,10 @@ end
 -- ---- cases ------------------------------------------------------------------
 -- Returns the model's case (input -> value) and its JSON text (absent
 -- fields left out or written as null).
-function G.case(prog)
+-- full: every input present (for the date-validity check)
+function G.case(prog, full)
     P = prog
-    local c = sample_case(false)
+    local c = sample_case(full)
     local parts = {}
     for _, i in ipairs(prog.input_list) do
         local v = c[i.name]
