@@ -254,6 +254,64 @@ local function known_failure(quirk)
     return false
 end
 
+-- ---- the text rendering carries the JSON's content ---------------------------
+-- Returns the pieces of the JSON result r that the English text lacks, or
+-- shows out of order. Lines are matched by their start or as a whole; what
+-- follows an item (its `because`) is not read.
+local function text_lacks(r, text)
+    local lines = lines_of(text)
+    local lacks = {}
+    local at = 0   -- items of one list must come in the JSON's order
+    local function find(what, whole)
+        for n = at + 1, #lines do
+            local l = lines[n]
+            if (whole and l == what) or (not whole and l:find(what, 1, true)) then at = n; return end
+        end
+        lacks[#lacks + 1] = what
+    end
+    local function num(v) return canon(v):gsub('"', "") end
+    local scope = r.in_scope == null and "undecided" or (r.in_scope and "yes" or "no")
+    find("In scope: " .. scope)
+    for _, x in ipairs(r.exclusions) do find("excluded: " .. x.id .. " [" .. x.section .. "]") end
+    at = 0
+    for _, x in ipairs(r.red_flags) do
+        find(x.id .. " (" .. x.cluster .. ") -> " .. x.action .. " [" .. x.section .. "]" .. (x.urgent and " URGENT" or ""))
+    end
+    at = 0
+    local names = {}
+    for name in pairs(r.classifications) do names[#names + 1] = name end
+    table.sort(names)
+    for _, name in ipairs(names) do
+        local c = r.classifications[name]
+        local v = c.value == null and "undecided" or num(c.value)
+        local found = false
+        for _, l in ipairs(lines) do
+            if l:sub(1, #name + 3) == "  " .. name .. " " and l:find(" " .. v .. " [" .. c.section .. "]", 1, true) then found = true end
+        end
+        if not found then lacks[#lacks + 1] = "classification " .. name .. " " .. v end
+    end
+    at = 0
+    for _, x in ipairs(r.referrals) do
+        find(x.id .. " -> " .. x.action .. (x.urgent and " URGENT" or "") .. " [" .. x.section .. "]")
+    end
+    at = 0
+    for _, x in ipairs(r.advice) do find(x.strength .. string.rep(" ", math.max(1, 15 - #x.strength)) .. "[" .. x.section .. "]") end
+    at = 0
+    for _, x in ipairs(r.schedule) do
+        find("  " .. (x.on == null and "----------" or x.on) .. "  " .. x.id .. ": after "
+            .. (x.after_weeks and (num(x.after_weeks) .. " weeks") or (num(x.after_days) .. " days")) .. " [" .. x.section .. "]", true)
+    end
+    at = 0
+    for _, x in ipairs(r.measurements) do
+        find("  " .. x.instrument .. " at " .. table.concat(x.moments, " ") .. " [" .. x.section .. "]", true)
+    end
+    at = 0
+    for _, m in ipairs(r.missing) do
+        if m.field ~= null then find("  " .. m.field .. ": " .. table.concat(m.needed_for, " "), true) end
+    end
+    return lacks
+end
+
 -- ---- `gdl test` blocks whose expectations come from the model ----------------
 local function given_of(parts)
     local kv = {}
@@ -423,6 +481,24 @@ local function one_program(index)
         if not (ok1 and ok2 and canon(a) == canon(b)) then
             consistency_failure(tag .. "-c" .. k .. "-single", prog, jsons[k], { "single run differs from batch",
                 "single: " .. single:gsub("%s+", " "), "batch:  " .. results[k] })
+        end
+    end
+
+    -- the text rendering of one case holds what its JSON holds
+    do
+        local k = (index % #cases) + 1
+        local ok, r = pcall(cjson.decode, results[k])
+        if ok and r.status == "ok" then
+            write_file(dir .. "/case.json", jsons[k] .. "\n")
+            local p = io.popen(GDL .. " run --format text --lang en " .. sh_quote(bc) .. " " .. sh_quote(dir .. "/case.json"))
+            local text = p:read("a")
+            p:close()
+            stats.checks = stats.checks + 1
+            local lacks = text_lacks(r, text)
+            if #lacks > 0 then
+                consistency_failure(tag .. "-c" .. k .. "-text", prog, jsons[k], { "the text rendering lacks (or misorders):",
+                    table.concat(lacks, "\n"), "text:", text })
+            end
         end
     end
 
