@@ -269,7 +269,14 @@ local function text_lacks(r, text)
         end
         lacks[#lacks + 1] = what
     end
-    local function num(v) return canon(v):gsub('"', "") end
+    local function num(v)   -- the shortest spelling that reads back as v
+        if type(v) ~= "number" then return tostring(v) end
+        if v == math.floor(v) then return canon(v) end
+        for digits = 1, 17 do
+            local t = string.format("%." .. digits .. "g", v)
+            if tonumber(t) == v then return t end
+        end
+    end
     local scope = r.in_scope == null and "undecided" or (r.in_scope and "yes" or "no")
     find("In scope: " .. scope)
     for _, x in ipairs(r.exclusions) do find("excluded: " .. x.id .. " [" .. x.section .. "]") end
