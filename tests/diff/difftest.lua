@@ -91,15 +91,21 @@ end
 -- conclusion) pairs, so grouping them one way or another is not a mismatch
 local function canon_missing(list)
     local named, pairs_ = {}, {}
+    local order = ""   -- they come after the named fields, by reason
+    local last_reason
     for _, m in ipairs(list) do
         if m.field == null or m.field == nil then
             for _, c in ipairs(m.needed_for) do pairs_[#pairs_ + 1] = canon({ m.reason or null, c }) end
+            local r = type(m.reason) == "string" and m.reason or ""
+            if last_reason and r < last_reason then order = " (reasons out of order)" end
+            last_reason = r
         else
+            if last_reason then order = " (a reason before a named field)" end
             named[#named + 1] = m
         end
     end
     table.sort(pairs_)
-    return canon(named) .. "+" .. table.concat(pairs_, ",")
+    return canon(named) .. "+" .. table.concat(pairs_, ",") .. order
 end
 
 local FIELDS = { "case_id", "status", "errors", "in_scope", "exclusions", "red_flags", "classifications", "advice", "referrals",
