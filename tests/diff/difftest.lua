@@ -168,7 +168,7 @@ end
 
 -- ---- figures ----------------------------------------------------------------
 local stats = { programs = 0, cases = 0, checks = 0, unexplained = 0, known = {}, consistency = 0, invalid = 0,
-                param_runs = 0, single_runs = 0, failed = {}, test_blocks = 0, expectations = 0 }
+                param_runs = 0, param_cases = 0, single_runs = 0, failed = {}, test_blocks = 0, expectations = 0 }
 for _, k in ipairs(KNOWN) do stats.known[k.quirk] = 0 end
 local opcodes_seen = {}
 local printed = 0
@@ -559,7 +559,7 @@ local function one_program(index)
                 rc, read_file(dir .. "/param.err") or "") })
         else
             for k = 1, #cases do
-                stats.cases = stats.cases + 1
+                stats.cases = stats.cases + 1; stats.param_cases = stats.param_cases + 1
                 compare_case(prog, cases[k], params2, "en", cjson.decode(rl[k]), tag .. "-param-c" .. k, jsons[k])
             end
         end
@@ -608,8 +608,8 @@ local covered, not_covered = 0, {}
 for _, op in ipairs(all_ops) do
     if opcodes_seen[op] then covered = covered + 1 else not_covered[#not_covered + 1] = op end
 end
-say("difftest: seed %s, %d programs, %d cases (%d in --param runs), %d checks, %d single runs, %d gdl test blocks (%d expectations), %d s (model and driver %.0f s CPU)",
-    tostring(opt.seed), stats.programs, stats.cases, stats.param_runs * opt.cases, stats.checks, stats.single_runs,
+say("difftest: seed %s, %d programs, %d cases (%d of them in --param runs), %d checks, %d single runs, %d gdl test blocks (%d expectations), %d s (model and driver %.0f s CPU)",
+    tostring(opt.seed), stats.programs, stats.cases, stats.param_cases, stats.checks, stats.single_runs,
     stats.test_blocks, stats.expectations, os.time() - t0, os.clock())
 say("difftest: opcodes covered %d of %d%s", covered, #all_ops,
     #not_covered > 0 and (" (not: " .. table.concat(not_covered, ", ") .. ")") or "")
