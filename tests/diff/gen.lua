@@ -397,6 +397,11 @@ gen_bool = function(depth, scope)
         return { op = "cmp", cmp = pick(CMPS), a = c, b = lit_num(rnd(0, #args), nil), ty = T_BOOL }
     end
     if r == 11 then
+        if chance(0.25) then
+            local a = gen_bool(depth - 1, scope)
+            if a.op == "unknown" then a = { op = "not", a = a, ty = T_BOOL } end
+            return { op = "call", fn = P.fn_or_input, args = { a }, ty = T_BOOL }
+        end
         local both = chance(0.4)
         local args = { gen_bool(depth - 1, scope), gen_bool(depth - 1, scope), both and gen_bool(depth - 1, scope) or nil }
         for k, a in ipairs(args) do   -- a function's parameter gives `unknown` no type (decision 6)
@@ -568,7 +573,13 @@ local function gen_fns()
     P.fn_both = new_name("fboth")   -- a function calling a function
     P.fns[P.fn_both] = { name = P.fn_both, params = { "p", "q", "r" },
         body = { op = "and", args = { { op = "call", fn = P.fn_imp, args = { fparam(1), fparam(2) } }, fparam(3) } } }
-    P.fn_list = { P.fn_gt, P.fn_between, P.fn_avg, P.fn_imp, P.fn_both }
+    -- a function that reads an input of the case besides its parameter
+    local flags = {}
+    for _, i in ipairs(P.input_list) do if i.ty.k == "bool" then flags[#flags + 1] = i end end
+    P.fn_or_input = new_name("forin")
+    P.fns[P.fn_or_input] = { name = P.fn_or_input, params = { "p" },
+        body = { op = "or", args = { fparam(1), { op = "input", name = pick(flags).name, ty = T_BOOL } } } }
+    P.fn_list = { P.fn_gt, P.fn_between, P.fn_avg, P.fn_imp, P.fn_both, P.fn_or_input }
 end
 
 -- late: defines that may use classifications and the built-ins (only
