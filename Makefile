@@ -92,12 +92,14 @@ check: unit golden guideline-tests
 
 # Everything: the suites on the plain build, then again under ASan+UBSan,
 # then the benchmark's decision check against the Lua reference (untimed), then
-# the check that no case gets going-on and closing advice together.
+# the check that no case gets going-on and closing advice together, then the
+# differential tester on a fixed seed (about a minute).
 test:
 	$(MAKE) check WERROR=$(WERROR)
 	$(MAKE) check SANITIZE=1 WERROR=$(WERROR)
 	$(MAKE) bench-check WERROR=$(WERROR)
 	$(MAKE) guideline-exclusive WERROR=$(WERROR)
+	$(MAKE) difftest-ci WERROR=$(WERROR)
 
 
 run: $(BIN)
@@ -121,14 +123,16 @@ help:
 	@echo "make verify-guidelines  gdl verify on every shipped guideline (properties, dead rules)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"
+	@echo "make difftest   SEED=S N=PROGRAMS: random guidelines against the reference model (tests/diff/README.md)"
 	@echo "make fuzz       each fuzz harness for FUZZ_SECONDS (default 60); docs/robustness.md"
 	@echo "make test-valgrind  unit, golden and CLI tests under valgrind memcheck"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make clean"
 
-# Benchmarks (make bench) and fuzzing (make fuzz) keep their rules beside their sources.
+# Benchmarks (make bench), fuzzing (make fuzz) and the differential tester (make difftest) keep their rules beside their sources.
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+-include tests/diff/diff.mk
 
 # After the includes: it needs BENCH_GEN from bench.mk.
 # No case gets advice to go on with a treatment and to close it at once

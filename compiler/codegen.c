@@ -713,10 +713,14 @@ static uint16_t dose_json(Gen *g, AstNode *dose)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"%s\": ", i ? ", " : "", d->name);
         AstNode *v = d->a;
         if (v->kind == AST_NUM) {
+            /* A number written with a unit keeps it (advice format, "Dose keys"):
+             * {"value": 30, "unit": "min"}; a unit name is an ASCII identifier. */
+            if (v->unit)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"value\": ");
             json_number(buf + n, sizeof buf - n, v->num);
             n += strlen(buf + n);
             if (v->unit && n < sizeof buf - 64)
-                n += (size_t)snprintf(buf + n - 0, sizeof buf - n, "%s", "");
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", v->unit);
         } else if (v->kind == AST_BOOL) {
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", v->flags ? "true" : "false");
         } else {
