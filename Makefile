@@ -136,6 +136,7 @@ help:
 
 # After the includes: it needs BENCH_GEN from bench.mk.
 # No case gets advice to go on with a treatment and to close it at once
-# (KNGF 2021 B.2/C.5): its tests' cases, the examples and generated cases.
+# (KNGF 2021 B.2/C.5, KNGF 2013 C.1/C.3): each guideline's tests' cases, the
+# examples and generated cases.
 guideline-exclusive: bench-check-deps $(BIN) $(BENCH_GEN)
 	bash tests/guidelines/exclusive_advice.sh $(BIN) $(BENCH_GEN) 20000

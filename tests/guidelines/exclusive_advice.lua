@@ -1,5 +1,6 @@
 -- exclusive_advice.lua - no case gets advice to go on with (or adjust) a
--- treatment together with advice to close it (KNGF 2021 B.2, C.5; issue 9).
+-- treatment together with advice to close it (KNGF 2021 B.2, C.5; issue 9;
+-- KNGF 2013 C.1.1-C.1.3, C.3).
 -- Reads `gdl run --batch` results (JSON Lines) on stdin and the guideline
 -- source named on the command line; exits 1 and names every offending case.
 --
