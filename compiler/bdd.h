@@ -56,7 +56,8 @@ Bdd bdd_and_not(BddMgr *m, Bdd a, Bdd b);   /* a and not b */
  * operation cache. The BDDs kept keep their indices, and the unique table
  * stays canonical: an equal function built later is the same index. Freed
  * slots are reused first, lowest index first. bdd_sweep returns the nodes in
- * use. A collection that runs out of memory frees nothing. */
+ * use. Out of memory while marking, it frees nothing and sets overflow, as
+ * mk does. */
 void bdd_mark(BddMgr *m, Bdd f);
 uint32_t bdd_sweep(BddMgr *m);
 uint32_t bdd_nodes_in_use(const BddMgr *m);
