@@ -8,6 +8,7 @@
 
 enum { OP_AND = 1, OP_OR, OP_NOT, OP_AND_NOT };
 #define TERMINAL_VAR UINT32_MAX
+#define FREE_VAR (UINT32_MAX - 1)      /* a freed slot */
 
 int bdd_init(BddMgr *m, uint32_t nvars, uint32_t limit)
 {
@@ -34,6 +35,7 @@ void bdd_free(BddMgr *m)
     free(m->nodes);
     free(m->table);
     free(m->cache);
+    free(m->mark);
     memset(m, 0, sizeof *m);
 }
 
@@ -44,19 +46,23 @@ static uint32_t hash3(uint32_t a, uint32_t b, uint32_t c)
     return (uint32_t)(h ^ (h >> 29));
 }
 
+static void table_insert(uint32_t *t, uint32_t mask, const BddNode *nodes, uint32_t i)
+{
+    uint32_t h = hash3(nodes[i].var, nodes[i].lo, nodes[i].hi) & mask;
+    while (t[h])
+        h = (h + 1) & mask;
+    t[h] = i;
+}
+
 static bool grow_table(BddMgr *m)
 {
     uint32_t mask = m->table_mask * 2 + 1;
     uint32_t *t = calloc((size_t)mask + 1, sizeof(uint32_t));
     if (!t)
         return false;
-    for (uint32_t i = 2; i < m->count; i++) {
-        const BddNode *n = &m->nodes[i];
-        uint32_t h = hash3(n->var, n->lo, n->hi) & mask;
-        while (t[h])
-            h = (h + 1) & mask;
-        t[h] = i;
-    }
+    for (uint32_t i = 2; i < m->count; i++)
+        if (m->nodes[i].var != FREE_VAR)
+            table_insert(t, mask, m->nodes, i);
     free(m->table);
     m->table = t;
     m->table_mask = mask;
@@ -74,25 +80,78 @@ static Bdd mk(BddMgr *m, uint32_t var, Bdd lo, Bdd hi)
         if (n->var == var && n->lo == lo && n->hi == hi)
             return i;
     }
-    if (m->count >= m->limit) {
-        m->overflow = true;
-        return BDD_FALSE;
-    }
-    if (m->count == m->cap) {
-        BddNode *nn = realloc(m->nodes, sizeof(BddNode) * m->cap * 2);
-        if (!nn) {
+    uint32_t i = m->free_list;
+    if (i) {
+        m->free_list = m->nodes[i].lo;
+        m->nfree--;
+    } else {
+        if (m->count >= m->limit) {
             m->overflow = true;
             return BDD_FALSE;
         }
-        m->nodes = nn;
-        m->cap *= 2;
+        if (m->count == m->cap) {
+            BddNode *nn = realloc(m->nodes, sizeof(BddNode) * m->cap * 2);
+            if (!nn) {
+                m->overflow = true;
+                return BDD_FALSE;
+            }
+            m->nodes = nn;
+            m->cap *= 2;
+        }
+        i = m->count++;
     }
-    uint32_t i = m->count++;
     m->nodes[i] = (BddNode){ var, lo, hi };
     m->table[h] = i;
-    if ((uint64_t)m->count * 2 > m->table_mask && !grow_table(m))
+    if ((uint64_t)bdd_nodes_in_use(m) * 2 > m->table_mask && !grow_table(m))
         m->overflow = true;
     return i;
+}
+
+uint32_t bdd_nodes_in_use(const BddMgr *m)
+{
+    return m->count - m->nfree;
+}
+
+static void mark_from(BddMgr *m, Bdd f)
+{
+    while (f > BDD_TRUE && !m->mark[f]) {
+        m->mark[f] = 1;
+        mark_from(m, m->nodes[f].lo);
+        f = m->nodes[f].hi;
+    }
+}
+
+void bdd_mark(BddMgr *m, Bdd f)
+{
+    if (!m->mark && !m->overflow) {
+        m->mark = calloc(m->count, 1);
+        if (!m->mark)
+            m->overflow = true;     /* out of memory: stop, as mk does */
+    }
+    if (m->mark)
+        mark_from(m, f);
+}
+
+uint32_t bdd_sweep(BddMgr *m)
+{
+    if (!m->mark)
+        return bdd_nodes_in_use(m);
+    memset(m->table, 0, sizeof(uint32_t) * ((size_t)m->table_mask + 1));
+    m->free_list = 0;
+    m->nfree = 0;
+    for (uint32_t i = m->count; i-- > 2;) {     /* downwards: the free list starts at the lowest slot */
+        if (m->mark[i]) {
+            table_insert(m->table, m->table_mask, m->nodes, i);
+        } else {
+            m->nodes[i] = (BddNode){ FREE_VAR, m->free_list, 0 };
+            m->free_list = i;
+            m->nfree++;
+        }
+    }
+    memset(m->cache, 0, sizeof(BddCacheEntry) << BDD_CACHE_BITS);
+    free(m->mark);
+    m->mark = NULL;
+    return bdd_nodes_in_use(m);
 }
 
 Bdd bdd_var(BddMgr *m, uint32_t var)

@@ -1,8 +1,9 @@
 /* bdd.h - reduced ordered binary decision diagrams, the decision procedure
  * of `gdl verify`: a unique table (so equal functions are equal indices), an
  * operation cache, and/or/not, and one satisfying assignment. Variables are
- * ordered by number. Nodes are never freed one by one: a manager lives for
- * one verification. No global state. */
+ * ordered by number. Garbage collection marks what the caller still needs and
+ * frees the rest (bdd_mark, bdd_sweep); a manager lives for one verification.
+ * No global state. */
 #ifndef GDL_BDD_H
 #define GDL_BDD_H
 
@@ -13,8 +14,9 @@ typedef uint32_t Bdd;
 enum { BDD_FALSE = 0, BDD_TRUE = 1 };
 
 enum {
-    /* Nodes per manager: a policy bound that keeps a runaway verification
-     * within memory (12 bytes a node, plus its table slots). */
+    /* Node slots per manager (live nodes and garbage not yet collected): a
+     * policy bound that keeps a runaway verification within memory (12
+     * bytes a node, plus its table slots). */
     BDD_MAX_NODES = 1u << 22,
     BDD_CACHE_BITS = 18,    /* operation cache: 2^18 entries of 16 bytes */
 };
@@ -29,7 +31,9 @@ typedef struct {
 
 typedef struct {
     BddNode *nodes;
-    uint32_t count, cap, limit;
+    uint32_t count, cap, limit;     /* count: slots used, free or not */
+    uint32_t free_list, nfree;      /* freed slots, linked through lo */
+    uint8_t *mark;                  /* during a collection: the nodes reached */
     uint32_t *table;        /* unique table: open addressing, node index or 0 */
     uint32_t table_mask;
     BddCacheEntry *cache;
@@ -46,6 +50,17 @@ Bdd bdd_not(BddMgr *m, Bdd a);
 Bdd bdd_and(BddMgr *m, Bdd a, Bdd b);
 Bdd bdd_or(BddMgr *m, Bdd a, Bdd b);
 Bdd bdd_and_not(BddMgr *m, Bdd a, Bdd b);   /* a and not b */
+
+/* Garbage collection between operations: bdd_mark every BDD still needed,
+ * then bdd_sweep frees every node that none of them reaches and empties the
+ * operation cache. The BDDs kept keep their indices, and the unique table
+ * stays canonical: an equal function built later is the same index. Freed
+ * slots are reused first, lowest index first. bdd_sweep returns the nodes in
+ * use. Out of memory while marking, it frees nothing and sets overflow, as
+ * mk does. */
+void bdd_mark(BddMgr *m, Bdd f);
+uint32_t bdd_sweep(BddMgr *m);
+uint32_t bdd_nodes_in_use(const BddMgr *m);
 
 /* One satisfying assignment of f, into value[0..nvars), with the fewest
  * variables at 1 (a variable the path does not test is 0; on a tie the

@@ -570,6 +570,81 @@ static uint32_t bits_for(uint32_t n)
     return b;
 }
 
+/* ---- variable order --------------------------------------------------- */
+
+/* The facts each derived fact reads directly (its code: the instructions
+ * since the previous store), in the order of first read. */
+typedef struct {
+    uint32_t *start, *len;      /* per fact, into dep[] */
+    uint32_t *dep;
+} Reads;
+
+static int collect_reads(const GdlProgram *p, Reads *r)
+{
+    r->start = calloc(p->nfacts + 1, sizeof(uint32_t));
+    r->len = calloc(p->nfacts + 1, sizeof(uint32_t));
+    r->dep = calloc(p->ncode + 1, sizeof(uint32_t));
+    if (!r->start || !r->len || !r->dep)
+        return -1;
+    uint32_t n = 0, seg = 0;
+    for (uint32_t pc = 0; pc < p->ncode;) {
+        const OpInfo *info = &OP_INFO[p->code[pc]];
+        const uint8_t *a = p->code + pc + 1;
+        bool reads = info->format == FMT_FKC || info->format == FMT_FF || (info->format == FMT_F && !(info->flags & OPF_STORE));
+        if (reads) {
+            bool dup = false;
+            for (uint32_t i = seg; i < n && !dup; i++)
+                dup = r->dep[i] == rd16(a);
+            if (!dup)
+                r->dep[n++] = rd16(a);
+        }
+        if (info->flags & OPF_STORE) {
+            uint32_t f = rd16(info->format == FMT_FF ? a + 2 : a);
+            if (f < p->nfacts) {
+                r->start[f] = seg;
+                r->len[f] = n - seg;
+            }
+            seg = n;
+        }
+        pc += OP_FORMAT_SIZE[info->format];
+    }
+    return 0;
+}
+
+static void order_from(const GdlProgram *p, const Reads *r, uint32_t f, bool *seen, uint32_t *order, uint32_t *n)
+{
+    if (seen[f])
+        return;
+    seen[f] = true;
+    if (f < p->ninputs) {
+        order[(*n)++] = f;
+        return;
+    }
+    for (uint32_t i = 0; i < r->len[f]; i++)
+        order_from(p, r, r->dep[r->start[f] + i], seen, order, n);
+}
+
+/* The inputs in the order of their BDD variables: depth first over what
+ * the facts read, from the last fact back, so that the inputs one fact
+ * combines sit side by side. Inputs no fact reads come last. */
+static int input_order(const GdlProgram *p, uint32_t *order)
+{
+    Reads r = { 0 };
+    bool *seen = calloc(p->nfacts + 1, sizeof(bool));
+    int rc = seen && collect_reads(p, &r) == 0 ? 0 : -1;
+    uint32_t n = 0;
+    for (uint32_t f = p->nfacts; rc == 0 && f-- > p->ninputs;)
+        order_from(p, &r, f, seen, order, &n);
+    for (uint32_t i = 0; rc == 0 && i < p->ninputs; i++)
+        if (!seen[i])
+            order[n++] = i;
+    free(r.start);
+    free(r.len);
+    free(r.dep);
+    free(seen);
+    return rc;
+}
+
 static int build_domains(SxEngine *e)
 {
     const GdlProgram *p = e->p;
@@ -614,10 +689,16 @@ static int build_domains(SxEngine *e)
             rc = numeric_domain(e, d, f, &in[i]);
         }
         d->partner = in[i].partner;
-        d->first_var = var;
         d->nbits = bits_for(d->npoints);
-        var += d->nbits;
     }
+    uint32_t *order = calloc(p->ninputs + 1, sizeof(uint32_t));
+    if (rc == 0 && (!order || input_order(p, order)))
+        rc = FAIL(e, "out of memory");
+    for (uint32_t k = 0; k < p->ninputs && rc == 0; k++) {
+        e->dom[order[k]].first_var = var;
+        var += e->dom[order[k]].nbits;
+    }
+    free(order);
     e->nvars_inputs = var;
     for (uint32_t i = 0; i < p->ninputs; i++) {
         free(in[i].crit);
@@ -1093,6 +1174,35 @@ static void store(SxEngine *e, uint32_t f, SxVal v, uint32_t *next_var, uint32_t
             e->rows[i].fact = f;
 }
 
+static void mark_value(BddMgr *m, const SxVal *v)
+{
+    bdd_mark(m, v->unk);
+    for (uint32_t i = 0; i < v->n; i++)
+        bdd_mark(m, v->it[i].g);
+}
+
+/* Between two facts (the stack is empty, no table is open): frees the nodes
+ * that no fact, row, the domain constraint or reach needs any more, once the
+ * nodes in use reach *next (then twice those kept). */
+static void collect_garbage(SxEngine *e, uint32_t *next, Bdd reach)
+{
+    BddMgr *m = &e->bdd;
+    if (bdd_nodes_in_use(m) < *next)
+        return;
+    bdd_mark(m, e->valid);
+    bdd_mark(m, reach);
+    for (uint32_t f = 0; f < e->p->nfacts; f++) {
+        mark_value(m, &e->facts[f]);
+        mark_value(m, &e->computed[f]);
+    }
+    for (uint32_t i = 0; i < e->nrows; i++) {
+        bdd_mark(m, e->rows[i].chosen);
+        bdd_mark(m, e->rows[i].cond_true);
+    }
+    uint32_t live = bdd_sweep(m);
+    *next = live > SX_GC_MIN_NODES / 2 ? 2 * live : SX_GC_MIN_NODES;
+}
+
 static int execute(SxEngine *e)
 {
     const GdlProgram *p = e->p;
@@ -1102,7 +1212,7 @@ static int execute(SxEngine *e)
         return FAIL(e, "out of memory");
     for (uint32_t f = 0; f < p->ninputs; f++)
         e->facts[f] = e->computed[f] = input_value(e, f);
-    uint32_t next_var = e->nvars_inputs, table_row = 0, first_row = 0, ntable = 0;
+    uint32_t next_var = e->nvars_inputs, table_row = 0, first_row = 0, ntable = 0, gc_at = SX_GC_MIN_NODES;
     double table_values[SX_MAX_FREE_VALUES];    /* the row values of the table being run */
     int sp = -1;
     Bdd reach = BDD_TRUE;               /* inside a table: the cases no row has decided yet */
@@ -1138,6 +1248,8 @@ static int execute(SxEngine *e)
         }
         Opcode op = (Opcode)p->code[pc];
         const uint8_t *a = p->code + pc + 1;
+        if (sp < 0 && !pending && !guarded)
+            collect_garbage(e, &gc_at, reach);
         switch (op) {
         case OP_PUSH_TRUE: stack[++sp] = v_const(e, 1); break;
         case OP_PUSH_FALSE: stack[++sp] = v_const(e, 0); break;

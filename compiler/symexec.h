@@ -17,6 +17,7 @@
 enum {
     SX_MAX_ENUMERATED = 4096,   /* points of an input enumerated value by value (ints, lists) */
     SX_MAX_PAIRS = 1u << 22,    /* value pairs one arithmetic instruction may combine */
+    SX_GC_MIN_NODES = 1u << 16, /* BDD nodes in use before the first garbage collection */
 };
 
 typedef struct {

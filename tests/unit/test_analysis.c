@@ -18,10 +18,8 @@
 #include "unit.h"
 #include "vm.h"
 
-/* The KNGF 2021 encoding as of 2021.2.0 with its properties: a realistic
- * guideline that verify handles within its node budget (the shipped 2021.3.0
- * does not yet; docs/verify.md). */
-#define KNGF_FIXTURE "tests/verify/fixtures/kngf-lbp-2021.2.gdl"
+/* The shipped KNGF 2021 guideline with its properties. */
+#define KNGF_GUIDELINE "guidelines/kngf-lbp-2021.gdl"
 
 static void test_bdd_canonical(void)
 {
@@ -65,6 +63,39 @@ static void test_bdd_node_limit(void)
     for (uint32_t i = 0; i < 16; i += 2)   /* x0 x1 + x2 x3 + ...: more than 8 nodes */
         f = bdd_or(&m, f, bdd_and(&m, bdd_var(&m, i), bdd_var(&m, i + 1)));
     CU_ASSERT(m.overflow);
+    bdd_free(&m);
+}
+
+/* Garbage collection keeps what is marked, at the same indices, frees the
+ * rest for reuse, and leaves the unique table canonical. */
+static void test_bdd_collect(void)
+{
+    BddMgr m;
+    CU_ASSERT_FATAL(bdd_init(&m, 8, 0) == 0);
+    Bdd f = BDD_FALSE, g = BDD_TRUE;
+    for (uint32_t i = 0; i < 8; i += 2) {
+        f = bdd_or(&m, f, bdd_and(&m, bdd_var(&m, i), bdd_var(&m, i + 1)));
+        g = bdd_and(&m, g, bdd_or(&m, bdd_var(&m, i), bdd_not(&m, bdd_var(&m, i + 1))));
+    }
+    uint32_t size_f = bdd_size(&m, f), slots = m.count;
+    CU_ASSERT(bdd_nodes_in_use(&m) > size_f + 2);
+    bdd_mark(&m, f);
+    CU_ASSERT_EQUAL(bdd_sweep(&m), size_f + 2);     /* f's nodes and the two terminals */
+    CU_ASSERT_EQUAL(bdd_size(&m, f), size_f);
+    /* the same function built again is the very same node: nothing new */
+    Bdd again = BDD_FALSE;
+    for (uint32_t i = 0; i < 8; i += 2)
+        again = bdd_or(&m, again, bdd_and(&m, bdd_var(&m, i), bdd_var(&m, i + 1)));
+    CU_ASSERT_EQUAL(again, f);
+    /* g again, from freed slots: no new slot, and the operations still agree */
+    Bdd g2 = BDD_TRUE;
+    for (uint32_t i = 0; i < 8; i += 2)
+        g2 = bdd_and(&m, g2, bdd_or(&m, bdd_var(&m, i), bdd_not(&m, bdd_var(&m, i + 1))));
+    CU_ASSERT(m.count <= slots);
+    CU_ASSERT_EQUAL(bdd_and(&m, f, bdd_not(&m, f)), BDD_FALSE);
+    CU_ASSERT_EQUAL(bdd_or(&m, bdd_and(&m, f, g2), bdd_and_not(&m, f, g2)), f);
+    uint8_t v[8];
+    CU_ASSERT(bdd_sat_one(&m, f, v) && v[0] == 0 && v[6] == 1 && v[7] == 1);
     bdd_free(&m);
 }
 
@@ -200,11 +231,12 @@ static uint32_t violations_of(const Findings *f, const char *rule)
     return n;
 }
 
-/* Mutation: urinary retention deleted from the cauda-equina red flag of a
- * copy of the 2021 guideline; the property that protects it must fail. */
+/* The shipped 2021 guideline proves its 42 properties. Mutation: urinary
+ * retention deleted from the cauda-equina red flag of a copy; the property
+ * that protects it must fail. */
 static void test_mutation_kngf(void)
 {
-    const char *path = KNGF_FIXTURE;
+    const char *path = KNGF_GUIDELINE;
     char *text = read_text(path);
     CU_ASSERT_FATAL(text != NULL);
     const char *rule = "property:retention_is_emergency";
@@ -214,16 +246,79 @@ static void test_mutation_kngf(void)
     Findings f = { 0 };
     CU_ASSERT_FATAL(verify_file(path, text, &f, &c, &a, &p) == 0);
     CU_ASSERT_EQUAL(violations_of(&f, rule), 0);
+    CU_ASSERT_EQUAL(f.proved, 42);      /* every property of the shipped guideline holds */
+    CU_ASSERT_EQUAL(f.violated, 0);
     findings_free(&f);
     arena_free(&a);
     compiler_free(&c);
-    char *at = strstr(text, "when urinary_retention or urinary_incontinence");
+    char *at = strstr(text, "rf_cauda_equina = any(urinary_retention,");
     CU_ASSERT_FATAL(at != NULL);
-    memcpy(at + 5, "false            ", strlen("urinary_retention"));     /* same length: lines stay */
+    at += strlen("rf_cauda_equina = any(");
+    memcpy(at, "false            ", strlen("urinary_retention"));     /* same length: lines stay */
     memset(&f, 0, sizeof f);
     CU_ASSERT_FATAL(verify_file(path, text, &f, &c, &a, &p) == 0);
     CU_ASSERT_EQUAL(violations_of(&f, rule), 1);
     findings_free(&f);
+    arena_free(&a);
+    compiler_free(&c);
+    free(text);
+}
+
+/* A red-flag-like model: `clusters` groups of `features` Kleene inputs,
+ * declared interleaved (one feature of every group, then the next), each
+ * group counted with at_least(2, ...), any group enough. In declaration
+ * order the count of every group stays open across all the others; the
+ * variable order must put a group's inputs side by side. */
+static char *clustered_guideline(uint32_t clusters, uint32_t features)
+{
+    size_t cap = 4096 + (size_t)clusters * features * 64, n = 0;
+    char *t = malloc(cap);
+    if (!t)
+        return NULL;
+    n += (size_t)snprintf(t + n, cap - n, "guideline order { title \"order\" version \"1\" status draft language en }\n");
+    for (uint32_t k = 0; k < features; k++)
+        for (uint32_t c = 0; c < clusters; c++)
+            n += (size_t)snprintf(t + n, cap - n, "input f%u_%u: bool\n", c, k);
+    for (uint32_t c = 0; c < clusters; c++) {
+        n += (size_t)snprintf(t + n, cap - n, "define cluster%u = at_least(2", c);
+        for (uint32_t k = 0; k < features; k++)
+            n += (size_t)snprintf(t + n, cap - n, ", f%u_%u", c, k);
+        n += (size_t)snprintf(t + n, cap - n, ")\n");
+    }
+    n += (size_t)snprintf(t + n, cap - n, "define combination = any(cluster0");
+    for (uint32_t c = 1; c < clusters; c++)
+        n += (size_t)snprintf(t + n, cap - n, ", cluster%u", c);
+    snprintf(t + n, cap - n, ")\nadvice send do \"B\" when combination\n    en \"Send.\"\n"
+             "property two_of_first \"B\" when f0_0 and f0_1 { expect advice send do }\n"
+             "property none_known \"B\" when not known(f0_0) and not known(f1_0) { expect not advice send }\n");
+    return t;
+}
+
+/* The clustered model verifies exactly (one property holds, one fails) in
+ * few nodes: in declaration order 5 groups of 5 took 458335 nodes, in the
+ * order of what the facts read 6076. */
+static void test_variable_order(void)
+{
+    char *text = clustered_guideline(5, 5);
+    CU_ASSERT_FATAL(text != NULL);
+    Compiler c;
+    Arena a;
+    GdlProgram *p;
+    Findings f = { 0 };
+    CU_ASSERT_FATAL(verify_file("clustered.gdl", text, &f, &c, &a, &p) == 0);
+    CU_ASSERT_EQUAL(f.proved, 1);
+    CU_ASSERT_EQUAL(violations_of(&f, "property:none_known"), 1);   /* two other groups can hold */
+    findings_free(&f);
+    double *params = calloc(p->nparams + 1, sizeof(double));
+    CU_ASSERT_FATAL(params != NULL);
+    SxEngine e;
+    CU_ASSERT_FATAL(sx_run(&e, p, params, false) == 0);
+    CU_ASSERT(e.bdd.count < 20000);
+    /* the inputs of group 2 (f2_k is input k * 5 + 2) take neighbouring variables */
+    for (uint32_t k = 0; k + 1 < 5; k++)
+        CU_ASSERT_EQUAL(e.dom[(k + 1) * 5 + 2].first_var, e.dom[k * 5 + 2].first_var + e.dom[k * 5 + 2].nbits);
+    sx_free(&e);
+    free(params);
     arena_free(&a);
     compiler_free(&c);
     free(text);
@@ -238,7 +333,7 @@ static void test_symbolic_matches_vm(void)
     Arena a;
     GdlProgram *p;
     Findings f = { 0 };
-    CU_ASSERT_FATAL(verify_file(KNGF_FIXTURE, NULL, &f, &c, &a, &p) == 0);
+    CU_ASSERT_FATAL(verify_file(KNGF_GUIDELINE, NULL, &f, &c, &a, &p) == 0);
     findings_free(&f);
     double *params = calloc(p->nparams + 1, sizeof(double));
     uint32_t *point = calloc(p->ninputs + 1, sizeof(uint32_t));
@@ -247,6 +342,7 @@ static void test_symbolic_matches_vm(void)
         params[i] = p->params[i].value;
     SxEngine e;
     CU_ASSERT_FATAL(sx_run(&e, p, params, false) == 0);
+    CU_ASSERT(e.bdd.count < BDD_MAX_NODES / 2);     /* well within the bound (1.8M slots) */
     GdlVm vm;
     CU_ASSERT_FATAL(gdl_vm_init(&vm, p) == 0);
     uint64_t seed = 0x9E3779B97F4A7C15ull;
@@ -294,9 +390,11 @@ void test_analysis_register(void)
         {"bdd_canonical", test_bdd_canonical},
         {"bdd_sat_one_least", test_bdd_sat_one_least},
         {"bdd_node_limit", test_bdd_node_limit},
+        {"bdd_collect", test_bdd_collect},
         {"corpus_defects", test_corpus_defects},
         {"counterexamples_reproduce", test_counterexamples_reproduce},
         {"mutation_kngf", test_mutation_kngf},
+        {"variable_order", test_variable_order},
         {"symbolic_matches_vm", test_symbolic_matches_vm},
     };
     UNIT_REGISTER("analysis", tests);
