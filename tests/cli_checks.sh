@@ -232,8 +232,8 @@ for v in 7 8 9; do grep -q "\"nprs\": $v}" "$tmp/boundary.jsonl" && ok || bad "n
 # The text report speaks one language (docs/report.md): no English label or
 # id in --lang nl, no Dutch one in --lang en, no snake_case id without --ids;
 # for every example case, as summary and in full.
-EN_TOKENS='do_not|preferably_not|consider|Consider|Do|refer_gp|contact_gp|advise_patient_contact_gp|refer_back_specialist|refer_specialist_with_gp|assess|Assess|indicated|not_indicated|ongoing|not_started|closing|interim|discharge|because|Advice|Referral|REFERRAL|Schedule|Measure|Missing|URGENT|RED FLAGS|In scope|undecided|after|weeks|days|general|see|assessed on|Case|OVERDUE|yes|no'
-NL_TOKENS='omdat|Doen|Overweeg|Bij voorkeur|Niet doen|Verwijs|huisarts|Beoordelen|tussenevaluatie|afsluiting|Casus|Binnen de richtlijn|Classificatie|Meten|Ontbreekt|SPOED|RODE VLAGGEN|VERWIJZING|weken|dagen|algemene|zie|onbeslist|beoordeeld|geïndiceerd|loopt|ACHTERSTALLIG|ja|nee|bij|na'
+EN_TOKENS='do_not|preferably_not|consider|Consider|Do|refer_gp|contact_gp|advise_patient_contact_gp|refer_back_specialist|refer_specialist_with_gp|assess|Assess|indicated|not_indicated|ongoing|not_started|closing|interim|discharge|because|Advice|Referral|REFERRAL|Schedule|Measure|Missing|URGENT|RED FLAGS|In scope|undecided|after|weeks|days|general|see|assessed on|Case|OVERDUE|excluded|yes|no'
+NL_TOKENS='omdat|Doen|Overweeg|Bij voorkeur|Niet doen|Verwijs|huisarts|Beoordelen|tussenevaluatie|afsluiting|Casus|Binnen de richtlijn|Classificatie|Meten|Ontbreekt|SPOED|RODE VLAGGEN|VERWIJZING|weken|dagen|algemene|zie|onbeslist|beoordeeld|geïndiceerd|loopt|ACHTERSTALLIG|uitgesloten|ja|nee|bij|na'
 scan_report() {   # guideline case
     for detail in summary full; do
         "$GDL" run --format text --detail $detail --lang nl "$1" "$2" > "$tmp/nl.txt" && [ -s "$tmp/nl.txt" ] \

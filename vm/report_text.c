@@ -44,7 +44,9 @@ static const char *S(const Report *r, uint16_t s)
 
 /* ---- words for ids ---------------------------------------------------- */
 
-typedef enum { LABEL_CLASSIFICATION, LABEL_VALUE, LABEL_CLUSTER, LABEL_SCHEDULE, LABEL_DOSE, LABEL_UNIT } LabelKind;
+typedef enum {
+    LABEL_CLASSIFICATION, LABEL_VALUE, LABEL_CLUSTER, LABEL_EXCLUSION, LABEL_SCHEDULE, LABEL_DOSE, LABEL_UNIT, LABEL_UNIT_ONE
+} LabelKind;
 
 typedef struct {
     LabelKind kind;
@@ -176,7 +178,7 @@ static void put_number(const Report *r, double v, uint16_t unit)
     buf_json_number(r->b, v);
     if (unit != GDL_NONE) {
         buf_putc(r->b, ' ');
-        put_label(r, LABEL_UNIT, S(r, unit));
+        put_label(r, v == 1 && label_of(LABEL_UNIT_ONE, S(r, unit), r->en) ? LABEL_UNIT_ONE : LABEL_UNIT, S(r, unit));
     }
 }
 
@@ -409,7 +411,12 @@ static void put_scope(Report *r, const Missing *miss)
     uint32_t n = advice_fired(r->vm, OK_EXCLUSION, &list);
     for (uint32_t i = 0; i < n; i++) {
         const GdlOutcome *o = &r->p->outcomes[list[i]];
-        buf_puts(r->b, L(r, "  uitgesloten", "  excluded"));
+        buf_puts(r->b, L(r, "  uitgesloten: ", "  excluded: "));
+        uint16_t input = find_input(r->p, S(r, o->id));
+        if (input != GDL_NONE)
+            put_fact_name(r, input);
+        else
+            put_label(r, LABEL_EXCLUSION, S(r, o->id));
         put_because(r, o->cond);
         put_section(r, o->section);
         put_id(r, "exclusion", S(r, o->id));

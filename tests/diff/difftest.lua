@@ -302,7 +302,7 @@ local function text_lacks(r, text)
     local function sec(x) return x.section == null and "" or " [" .. x.section .. "]" end
     local scope = r.in_scope == null and "undecided" or (r.in_scope and "yes" or "no")
     find({}, "In scope: " .. scope)
-    for _, x in ipairs(r.exclusions) do find({ sec(x) .. " {exclusion:" .. x.id .. "}" }, "  excluded") end
+    for _, x in ipairs(r.exclusions) do find({ sec(x) .. " {exclusion:" .. x.id .. "}" }, "  excluded: ") end
     at = 0
     for _, x in ipairs(r.red_flags) do
         find({ (x.urgent and "!! URGENT: " or " ! ") .. ACTION_EN[x.action] .. " — " .. x.cluster:gsub("_", " ") .. ": ",
