@@ -48,6 +48,8 @@ static const char USAGE[] =
     "run options:\n"
     "  --format json|text             output (default json)\n"
     "  --lang nl|en                   language of advice texts (default nl)\n"
+    "  --detail summary|full          text: the summary (default) or every item\n"
+    "  --ids                          text: each item's id as well\n"
     "  --param NAME=VALUE             override a guideline parameter (range-checked)\n"
     "  --stats                        with --batch: cases, errors, time and rate on stderr\n"
     "\n"
@@ -770,6 +772,13 @@ static int cmd_run(int argc, char **argv)
             if (strcmp(l, "nl") && strcmp(l, "en"))
                 return usage_error("--lang is nl or en, not '%s'", l);
             o.advice.lang = l;
+        } else if (strcmp(a, "--detail") == 0 && i + 1 < argc) {
+            const char *d = argv[++i];
+            if (strcmp(d, "summary") && strcmp(d, "full"))
+                return usage_error("--detail is summary or full, not '%s'", d);
+            o.advice.detail_full = strcmp(d, "full") == 0;
+        } else if (strcmp(a, "--ids") == 0) {
+            o.advice.ids = true;
         } else if (strcmp(a, "--param") == 0 && i + 1 < argc) {
             if (o.nparams == MAX_PARAMS_ON_CLI)
                 return usage_error("too many --param options%s", "");

@@ -229,6 +229,32 @@ ls "$tmp"/cx/property-violated-*.json > /dev/null 2>&1 && "$GDL" run tests/verif
     && [ "$(wc -l < "$tmp/boundary.out")" = "$(wc -l < "$tmp/boundary.jsonl")" ] && ok || bad "boundary cases that do not run"
 for v in 7 8 9; do grep -q "\"nprs\": $v}" "$tmp/boundary.jsonl" && ok || bad "no boundary case with nprs $v"; done
 
+# The text report speaks one language (docs/report.md): no English label or
+# id in --lang nl, no Dutch one in --lang en, no snake_case id without --ids;
+# for every example case, as summary and in full.
+EN_TOKENS='do_not|preferably_not|consider|Consider|Do|refer_gp|contact_gp|advise_patient_contact_gp|refer_back_specialist|refer_specialist_with_gp|assess|Assess|indicated|not_indicated|ongoing|not_started|closing|interim|discharge|because|Advice|Referral|REFERRAL|Schedule|Measure|Missing|URGENT|RED FLAGS|In scope|undecided|after|weeks|days|general|see|assessed on|Case|OVERDUE|excluded|yes|no'
+NL_TOKENS='omdat|Doen|Overweeg|Bij voorkeur|Niet doen|Verwijs|huisarts|Beoordelen|tussenevaluatie|afsluiting|Casus|Binnen de richtlijn|Classificatie|Meten|Ontbreekt|SPOED|RODE VLAGGEN|VERWIJZING|weken|dagen|algemene|zie|onbeslist|beoordeeld|geïndiceerd|loopt|ACHTERSTALLIG|uitgesloten|ja|nee|bij|na'
+scan_report() {   # guideline case
+    for detail in summary full; do
+        "$GDL" run --format text --detail $detail --lang nl "$1" "$2" > "$tmp/nl.txt" && [ -s "$tmp/nl.txt" ] \
+            && "$GDL" run --format text --detail $detail --lang en "$1" "$2" > "$tmp/en.txt" && [ -s "$tmp/en.txt" ] \
+            && ok || bad "$2 --detail $detail: no text report"
+        # Report lines only: the advice texts and field descriptions come from the guideline in that language,
+        # so the scan reads the labels the report itself writes (each line up to its first ': ' or ' — ').
+        for lang in nl en; do
+            if [ $lang = nl ]; then tokens=$EN_TOKENS; else tokens=$NL_TOKENS; fi
+            hits=$(sed -E 's/(: | — ).*//' "$tmp/$lang.txt" | tail -n +3 | grep -owE "$tokens" | sort -u | tr '\n' ' ')
+            [ -z "$hits" ] && ok || bad "$2 --detail $detail --lang $lang: labels in the other language: $hits"
+            ids=$(grep -oE '\b[a-z0-9]+_[a-z0-9_]+\b' "$tmp/$lang.txt" | sort -u | tr '\n' ' ')
+            [ -z "$ids" ] && ok || bad "$2 --detail $detail --lang $lang: snake_case ids without --ids: $ids"
+        done
+        grep -owE "omdat|because" "$tmp/nl.txt" "$tmp/en.txt" | grep -qvE 'nl.txt:omdat|en.txt:because' \
+            && bad "$2 --detail $detail: 'omdat'/'because' in the other language" || ok
+    done
+}
+for c in examples/*.json; do scan_report "$G" "$c"; done
+for c in examples/kngf-lbp-2013/*.json; do scan_report guidelines/kngf-lbp-2013.gdl "$c"; done
+
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"
 

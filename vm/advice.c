@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "advice_prep.h"
+#include "advice_query.h"
 #include "date.h"
 
 /* ---- small helpers --------------------------------------------------- */
@@ -31,12 +32,6 @@ static void put_str(ByteBuf *b, const GdlVm *vm, uint16_t s)
 
 /* ---- "because" and "missing" ----------------------------------------- */
 
-/* Calls back for each set bit of a provenance set, lowest first. */
-#define FOR_EACH_BIT(set, words, bit)                                              \
-    for (uint32_t w_ = 0; w_ < (words); w_++)                                      \
-        for (uint64_t m_ = (set)[w_]; m_; m_ &= m_ - 1)                            \
-            for (uint32_t bit = w_ * 64 + gdl_ctz64(m_), once_ = 1; once_; once_ = 0)
-
 static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
 {
     const uint64_t *d = gdl_fact_deps(vm, fact);
@@ -53,28 +48,9 @@ static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
     buf_putc(b, ']');
 }
 
-/* What "missing" lists: the input fields behind undecided conclusions, in
- * name order, and for each the conclusions it blocks, in "needed_for"
- * order (open[needed[needed_off[k]] ..] for field k); then the undecided
- * conclusions no absent input explains, under each reason they are unknown
- * for (in the order of the reasons' phrases), in "needed_for" order. */
-typedef struct {
-    uint16_t *fields;       /* input facts */
-    uint32_t nfields;
-    const Conclusion **open;
-    uint32_t nopen;
-    uint32_t *needed_off;   /* list k is needed[needed_off[k] .. needed_off[k + 1]) */
-    uint16_t *needed;       /* indices into open */
-    /* Reason k (the k-th of gdl_unknown_reason_order) blocks open[by_reason[reason_off[k]] ..
-     * by_reason[reason_off[k + 1]]): the open conclusions with no absent input behind them
-     * and that reason among theirs, in the order of open. */
-    uint16_t *by_reason;
-    uint32_t reason_off[GDL_WHY__COUNT + 1];
-} Missing;
-
 /* A classification declared with 'when' is left out of the result where
  * that condition is known to be false (e.g. tissue reactivity without LRS). */
-static bool classification_applies(const GdlVm *vm, uint32_t f)
+bool advice_classification_applies(const GdlVm *vm, uint32_t f)
 {
     uint16_t a = vm->p->facts[f].applies;
     return a == GDL_NONE || gdl_fact_truth(vm, a) != 0;
@@ -109,7 +85,7 @@ static bool find_unexplained(GdlVm *vm, Missing *m, const uint32_t *field_of)
     return true;
 }
 
-static Missing find_missing(const GdlVm *cvm)
+Missing advice_find_missing(const GdlVm *cvm)
 {
     GdlVm *vm = (GdlVm *)cvm;   /* only the case arena is written */
     const GdlProgram *p = vm->p;
@@ -124,7 +100,7 @@ static Missing find_missing(const GdlVm *cvm)
         const Conclusion *c = &t->conclusions[i];
         if (vm->facts[c->fact].tag != VT_UNKNOWN)
             continue;
-        if (c->rank == RANK_CLASSIFICATION && !classification_applies(vm, c->fact))
+        if (c->rank == RANK_CLASSIFICATION && !advice_classification_applies(vm, c->fact))
             continue;   /* left out of the result, so nothing is missing for it */
         m.open[m.nopen++] = c;
         const uint64_t *d = gdl_fact_deps(vm, c->fact);
@@ -186,19 +162,10 @@ static Missing find_missing(const GdlVm *cvm)
     return m;
 }
 
-/* Whether missing field k leaves a red flag undecided. */
-static bool blocks_red_flag(const Missing *m, uint32_t k)
-{
-    for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++)
-        if (m->open[m->needed[n]]->rank == RANK_RED_FLAG)
-            return true;
-    return false;
-}
-
 /* The conclusions open[idx[0 .. n)] (one missing field's, or one
  * reason's), each once: as JSON string literals separated by sep, or (json
  * false) as plain words. */
-static void put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const uint16_t *idx, uint32_t count,
+void advice_put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const uint16_t *idx, uint32_t count,
                             const char *sep, bool json)
 {
     const AdviceTables *t = vm->advice;
@@ -224,8 +191,7 @@ static void put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const
     }
 }
 
-/* Is an undecided scope explained by absent inputs (else by reasons only)? */
-static bool scope_waits_for_findings(const Missing *m)
+bool advice_scope_waits_for_findings(const Missing *m)
 {
     for (uint32_t k = 0; k < m->nfields; k++)
         for (uint32_t n = m->needed_off[k]; n < m->needed_off[k + 1]; n++)
@@ -237,12 +203,12 @@ static bool scope_waits_for_findings(const Missing *m)
 /* The conclusions missing field k blocks. */
 static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
 {
-    put_conclusions(b, vm, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k], sep, json);
+    advice_put_conclusions(b, vm, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k], sep, json);
 }
 
 bool gdl_field_missing(const GdlVm *vm, const char *field)
 {
-    Missing m = find_missing(vm);
+    Missing m = advice_find_missing(vm);
     for (uint32_t i = 0; i < m.nfields; i++)
         if (strcmp(S(vm, vm->p->facts[m.fields[i]].name), field) == 0)
             return true;
@@ -269,7 +235,7 @@ bool gdl_outcome_fired(const GdlVm *vm, OutcomeKind kind, const char *id, const 
 static void sort_schedule(const GdlVm *vm, uint16_t *list, uint32_t n);
 
 /* Indices of the fired outcomes of one kind, in output order. */
-static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
+uint32_t advice_fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
 {
     GdlVm *vm = (GdlVm *)cvm;
     const AdviceTables *t = vm->advice;
@@ -288,7 +254,7 @@ static uint32_t fired(const GdlVm *cvm, OutcomeKind kind, uint16_t **out)
 /* The day a schedule item falls on: its start date plus `after`. False
  * when it has none: no start date, or a day that has no date to print
  * (before 0001-01-01 or after 9999-12-31; "on" is then null, decision 5). */
-static bool schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
+bool advice_schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
 {
     if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
         return false;
@@ -302,7 +268,7 @@ static bool schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
 static bool schedule_date(const GdlVm *vm, const GdlOutcome *o, char date[11])
 {
     int32_t day;
-    if (!schedule_day(vm, o, &day))
+    if (!advice_schedule_day(vm, o, &day))
         return false;
     gdl_date_format(day, date);
     return true;
@@ -317,7 +283,7 @@ static void sort_schedule(const GdlVm *vm, uint16_t *list, uint32_t n)
         return;
     for (uint32_t i = 0; i < n; i++) {
         int32_t day;
-        key[i] = schedule_day(vm, &vm->p->outcomes[list[i]], &day) ? day : INT64_MAX;
+        key[i] = advice_schedule_day(vm, &vm->p->outcomes[list[i]], &day) ? day : INT64_MAX;
     }
     for (uint32_t i = 1; i < n; i++) {      /* stable insertion sort: a schedule is short */
         uint16_t x = list[i];
@@ -389,7 +355,7 @@ static void put_outcomes(ByteBuf *b, const GdlVm *vm, bool failed, const AdviceO
                          const char *key)
 {
     uint16_t *list;
-    uint32_t n = failed ? 0 : fired(vm, kind, &list);
+    uint32_t n = failed ? 0 : advice_fired(vm, kind, &list);
     buf_puts(b, ", \"");
     buf_puts(b, key);
     buf_puts(b, "\": [");
@@ -444,7 +410,7 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     bool first = true;
     for (uint32_t i = 0; !failed && i < vm->advice->nclassifications; i++) {
         uint32_t f = vm->advice->classifications[i];
-        if (!classification_applies(vm, f))
+        if (!advice_classification_applies(vm, f))
             continue;
         if (!first)
             buf_puts(b, ", ");
@@ -467,7 +433,7 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
     put_outcomes(b, vm, failed, opt, OK_SCHEDULE, "schedule");
     put_outcomes(b, vm, failed, opt, OK_MEASUREMENT, "measurements");
     buf_puts(b, ", \"missing\": [");
-    Missing m = failed ? (Missing){ 0 } : find_missing(vm);
+    Missing m = failed ? (Missing){ 0 } : advice_find_missing(vm);
     for (uint32_t i = 0; i < m.nfields; i++) {
         buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");
         put_str(b, vm, p->facts[m.fields[i]].name);
@@ -482,7 +448,7 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
             continue;
         buf_puts(b, any ? ", {\"field\": null, \"needed_for\": [" : "{\"field\": null, \"needed_for\": [");
         any = true;
-        put_conclusions(b, vm, &m, m.by_reason + from, count, ", ", true);
+        advice_put_conclusions(b, vm, &m, m.by_reason + from, count, ", ", true);
         buf_puts(b, "], \"reason\": ");
         const char *why = gdl_unknown_reason_text(gdl_unknown_reason_order()[k], true);
         buf_json_string(b, why, strlen(why));
@@ -566,169 +532,11 @@ static void pretty(const uint8_t *s, size_t n, ByteBuf *out)
     }
 }
 
-/* ---- text ------------------------------------------------------------ */
-
-static void text_because(ByteBuf *b, const GdlVm *vm, uint32_t fact, bool en)
-{
-    const uint64_t *d = gdl_fact_deps(vm, fact);
-    bool first = true;
-    FOR_EACH_BIT(d, vm->words, bit) {
-        if (bit >= vm->p->ndep_bits)
-            continue;
-        buf_puts(b, first ? (en ? "  (because: " : "  (op grond van: ") : ", ");
-        first = false;
-        buf_puts(b, S(vm, vm->p->facts[vm->dep_fact[bit]].name));
-    }
-    if (!first)
-        buf_putc(b, ')');
-}
-
-static void text_result(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *b)
-{
-    const GdlProgram *p = vm->p;
-    const GdlMeta *m = &p->meta;
-    bool en = strcmp(opt->lang, "en") == 0;
-    buf_printf(b, "%s\n%s %s\n", S(vm, m->title), S(vm, m->id), S(vm, m->version));
-    buf_printf(b, "%s: %s\n", en ? "Case" : "Casus", gdl_case_id(vm, "-"));
-    if (errs && errs->count) {
-        buf_printf(b, "\n%s\n", en ? "The case could not be evaluated:" : "De casus kon niet worden beoordeeld:");
-        for (uint32_t i = 0; i < errs->count; i++) {
-            const GdlCaseError *e = &errs->items[i];
-            if (e->has_field)
-                buf_printf(b, "  %s: %s\n", e->field, e->message);
-            else if (e->line == 0)      /* the file as a whole: too large, blank line */
-                buf_printf(b, "  %s\n", e->message);
-            else
-                buf_printf(b, "  %u:%u: %s\n", e->line, e->col, e->message);
-        }
-        if (errs->truncated)    /* as in the JSON result */
-            buf_printf(b, "  %s\n", en ? "(more errors not shown)" : "(meer fouten niet getoond)");
-        return;
-    }
-    /* Red flags before anything else: they are what the clinician must act on first. */
-    uint16_t *list;
-    uint32_t n = fired(vm, OK_RED_FLAG, &list);
-    if (n)
-        buf_printf(b, "\n%s\n", en ? "RED FLAGS" : "RODE VLAGGEN");
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_printf(b, "  %s %s (%s) -> %s [%s]", o->urgent ? "!!" : " !", S(vm, o->id), S(vm, o->cluster),
-                   gdl_action_name((GdlAction)o->action), S(vm, o->section));
-        if (o->urgent)
-            buf_puts(b, en ? " URGENT" : " SPOED");
-        text_because(b, vm, o->cond, en);
-        buf_putc(b, '\n');
-    }
-    int scope = p->in_scope_fact == GDL_NONE ? -1 : gdl_fact_truth(vm, p->in_scope_fact);
-    Missing miss = find_missing(vm);
-    const char *undecided = scope_waits_for_findings(&miss)
-        ? (en ? "undecided (findings missing, see below)" : "onbeslist (bevindingen ontbreken, zie onder)")
-        : (en ? "undecided (no finding would decide it, see below)" : "onbeslist (geen bevinding beslist het, zie onder)");
-    buf_printf(b, "\n%s: %s\n", en ? "In scope" : "Binnen de richtlijn",
-               scope < 0 ? undecided : scope ? (en ? "yes" : "ja") : (en ? "no" : "nee"));
-    n = fired(vm, OK_EXCLUSION, &list);
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_printf(b, "  %s %s [%s]", en ? "excluded:" : "uitgesloten:", S(vm, o->id), S(vm, o->section));
-        text_because(b, vm, o->cond, en);
-        buf_putc(b, '\n');
-    }
-    bool any = false;
-    for (uint32_t f = p->ninputs; f < p->nfacts; f++) {
-        if (p->facts[f].kind != FK_CLASSIFY || !classification_applies(vm, f))
-            continue;
-        if (!any)
-            buf_printf(b, "\n%s\n", en ? "Classification" : "Classificatie");
-        any = true;
-        const GdlFact *fact = &p->facts[f];
-        const GdlValue *v = &vm->facts[f];
-        buf_printf(b, "  %-10s ", S(vm, fact->name));
-        if (v->tag != VT_NUM)
-            buf_puts(b, en ? "undecided" : "onbeslist");
-        else if (fact->type == GT_ENUM && v->as.num >= 0 && v->as.num < fact->sym_count)
-            buf_puts(b, S(vm, p->syms[fact->sym_first + (uint32_t)v->as.num]));
-        else
-            buf_json_number(b, v->as.num);
-        buf_printf(b, " [%s]", S(vm, fact->section));
-        if (v->tag == VT_NUM)
-            text_because(b, vm, f, en);
-        buf_putc(b, '\n');
-    }
-    n = fired(vm, OK_REFERRAL, &list);
-    if (n)
-        buf_printf(b, "\n%s\n", en ? "Referral" : "Verwijzing");
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_printf(b, "  %s -> %s%s [%s]", S(vm, o->id), gdl_action_name((GdlAction)o->action),
-                   o->urgent ? (en ? " URGENT" : " SPOED") : "", S(vm, o->section));
-        text_because(b, vm, o->cond, en);
-        buf_putc(b, '\n');
-    }
-    n = fired(vm, OK_ADVICE, &list);
-    if (n)
-        buf_printf(b, "\n%s\n", en ? "Advice" : "Advies");
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_printf(b, "  %-14s [%s] %s", gdl_strength_name((GdlStrength)o->strength), S(vm, o->section), S(vm, advice_text_for(o, strcmp(opt->lang, "en") == 0)));
-        if (o->dose != GDL_NONE)
-            buf_printf(b, " dose %s", S(vm, o->dose));
-        text_because(b, vm, o->cond, en);
-        buf_putc(b, '\n');
-    }
-    n = fired(vm, OK_SCHEDULE, &list);
-    if (n)
-        buf_printf(b, "\n%s\n", en ? "Schedule" : "Planning");
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        char date[11];
-        bool dated = schedule_date(vm, o, date);
-        buf_printf(b, "  %s  %s: %s %u %s [%s]\n", dated ? date : "----------", S(vm, o->id), en ? "after" : "na", o->after,
-                   o->after_unit == AFTER_DAYS ? (en ? "days" : "dagen") : (en ? "weeks" : "weken"), S(vm, o->section));
-    }
-    n = fired(vm, OK_MEASUREMENT, &list);
-    if (n)
-        buf_printf(b, "\n%s\n", en ? "Measure" : "Meten");
-    for (uint32_t i = 0; i < n; i++) {
-        const GdlOutcome *o = &p->outcomes[list[i]];
-        buf_printf(b, "  %s at%s%s%s [%s]\n", S(vm, o->id), (o->moments & 1) ? " intake" : "", (o->moments & 2) ? " interim" : "",
-                   (o->moments & 4) ? " discharge" : "", S(vm, o->section));
-    }
-    /* An unscreened red flag must not hide among the other missing findings:
-     * the fields that block a red flag come first, under their own heading. */
-    static const char *const heading[2][2] = {
-        { "Ontbrekende bevindingen (zij kunnen het advies veranderen)", "Missing findings (they would change the advice)" },
-        { "Rode vlaggen niet beoordeeld (ontbrekende bevindingen)", "Red flags not assessed (missing findings)" },
-    };
-    for (int red = 1; red >= 0; red--) {
-        bool shown = false;
-        for (uint32_t i = 0; i < miss.nfields; i++) {
-            if (blocks_red_flag(&miss, i) != (red == 1))
-                continue;
-            if (!shown)
-                buf_printf(b, "\n%s\n", heading[red][en]);
-            shown = true;
-            buf_printf(b, "  %s: ", S(vm, p->facts[miss.fields[i]].name));
-            put_needed_for(b, vm, &miss, i, " ", false);
-            buf_putc(b, '\n');
-        }
-    }
-    if (miss.reason_off[GDL_WHY__COUNT])
-        buf_printf(b, "\n%s\n", en ? "Undecided, and no finding would decide it" : "Onbeslist, en geen bevinding beslist het");
-    for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
-        uint32_t from = miss.reason_off[k], count = miss.reason_off[k + 1] - from;
-        if (!count)
-            continue;
-        buf_printf(b, "  %s: ", gdl_unknown_reason_text(gdl_unknown_reason_order()[k], en));
-        put_conclusions(b, vm, &miss, miss.by_reason + from, count, " ", false);
-        buf_putc(b, '\n');
-    }
-}
-
 void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out)
 {
     if (opt->format == ADVICE_TEXT) {
         size_t start = out->len;
-        text_result(vm, errs, opt, out);
+        gdl_report_text(vm, errs, opt, out);
         /* Text goes to terminals: a control character from a case file (say
          * "\u001b[2J" in case_id) must not act, so it shows as '?'. */
         for (size_t i = start; !out->failed && i < out->len; i++)

@@ -16,11 +16,16 @@ typedef struct {
     AdviceFormat format;
     const char *lang;       /* "nl" or "en" */
     long batch_line;        /* > 0: errors carry this input line */
+    bool detail_full;       /* text: every item, not the summary */
+    bool ids;               /* text: each item's id as well */
 } AdviceOptions;
 
 /* Appends the result of the evaluated case in vm; with errs (count > 0) the
  * case failed to load and the result has status "error". JSON ends in '\n'. */
 void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
+
+/* The clinician's report (report_text.c, docs/report.md): the text form. */
+void gdl_report_text(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
 
 /* For tests: three-valued state of a fact: 1 true, 0 false, -1 unknown. */
 int gdl_fact_truth(const GdlVm *vm, uint32_t fact);

@@ -261,19 +261,35 @@ local function known_failure(quirk)
 end
 
 -- ---- the text rendering carries the JSON's content ---------------------------
--- Returns the pieces of the JSON result r that the English text lacks, or
--- shows out of order. Lines are matched by their start or as a whole; what
--- follows an item (its `because`) is not read.
+-- Returns the pieces of the JSON result r that the English text (the report
+-- with --detail full --ids, docs/report.md) lacks, or shows out of order.
+-- Each item is a line that holds all of the given pieces; the items of one
+-- list must come in the JSON's order.
+local ACTION_EN = {
+    refer_gp = "Refer to the GP", contact_gp = "Contact the GP",
+    advise_patient_contact_gp = "Advise the patient to contact the GP",
+    refer_back_specialist = "Refer back to the medical specialist",
+    refer_specialist_with_gp = "Refer to a medical specialist in consultation with the GP",
+    assess = "Assess (weigh with the other features)",
+}
+local STRENGTH_EN = { ["do"] = "Do", consider = "Consider", preferably = "Preferably",
+    preferably_not = "Preferably not", do_not = "Do not" }
+local MOMENT_EN = { intake = "intake", interim = "interim evaluation", discharge = "discharge" }
+-- The group a missing field is listed under: the most urgent kind it blocks.
+local GROUP_OF_KIND = { red_flag = 1, scope = 2, exclusion = 2, referral = 3, classification = 4, advice = 5,
+    schedule = 6, measurement = 6 }
+
 local function text_lacks(r, text)
     local lines = lines_of(text)
     local lacks = {}
-    local at = 0   -- items of one list must come in the JSON's order
-    local function find(what, whole)
+    local at = 0
+    local function find(pieces, start)   -- the first line after `at` holding every piece; start: how it begins
         for n = at + 1, #lines do
-            local l = lines[n]
-            if (whole and l == what) or (not whole and l:find(what, 1, true)) then at = n; return end
+            local l, ok = lines[n], start == nil or lines[n]:sub(1, #start) == start
+            for _, p in ipairs(pieces) do ok = ok and l:find(p, 1, true) ~= nil end
+            if ok then at = n; return end
         end
-        lacks[#lacks + 1] = what
+        lacks[#lacks + 1] = (start or "") .. " ... " .. table.concat(pieces, " ... ")
     end
     local function num(v)   -- the shortest spelling that reads back as v
         if type(v) ~= "number" then return tostring(v) end
@@ -283,14 +299,15 @@ local function text_lacks(r, text)
             if tonumber(t) == v then return t end
         end
     end
+    local function sec(x) return x.section == null and "" or " [" .. x.section .. "]" end
     local scope = r.in_scope == null and "undecided" or (r.in_scope and "yes" or "no")
-    find("In scope: " .. scope)
-    for _, x in ipairs(r.exclusions) do find("excluded: " .. x.id .. " [" .. x.section .. "]") end
+    find({}, "In scope: " .. scope)
+    for _, x in ipairs(r.exclusions) do find({ sec(x) .. " {exclusion:" .. x.id .. "}" }, "  excluded: ") end
     at = 0
     for _, x in ipairs(r.red_flags) do
-        find(x.id .. " (" .. x.cluster .. ") -> " .. x.action .. " [" .. x.section .. "]" .. (x.urgent and " URGENT" or ""))
+        find({ (x.urgent and "!! URGENT: " or " ! ") .. ACTION_EN[x.action] .. " — " .. x.cluster:gsub("_", " ") .. ": ",
+            sec(x) .. " {red_flag:" .. x.id .. "}" })
     end
-    at = 0
     local names = {}
     for name in pairs(r.classifications) do names[#names + 1] = name end
     table.sort(names)
@@ -299,36 +316,49 @@ local function text_lacks(r, text)
         local v = c.value == null and "undecided" or num(c.value)
         local found = false
         for _, l in ipairs(lines) do
-            if l:sub(1, #name + 3) == "  " .. name .. " " and l:find(" " .. v .. " [" .. c.section .. "]", 1, true) then found = true end
+            found = found or l:find(sec(c) .. " {" .. name .. " = " .. v .. "}", 1, true) ~= nil
         end
         if not found then lacks[#lacks + 1] = "classification " .. name .. " " .. v end
     end
     at = 0
     for _, x in ipairs(r.referrals) do
-        find(x.id .. " -> " .. x.action .. (x.urgent and " URGENT" or "") .. " [" .. x.section .. "]")
+        find({ (x.urgent and "!! URGENT: " or " > ") .. ACTION_EN[x.action], sec(x) .. " {referral:" .. x.id .. "}" })
+    end
+    for _, negative in ipairs({ false, true }) do   -- what to do, then what not to do
+        at = 0
+        for _, x in ipairs(r.advice) do
+            if (x.strength == "do_not" or x.strength == "preferably_not") == negative then
+                find({ " {advice:" .. x.id .. "}" }, "  " .. STRENGTH_EN[x.strength] .. ":" .. sec(x) .. " ")
+            end
+        end
     end
     at = 0
-    for _, x in ipairs(r.advice) do find(x.strength .. string.rep(" ", math.max(1, 15 - #x.strength)) .. "[" .. x.section .. "]") end
-    at = 0
     for _, x in ipairs(r.schedule) do
-        find("  " .. (x.on == null and "----------" or x.on) .. "  " .. x.id .. ": after "
-            .. (x.after_weeks and (num(x.after_weeks) .. " weeks") or (num(x.after_days) .. " days")) .. " [" .. x.section .. "]", true)
+        local n = x.after_weeks or x.after_days
+        local unit = x.after_weeks and (n == 1 and "week" or "weeks") or (n == 1 and "day" or "days")
+        find({ "(after " .. num(n) .. " " .. unit .. ")", sec(x) .. " {schedule:" .. x.id .. "}" },
+            "  " .. (x.on == null and "----------" or x.on) .. "  ")
     end
     at = 0
     for _, x in ipairs(r.measurements) do
-        find("  " .. x.instrument .. " at " .. table.concat(x.moments, " ") .. " [" .. x.section .. "]", true)
+        local m = {}
+        for k, moment in ipairs(x.moments) do m[k] = MOMENT_EN[moment] end
+        find({ " — at " .. table.concat(m, ", ") .. sec(x) .. " {measurement:" .. x.instrument .. "}" })
     end
-    -- Missing fields: those that leave a red flag undecided first (under their
-    -- own heading), then the others; each group in the JSON's order.
-    at = 0
-    for pass = 1, 2 do
-        for _, m in ipairs(r.missing) do
-            if m.field ~= null then
-                local red = false
-                for _, n in ipairs(m.needed_for) do red = red or n:sub(1, 9) == "red_flag:" end
-                if red == (pass == 1) then find("  " .. m.field .. ": " .. table.concat(m.needed_for, " "), true) end
-            end
+    -- Missing fields: grouped by the most urgent kind each blocks (red flags
+    -- first), each group in the JSON's order.
+    local fields = {}
+    for k, m in ipairs(r.missing) do
+        if m.field ~= null then
+            local g = 99
+            for _, n in ipairs(m.needed_for) do g = math.min(g, GROUP_OF_KIND[n:match("^[a-z_]+")] or 99) end
+            fields[#fields + 1] = { m = m, g = g, k = k }
         end
+    end
+    table.sort(fields, function(a, b) return a.g < b.g or (a.g == b.g and a.k < b.k) end)
+    at = 0
+    for _, f in ipairs(fields) do
+        find({}, "    {" .. f.m.field .. ": " .. table.concat(f.m.needed_for, " ") .. "}")
     end
     return lacks
 end
@@ -511,7 +541,7 @@ local function one_program(index)
         local ok, r = pcall(cjson.decode, results[k])
         if ok and r.status == "ok" then
             write_file(dir .. "/case.json", jsons[k] .. "\n")
-            local p = io.popen(GDL .. " run --format text --lang en " .. sh_quote(bc) .. " " .. sh_quote(dir .. "/case.json"))
+            local p = io.popen(GDL .. " run --format text --detail full --ids --lang en " .. sh_quote(bc) .. " " .. sh_quote(dir .. "/case.json"))
             local text = p:read("a")
             p:close()
             stats.checks = stats.checks + 1
