@@ -144,7 +144,7 @@ static int cmd_run(int argc, char **argv)
         lens[nlines++] = end - i;
         i = end + 1;
     }
-    AdviceOptions opt = { ADVICE_JSON, "nl", 0 };
+    AdviceOptions opt = { .format = ADVICE_JSON, .lang = "nl" };
     ByteBuf out = { 0 };
     GdlCaseErrors errs;
     double best_load = 1e30, best_run = 1e30, best_write = 1e30, best_total = 1e30, best_eval = 1e30;

@@ -52,8 +52,10 @@ static inline void fuzz_check_json(const ByteBuf *b, size_t from)
 static inline void fuzz_advice_all_formats(const GdlVm *vm, const GdlCaseErrors *errs, ByteBuf *out)
 {
     static const AdviceOptions OPTS[] = {
-        { ADVICE_JSON, "nl", 0 }, { ADVICE_JSON_PRETTY, "en", 0 }, { ADVICE_TEXT, "nl", 0 },
-        { ADVICE_TEXT, "en", 0 }, { ADVICE_JSON, "en", 7 },
+        { .format = ADVICE_JSON, .lang = "nl" }, { .format = ADVICE_JSON_PRETTY, .lang = "en" },
+        { .format = ADVICE_TEXT, .lang = "nl" }, { .format = ADVICE_TEXT, .lang = "en", .detail_full = true },
+        { .format = ADVICE_TEXT, .lang = "nl", .detail_full = true, .ids = true },
+        { .format = ADVICE_JSON, .lang = "en", .batch_line = 7 },
     };
     for (size_t i = 0; i < sizeof OPTS / sizeof OPTS[0]; i++) {
         size_t from = out->len;

@@ -571,7 +571,7 @@ static void test_sum_short_list(void)
     RUN(t, "{\"l\": [1]}");
     CU_ASSERT(!gdl_outcome_fired(&t->vm, OK_ADVICE, "a", NULL));
     CU_ASSERT(!gdl_field_missing(&t->vm, "l"));
-    AdviceOptions opt = { ADVICE_JSON, "en", 0 };
+    AdviceOptions opt = { .format = ADVICE_JSON, .lang = "en" };
     ByteBuf out = { 0 };
     gdl_advice_write(&t->vm, NULL, &opt, &out);
     buf_putc(&out, '\0');
