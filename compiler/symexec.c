@@ -1245,6 +1245,7 @@ static int execute(SxEngine *e)
             SxVal skipped = { guard_jump, 0, NULL };
             stack[sp] = v_union(e, &table, &skipped);
             guarded = false;
+            reach = BDD_TRUE;   /* also when the table had no row to reset it (only otherwise) */
         }
         Opcode op = (Opcode)p->code[pc];
         const uint8_t *a = p->code + pc + 1;
