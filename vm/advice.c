@@ -200,8 +200,7 @@ bool advice_scope_waits_for_findings(const Missing *m)
     return false;
 }
 
-/* The conclusions missing field k blocks. */
-static void put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
+void advice_put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json)
 {
     advice_put_conclusions(b, vm, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k], sep, json);
 }
@@ -438,7 +437,7 @@ static void json_result(const GdlVm *vm, const GdlCaseErrors *errs, const Advice
         buf_puts(b, i ? ", {\"field\": " : "{\"field\": ");
         put_str(b, vm, p->facts[m.fields[i]].name);
         buf_puts(b, ", \"needed_for\": [");
-        put_needed_for(b, vm, &m, i, ", ", true);
+        advice_put_needed_for(b, vm, &m, i, ", ", true);
         buf_puts(b, "]}");
     }
     bool any = m.nfields > 0;

@@ -47,6 +47,8 @@ Missing advice_find_missing(const GdlVm *vm);
  * separated by sep, or (json false) as kind:id words. */
 void advice_put_conclusions(ByteBuf *b, const GdlVm *vm, const Missing *m, const uint16_t *idx, uint32_t count,
                             const char *sep, bool json);
+/* The conclusions missing field k blocks (m->fields[k]), as advice_put_conclusions. */
+void advice_put_needed_for(ByteBuf *b, const GdlVm *vm, const Missing *m, uint32_t k, const char *sep, bool json);
 /* Is an undecided scope explained by absent inputs (else by reasons only)? */
 bool advice_scope_waits_for_findings(const Missing *m);
 

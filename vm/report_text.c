@@ -810,8 +810,7 @@ static void put_missing(Report *r, const Missing *m)
             if (group_of_field(m, k) != g)
                 continue;
             buf_printf(r->b, "    {%s: ", S(r, r->p->facts[m->fields[k]].name));
-            advice_put_conclusions(r->b, r->vm, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k],
-                                   " ", false);
+            advice_put_needed_for(r->b, r->vm, m, k, " ", false);
             buf_puts(r->b, "}\n");
         }
     }
