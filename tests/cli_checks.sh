@@ -223,7 +223,7 @@ ls "$tmp"/cx/property-violated-*.json > /dev/null 2>&1 && "$GDL" run tests/verif
     "$(ls "$tmp"/cx/property-violated-*.json | head -1)" > /dev/null && ok || bad "--counterexamples: no case file that runs"
 
 # gdl cases --boundary: every line is a valid case of the guideline, and the
-# thresholds are there (NPRS 7, 8, 9 around severe_pain = 8).
+# thresholds are there (NPRS 7, 8, 9 around severe_pain_nprs = 8).
 "$GDL" cases --boundary "$G" > "$tmp/boundary.jsonl"
 "$GDL" run --batch "$G" < "$tmp/boundary.jsonl" > "$tmp/boundary.out" && ! grep -q '"status": "error"' "$tmp/boundary.out" \
     && [ "$(wc -l < "$tmp/boundary.out")" = "$(wc -l < "$tmp/boundary.jsonl")" ] && ok || bad "boundary cases that do not run"
