@@ -6,13 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "advice.h"
 #include "analysis.h"
 #include "bcfile.h"
 #include "case_json.h"
 #include "compile.h"
+#include "compare.h"
 #include "coverage.h"
+#include "diff.h"
 #include "disasm.h"
 #include "test_runner.h"
 #include "verify.h"
@@ -44,6 +47,11 @@ static const char USAGE[] =
     "  disasm FILE.gdlb|FILE.gdl      show the bytecode with source lines\n"
     "  verify FILE.gdl...             prove properties, find dead and contradictory rules\n"
     "  cases --boundary FILE.gdl      JSON Lines: every threshold at its edges, every enum value once\n"
+    "  diff OLD NEW                   semantic diff of two versions (.gdl or .gdlb); exit 1 when they differ\n"
+    "                                 --cases FILE.jsonl, --boundary: run both and count what changes\n"
+    "                                 --examples N (default 3), --format text|json\n"
+    "  compare GUIDELINE... CASE.json run several guidelines on one case, side by side, conflicts marked\n"
+    "                                 --batch (CASE is JSON Lines: a summary), --format text|json\n"
     "\n"
     "run options:\n"
     "  --format json|text             output (default json)\n"
@@ -538,6 +546,101 @@ static int cmd_cases(int argc, char **argv)
     return rc;
 }
 
+/* --format text|json for diff and compare; -1 (with the usage message) when neither. */
+static int text_or_json(const char *f)
+{
+    if (strcmp(f, "text") == 0 || strcmp(f, "json") == 0)
+        return strcmp(f, "json") == 0;
+    usage_error("--format is text or json, not '%s'", f);
+    return -1;
+}
+
+/* Exit status as diff(1): 0 the same, 1 different, 2 trouble (bad
+ * guideline, cases or usage), 3 I/O or internal error. */
+static int cmd_diff(int argc, char **argv)
+{
+    DiffOptions o = { .examples = DIFF_DEFAULT_EXAMPLES };
+    const char *files[2];
+    int nfiles = 0, json = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            if ((json = text_or_json(argv[++i])) < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
+            o.cases_path = argv[++i];
+        } else if (strcmp(argv[i], "--boundary") == 0) {
+            o.boundary = true;
+        } else if (strcmp(argv[i], "--examples") == 0 && i + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || n < 0 || n > DIFF_MAX_EXAMPLES)
+                return usage_error("--examples takes a number from 0 to 100, not '%s'", argv[i]);
+            o.examples = (uint32_t)n;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown diff option '%s'", argv[i]);
+        } else if (nfiles == 2) {
+            return usage_error("diff takes two guidelines (got '%s' too)", argv[i]);
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (nfiles != 2)
+        return usage_error("usage: gdl diff [--cases FILE.jsonl] [--boundary] [--format text|json] OLD NEW%s", "");
+    o.old_path = files[0];
+    o.new_path = files[1];
+    o.json = json == 1;
+    o.colour = !o.json && isatty(fileno(stdout)) && !getenv("NO_COLOR");
+    Arena a;
+    arena_init(&a, 0);
+    GdlProgram *p[2];
+    int rc = load_program(files[0], &a, &p[0]);
+    if (rc == EXIT_OK)
+        rc = load_program(files[1], &a, &p[1]);
+    if (rc == EXIT_OK)
+        rc = diff_run(p[0], p[1], &o, stdout);
+    else if (rc == EXIT_INPUT)
+        rc = EXIT_USAGE;    /* a guideline that does not load: trouble, not "different" */
+    arena_free(&a);
+    return rc;
+}
+
+/* gdl compare GUIDELINE... CASE: the last file is the case (JSON Lines with --batch). */
+static int cmd_compare(int argc, char **argv)
+{
+    CompareOptions o = { 0 };
+    const char *files[COMPARE_MAX_GUIDELINES + 1];
+    int nfiles = 0, json = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            if ((json = text_or_json(argv[++i])) < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(argv[i], "--batch") == 0) {
+            o.batch = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown compare option '%s'", argv[i]);
+        } else if (nfiles == COMPARE_MAX_GUIDELINES + 1) {
+            return usage_error("compare takes at most 16 guidelines (got '%s' too)", argv[i]);
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (nfiles < 2)
+        return usage_error("usage: gdl compare [--batch] [--format text|json] GUIDELINE... CASE.json%s", "");
+    o.json = json == 1;
+    o.colour = !o.json && isatty(fileno(stdout)) && !getenv("NO_COLOR");
+    o.case_path = files[nfiles - 1];
+    Arena a;
+    arena_init(&a, 0);
+    GdlProgram *p[COMPARE_MAX_GUIDELINES];
+    int rc = EXIT_OK;
+    for (int i = 0; rc == EXIT_OK && i < nfiles - 1; i++)
+        rc = load_program(files[i], &a, &p[i]);
+    if (rc == EXIT_OK)
+        rc = compare_run((const GdlProgram *const *)p, (uint32_t)(nfiles - 1), &o, stdout);
+    arena_free(&a);
+    return rc;
+}
+
 typedef struct {
     AdviceOptions advice;
     const char *params[MAX_PARAMS_ON_CLI];
@@ -841,5 +944,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "disasm") == 0) return cmd_disasm(n, rest);
     if (strcmp(cmd, "verify") == 0) return cmd_verify(n, rest);
     if (strcmp(cmd, "cases") == 0) return cmd_cases(n, rest);
+    if (strcmp(cmd, "diff") == 0) return cmd_diff(n, rest);
+    if (strcmp(cmd, "compare") == 0) return cmd_compare(n, rest);
     return usage_error("unknown command '%s'", cmd);
 }
