@@ -37,7 +37,7 @@ UNIT_BIN := $(BUILD)/unit_tests
 # Suites are registered through suites.def, not a header: no prototypes to miss.
 $(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes -Itests/unit
 
-.PHONY: all test check run clean install help unit golden guideline-tests guideline-exclusive verify-guidelines
+.PHONY: all test check run clean install help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf
 all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIBCOMP) $(LIBVM)
@@ -124,6 +124,7 @@ help:
 	@echo "make verify-guidelines  gdl verify on every shipped guideline (properties, dead rules)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"
+	@echo "make diff-kngf  gdl diff of the KNGF 2013 and 2021 guidelines over 2,000 generated cases"
 	@echo "make difftest   SEED=S N=PROGRAMS: random guidelines against the reference model (tests/diff/README.md)"
 	@echo "make fuzz       each fuzz harness for FUZZ_SECONDS (default 60); docs/robustness.md"
 	@echo "make test-valgrind  unit, golden and CLI tests under valgrind memcheck"
@@ -141,3 +142,11 @@ help:
 # examples and generated cases.
 guideline-exclusive: bench-check-deps $(BIN) $(BENCH_GEN)
 	bash tests/guidelines/exclusive_advice.sh $(BIN) $(BENCH_GEN) 20000
+
+# What changed from the KNGF guideline of 2013 to 2021, with behaviour counts
+# over the benchmark's generated cases and both versions' boundary cases
+# (docs/diff-compare.md). gdl diff exits 1 when they differ: here they must.
+diff-kngf: $(BIN) $(BENCH_GEN)
+	$(BENCH_GEN) 2000 > $(BUILD)/bench-2000.jsonl
+	GDL_PATH=stdlib $(BIN) diff --boundary --cases $(BUILD)/bench-2000.jsonl \
+	    guidelines/kngf-lbp-2013.gdl guidelines/kngf-lbp-2021.gdl; test $$? = 1

@@ -45,6 +45,19 @@ int canon_init(Canon *c, const GdlProgram *p)
             c->end[fact] = to > from ? to : from;
         }
     }
+    /* A table's 'when' is computed at the start of the table's own code
+     * (codegen.c, SYM_CLASSIFY): the applies fact's code ends at its store. */
+    for (uint32_t f = 0; f < p->nfacts; f++) {
+        uint16_t a = p->facts[f].kind == FK_CLASSIFY ? p->facts[f].applies : GDL_NONE;
+        if (a == GDL_NONE || a >= p->nfacts || c->start[a] != c->end[a])
+            continue;
+        for (uint32_t pc = c->start[f]; pc < c->end[f]; pc += canon_insn_size(p, pc))
+            if (OP_INFO[p->code[pc]].flags & OPF_STORE) {
+                c->start[a] = c->start[f];
+                c->end[a] = pc + canon_insn_size(p, pc);
+                break;
+            }
+    }
     return 0;
 }
 

@@ -131,14 +131,19 @@ static void json_values(ByteBuf *b, const Cmp *c, uint32_t k)
         buf_puts(b, g ? ", " : "");
         put_jstr(b, c->gkey[g]);
         buf_puts(b, ": ");
-        put_jstr(b, strcmp(v, "-") ? v : NULL);
+        char *end;
+        (void)strtod(v, &end);
+        if (c->keys.keys[k].what == OUT_CLASSIFICATION && v[0] && !*end)
+            buf_puts(b, v);     /* a numeric classification: a number, as in a result */
+        else
+            put_jstr(b, strcmp(v, "-") ? v : NULL);
     }
     buf_putc(b, '}');
 }
 
 static void json_case(const Cmp *c, ByteBuf *b, bool one_line)
 {
-    const char *nl = one_line ? "" : "\n ";
+    const char *nl = one_line ? " " : "\n ";
     buf_puts(b, "{\"case_id\": ");
     put_jstr(b, case_id(c));
     buf_printf(b, ",%s\"guidelines\": [", nl);

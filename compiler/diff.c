@@ -98,6 +98,7 @@ typedef struct {
     uint32_t cases, changed;
     OutputKeys keys;
     uint32_t *count;            /* per key */
+    uint32_t *decided;          /* per key: changes with neither side unknown */
     uint32_t *nex;              /* per key */
     Example *ex;                /* per key, examples of them */
 } Behaviour;
@@ -313,8 +314,8 @@ static uint32_t next_pc(const GdlProgram *p, uint32_t pc)
     return pc + canon_insn_size(p, pc);
 }
 
-/* The rows of a table from its code (codegen.c, gen_classify): [LOAD_FACT
- * applies, GUARD], [LOAD_FACT override], then per row its condition and
+/* The rows of a table from its code (codegen.c, gen_classify): [the 'when',
+ * LOAD_FACT applies, GUARD], [LOAD_FACT override], then per row its condition and
  * CLASSIFY_ROW, then PUSH_NUM (otherwise) or PUSH_UNKNOWN, [COALESCE],
  * STORE_FACT. A row's condition leaves out the CLASSIFY_ROW, whose jump
  * depends on the rows after it. */
@@ -332,8 +333,12 @@ static int table_rows(Canon *c, uint32_t fact, Table *t)
     const GdlProgram *p = c->p;
     const GdlFact *f = &p->facts[fact];
     uint32_t pc = c->start[fact], end = c->end[fact];
-    if (f->applies != GDL_NONE && pc < end)
-        pc = next_pc(p, next_pc(p, pc));
+    if (f->applies != GDL_NONE) {       /* the 'when' (see canon_init), up to its GUARD */
+        while (pc < end && p->code[pc] != OP_GUARD)
+            pc = next_pc(p, pc);
+        if (pc < end)
+            pc = next_pc(p, pc);
+    }
     if (f->override != GDL_NONE && pc < end)
         pc = next_pc(p, pc);
     uint32_t cap = 8;
@@ -551,6 +556,7 @@ static void run_case(Diff *d, Runner *r, const char *line, size_t n, const char 
             continue;
         any = true;
         be->count[k]++;
+        be->decided[k] += !strstr(r->v[0], "unknown") && !strstr(r->v[1], "unknown");
         if (be->nex[k] < d->o->examples) {
             Example *e = &be->ex[(size_t)k * d->o->examples + be->nex[k]++];
             snprintf(e->source, sizeof e->source, "%s", source);
@@ -616,10 +622,11 @@ static int diff_behaviour(Diff *d)
         return 3;
     size_t nk = be->keys.nkeys ? be->keys.nkeys : 1;
     be->count = calloc(nk, sizeof *be->count);
+    be->decided = calloc(nk, sizeof *be->decided);
     be->nex = calloc(nk, sizeof *be->nex);
     be->ex = calloc(nk * (o->examples ? o->examples : 1), sizeof *be->ex);
     Runner *r = calloc(1, sizeof *r);
-    if (!be->count || !be->nex || !be->ex || !r) {
+    if (!be->count || !be->decided || !be->nex || !be->ex || !r) {
         free(r);
         return 3;
     }
@@ -855,6 +862,21 @@ static void json_pair_rest(ByteBuf *b, const Diff *d, const Pair *pr,
     buf_putc(b, '}');
 }
 
+/* {"<output key>": count, ...} for the keys with a count. */
+static void json_counts(ByteBuf *b, const Behaviour *be, const uint32_t *count)
+{
+    buf_putc(b, '{');
+    bool first = true;
+    for (uint32_t k = 0; k < be->keys.nkeys; k++)
+        if (count[k]) {
+            buf_puts(b, first ? "\n   " : ",\n   ");
+            first = false;
+            put_jstr(b, be->keys.keys[k].key);
+            buf_printf(b, ": %u", count[k]);
+        }
+    buf_putc(b, '}');
+}
+
 static void write_json(const Diff *d, ByteBuf *b)
 {
     const GdlProgram *a = d->p[0], *n = d->p[1];
@@ -928,17 +950,12 @@ static void write_json(const Diff *d, ByteBuf *b)
         buf_puts(b, "null}\n");
         return;
     }
-    buf_printf(b, "{\"cases\": %u, \"changed\": %u, \"by_output\": {", be->cases, be->changed);
+    buf_printf(b, "{\"cases\": %u, \"changed\": %u, \"by_output\": ", be->cases, be->changed);
+    json_counts(b, be, be->count);
+    buf_puts(b, ",\n  \"by_output_decided\": ");
+    json_counts(b, be, be->decided);
+    buf_puts(b, ",\n  \"examples\": [");
     bool first = true;
-    for (uint32_t k = 0; k < be->keys.nkeys; k++)
-        if (be->count[k]) {
-            buf_puts(b, first ? "\n   " : ",\n   ");
-            first = false;
-            put_jstr(b, be->keys.keys[k].key);
-            buf_printf(b, ": %u", be->count[k]);
-        }
-    buf_puts(b, "},\n  \"examples\": [");
-    first = true;
     for (uint32_t k = 0; k < be->keys.nkeys; k++)
         for (uint32_t j = 0; j < be->nex[k]; j++) {
             const Example *e = &be->ex[(size_t)k * d->o->examples + j];
@@ -1191,7 +1208,8 @@ static void text_behaviour(ByteBuf *b, const Diff *d)
     for (uint32_t k = 0; k < be->keys.nkeys; k++) {
         if (!be->count[k])
             continue;
-        buf_printf(b, "  %-44s %6u case%s\n", be->keys.keys[k].key, be->count[k], be->count[k] == 1 ? "" : "s");
+        buf_printf(b, "  %-44s %6u case%s, %u decided\n", be->keys.keys[k].key, be->count[k],
+                   be->count[k] == 1 ? "" : "s", be->decided[k]);
         for (uint32_t j = 0; j < be->nex[k]; j++) {
             const Example *e = &be->ex[(size_t)k * d->o->examples + j];
             buf_printf(b, "      %s (%s): %s -> %s\n", e->case_id[0] ? e->case_id : "(no case_id)", e->source, e->v[0],
@@ -1255,6 +1273,7 @@ static void diff_free(Diff *d)
     free(d->tables);
     outputs_free(&d->beh.keys);
     free(d->beh.count);
+    free(d->beh.decided);
     free(d->beh.nex);
     free(d->beh.ex);
 }

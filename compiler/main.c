@@ -624,8 +624,8 @@ static int cmd_compare(int argc, char **argv)
             files[nfiles++] = argv[i];
         }
     }
-    if (nfiles < 2)
-        return usage_error("usage: gdl compare [--batch] [--format text|json] GUIDELINE... CASE.json%s", "");
+    if (nfiles < 3)
+        return usage_error("usage: gdl compare [--batch] [--format text|json] GUIDELINE GUIDELINE... CASE.json%s", "");
     o.json = json == 1;
     o.colour = !o.json && isatty(fileno(stdout)) && !getenv("NO_COLOR");
     o.case_path = files[nfiles - 1];

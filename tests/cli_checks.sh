@@ -33,6 +33,15 @@ for p in "" "--param ps=xyz"; do
         && ok || bad "string parameter from .gdlb ($p) differs from the .gdl"
 done
 
+# gdl diff reads the compiled program: a .gdlb and its .gdl are the same
+# (exit 0), and the output is the same bytes every run (issue 13).
+V1=tests/golden/diff/v1.gdl
+"$GDL" build "$V1" -o "$tmp/v1.gdlb"
+"$GDL" diff --boundary "$tmp/v1.gdlb" "$V1" > /dev/null && ok || bad "diff of a .gdlb and its .gdl: not the same"
+"$GDL" diff --format json --boundary "$V1" tests/golden/diff/v2.gdl > "$tmp/d1.json"
+"$GDL" diff --format json --boundary "$V1" tests/golden/diff/v2.gdl > "$tmp/d2.json"
+cmp -s "$tmp/d1.json" "$tmp/d2.json" && ok || bad "two runs of gdl diff differ"
+
 # Truncated or bit-flipped bytecode: a message and exit 1, never a crash.
 size=$(stat -c %s "$tmp/a.gdlb")
 for len in 0 7 8 27 28 40 100 $((size / 2)) $((size - 9)) $((size - 1)); do
