@@ -112,6 +112,40 @@ static bool is_blank(const char *s)
     return *s == '\0';
 }
 
+/* A named source in the header: `source MSK, "msk-leidraad-lrs.txt"`. */
+static const char *source_name(const AstNode *field)
+{
+    if (strcmp(field->name, "source") != 0 || field->list.count != 2 || field->list.items[0]->kind != AST_NAME)
+        return NULL;
+    return field->list.items[0]->name;
+}
+
+/* When the header names its sources, a citation starts with one of those
+ * names and a blank ("MSK Rode vlaggen", "KNGF B.1.3"), so that a section
+ * of a guideline built from several sources says which source it is in.
+ * Without named sources a citation is the guideline's own section. */
+static void check_citation_source(Compiler *c, SrcSpan at, const char *cite)
+{
+    if (!c->header)
+        return;
+    char names[256];
+    size_t len = 0;
+    bool named = false, cited = false;
+    for (uint32_t i = 0; i < c->header->list.count; i++) {
+        const char *name = source_name(c->header->list.items[i]);
+        if (!name)
+            continue;
+        size_t n = strlen(name);
+        cited |= strncmp(cite, name, n) == 0 && cite[n] == ' ' && !is_blank(cite + n);
+        if (len < sizeof names)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", named ? ", " : "", name);
+        named = true;
+    }
+    if (named && !cited)
+        ERR(at, "section \"%s\" does not start with the name of a source (the header names its sources: %s; write e.g. \"%.*s B.1\")",
+            cite, names, (int)strcspn(names, ","), names);
+}
+
 static bool check_texts(Compiler *c, AstNode *owner, const char *what)
 {
     bool ok = true;
@@ -958,6 +992,8 @@ static void check_classify(Compiler *c, Symbol *s)
         ERR(d->name_span, "classification '%s' has no section citation (write the guideline section after the name, e.g. \"B.2\")", s->name);
     else if (is_blank(d->str))
         ERR(d->str_span, "classification '%s' has an empty section citation (write the guideline section, e.g. \"B.2\")", s->name);
+    else
+        check_citation_source(c, d->str_span, d->str);
     if (d->list.count == 0) {
         ERR(d->span, "classification '%s' has no rows", s->name);
         s->ty = T_ERR;
@@ -1067,6 +1103,7 @@ static const NamedValue ACTIONS[] = {
     { "advise_patient_contact_gp", ACT_ADVISE_PATIENT_CONTACT_GP },
     { "refer_back_specialist", ACT_REFER_BACK_SPECIALIST },
     { "refer_specialist_with_gp", ACT_REFER_SPECIALIST_WITH_GP }, { "assess", ACT_ASSESS },
+    { "none", ACT_NONE },
 };
 static const NamedValue STRENGTHS[] = {
     { "do", STR_DO }, { "consider", STR_CONSIDER }, { "preferably", STR_PREFERABLY },
@@ -1178,6 +1215,8 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     else if (is_blank(o->b->str))
         ERR(o->b->span, "%s '%s' has an empty section citation (write the guideline section, e.g. \"B.1.3\")",
             kind, o->name);
+    else
+        check_citation_source(c, o->b->span, o->b->str);
     if (o->a)
         expect_bool(c, o->a, kind);
     if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
@@ -1188,9 +1227,12 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
                 len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", ACTIONS[i].word);
             ERR(o->unit_span, "unknown action '%s' (actions: %s)", o->unit, names);
-        } else if (action == ACT_ASSESS && strcmp(kind, "red_flag") != 0) {
-            /* assess weighs a single red-flag feature; a referral always acts */
-            ERR(o->unit_span, "action 'assess' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)");
+        } else if ((action == ACT_ASSESS || action == ACT_NONE) && strcmp(kind, "red_flag") != 0) {
+            /* assess weighs a single red-flag feature, none marks an alert whose
+             * source names no action; a referral always acts */
+            ERR(o->unit_span, "action '%s' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)", o->unit);
+        } else if (action == ACT_NONE && o->flags) {   /* flags: 1 when `urgent` */
+            ERR(o->unit_span, "an urgent red flag needs an action; 'none' says the source gives no action at all");
         }
     }
     if (strcmp(kind, "advice") == 0) {
@@ -1332,6 +1374,8 @@ static void check_property(Compiler *c, AstNode *p, uint32_t index)
     if (!p->b)
         ERR(p->name_span, "property '%s' has no section citation (write the section it protects after the name, e.g. \"B.1.3\")",
             p->name);
+    else
+        check_citation_source(c, p->b->span, p->b->str);
     for (uint32_t i = 0; i < index; i++)
         if (strcmp(c->properties.items[i]->name, p->name) == 0) {
             ERR(p->name_span, "property '%s' is already declared", p->name);
@@ -1388,12 +1432,30 @@ static void check_header(Compiler *c)
         }
         if (k == 5 && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
             ERR(v->span, "status is draft, active or retired");
-        if ((k == 0 || k == 1 || k == 2 || k == 4 || k == 7) && v->kind != AST_STR)
+        if ((k == 0 || k == 1 || k == 2 || k == 4 || (k == 7 && !source_name(f))) && v->kind != AST_STR)
             ERR(v->span, "header field '%s' is a string", f->name);
+        if (k == 7 && source_name(f) && f->list.items[1]->kind != AST_STR)
+            ERR(f->list.items[1]->span, "a named source is a name and a file: source MSK, \"msk-leidraad-lrs.txt\"");
+        for (uint32_t j = 0; k == 7 && j < i; j++)
+            if (source_name(f) && source_name(h->list.items[j]) && strcmp(source_name(f), source_name(h->list.items[j])) == 0)
+                ERR(f->list.items[0]->span, "source '%s' is named twice", source_name(f));
+
         for (uint32_t j = 0; k == 6 && j < f->list.count; j++)
             if (f->list.items[j]->kind != AST_NAME)
                 ERR(f->list.items[j]->span, "'language' lists language codes (e.g. language nl, en)");
     }
+    /* Named sources are for citations: all named, or none. */
+    const AstNode *named = NULL, *unnamed = NULL;
+    for (uint32_t i = 0; i < h->list.count; i++)
+        if (strcmp(h->list.items[i]->name, "source") == 0) {
+            if (source_name(h->list.items[i]))
+                named = named ? named : h->list.items[i];
+            else
+                unnamed = unnamed ? unnamed : h->list.items[i];
+        }
+    if (named && unnamed)
+        ERR(unnamed->span, "this source has no name, but '%s' has one: name every source (source NAME, \"file\") or none",
+            source_name(named));
     const char *required[] = { "title", "version", "status" };
     int idx[] = { 1, 2, 5 };
     for (int j = 0; j < 3; j++)

@@ -824,7 +824,8 @@ static void meta(Gen *g)
         else if (strcmp(f->name, "published") == 0) m->published = intern(g, text);
         else if (strcmp(f->name, "publisher") == 0) m->publisher = intern(g, text);
         else if (strcmp(f->name, "status") == 0) m->status = intern(g, text);
-        else if (strcmp(f->name, "source") == 0 && m->sources) m->sources[m->source_count++] = intern(g, text);
+        else if (strcmp(f->name, "source") == 0 && m->sources)  /* the file: last of `source [NAME,] "file"` */
+            m->sources[m->source_count++] = intern(g, f->list.items[f->list.count - 1]->str);
         else if (strcmp(f->name, "language") == 0) {
             char buf[128];
             size_t n = 0;

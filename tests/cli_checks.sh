@@ -263,6 +263,11 @@ scan_report() {   # guideline case
 }
 for c in examples/*.json; do scan_report "$G" "$c"; done
 for c in examples/kngf-lbp-2013/*.json; do scan_report guidelines/kngf-lbp-2013.gdl "$c"; done
+for c in examples/msk-lrs/*.json; do scan_report guidelines/msk-lrs.gdl "$c"; done
+# One case file runs under every shipped guideline (case-vocabulary.md): every example under each.
+for g in guidelines/*.gdl; do
+    for c in examples/*.json examples/*/*.json; do "$GDL" run "$g" "$c" > /dev/null && ok || bad "$c does not run under $g"; done
+done
 
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"

@@ -139,9 +139,15 @@ static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         advice_put_json_str(b, p, t, o->cluster);
         /* fall through */
     case OK_REFERRAL:
-        buf_puts(b, ", \"action\": \"");
-        buf_puts(b, gdl_action_name((GdlAction)o->action));
-        buf_puts(b, o->urgent ? "\", \"urgent\": true" : "\", \"urgent\": false");
+        /* a red flag whose source names no action (`-> none`) has "action": null */
+        if (o->action == ACT_NONE) {
+            buf_puts(b, ", \"action\": null");
+        } else {
+            buf_puts(b, ", \"action\": \"");
+            buf_puts(b, gdl_action_name((GdlAction)o->action));
+            buf_putc(b, '"');
+        }
+        buf_puts(b, o->urgent ? ", \"urgent\": true" : ", \"urgent\": false");
         break;
     case OK_ADVICE:
         buf_puts(b, ", \"strength\": \"");

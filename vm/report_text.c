@@ -69,7 +69,7 @@ static const char *const STRENGTH_WORDS[STR__COUNT][2] = {
 };
 
 static const char *const ACTION_WORDS[ACT__COUNT][2] = {
-    [ACT_NONE] = { "", "" },
+    [ACT_NONE] = { "Let op (de bron noemt geen actie)", "Note (the source names no action)" },
     [ACT_REFER_GP] = { "Verwijs naar de huisarts", "Refer to the GP" },
     [ACT_CONTACT_GP] = { "Neem contact op met de huisarts", "Contact the GP" },
     [ACT_ADVISE_PATIENT_CONTACT_GP] = { "Adviseer de patiënt contact op te nemen met de huisarts",

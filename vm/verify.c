@@ -372,6 +372,8 @@ static bool verify_outcomes(Verifier *v)
             return fail(v, "invalid kind %u", o->kind);
         if (o->action >= ACT__COUNT)
             return fail(v, "invalid action %u", o->action);
+        if (o->kind == OK_REFERRAL && o->action == ACT_NONE)
+            return fail(v, "a referral without an action");
         if (o->strength >= STR__COUNT)
             return fail(v, "invalid strength %u", o->strength);
         if (o->moments > MOMENT__ALL)

@@ -270,7 +270,7 @@ local ACTION_EN = {
     advise_patient_contact_gp = "Advise the patient to contact the GP",
     refer_back_specialist = "Refer back to the medical specialist",
     refer_specialist_with_gp = "Refer to a medical specialist in consultation with the GP",
-    assess = "Assess (weigh with the other features)",
+    assess = "Assess (weigh with the other features)", none = "Note (the source names no action)",
 }
 local STRENGTH_EN = { ["do"] = "Do", consider = "Consider", preferably = "Preferably",
     preferably_not = "Preferably not", do_not = "Do not" }
@@ -305,7 +305,7 @@ local function text_lacks(r, text)
     for _, x in ipairs(r.exclusions) do find({ sec(x) .. " {exclusion:" .. x.id .. "}" }, "  excluded: ") end
     at = 0
     for _, x in ipairs(r.red_flags) do
-        find({ (x.urgent and "!! URGENT: " or " ! ") .. ACTION_EN[x.action] .. " — " .. x.cluster:gsub("_", " ") .. ": ",
+        find({ (x.urgent and "!! URGENT: " or " ! ") .. ACTION_EN[x.action == null and "none" or x.action] .. " — " .. x.cluster:gsub("_", " ") .. ": ",
             sec(x) .. " {red_flag:" .. x.id .. "}" })
     end
     local names = {}

@@ -711,9 +711,11 @@ local function gen_outcomes()
     end
     for _ = 1, rnd(0, 3) do add({ kind = "exclusion", when = gen_bool(3, base) }) end
     for _ = 1, rnd(0, 3) do
-        local action = chance(0.3) and "assess" or pick(ACTIONS)
+        -- assess, none (the source names no action; never urgent) or a real action
+        local action = chance(0.3) and "assess" or chance(0.15) and "none" or pick(ACTIONS)
         add({ kind = "red_flag", cluster = pick({ "cl_a", "cl_b", "fracture" }),
-              urgent = action ~= "assess" and chance(0.4), action = action, when = gen_bool(3, base) })
+              urgent = action ~= "assess" and action ~= "none" and chance(0.4), action = action,
+              when = gen_bool(3, base) })
     end
     for _ = 1, rnd(0, 3) do
         add({ kind = "referral", urgent = chance(0.4), action = pick(ACTIONS),

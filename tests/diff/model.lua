@@ -418,7 +418,9 @@ function M.run(prog, case, params, opts, null)
             if o.kind == "exclusion" then
                 out.exclusions[#out.exclusions + 1] = { id = o.id, section = o.section, because = bc }
             elseif o.kind == "red_flag" then
-                out.red_flags[#out.red_flags + 1] = { id = o.id, cluster = o.cluster, action = o.action,
+                -- a red flag whose source names no action (`-> none`) has "action": null
+                out.red_flags[#out.red_flags + 1] = { id = o.id, cluster = o.cluster,
+                    action = o.action == "none" and null or o.action,
                     urgent = o.urgent, section = o.section, because = bc }
             elseif o.kind == "referral" then
                 out.referrals[#out.referrals + 1] = { id = o.id, action = o.action, urgent = o.urgent,

@@ -533,6 +533,9 @@ static void test_outcomes(void)
     EXPECT_REJECT(t->outcomes[0].kind = 0, "OUTC[0]", "invalid kind 0");
     EXPECT_REJECT(t->outcomes[1].kind = OK__COUNT, "OUTC[1]", "invalid kind 7");
     EXPECT_REJECT(t->outcomes[0].action = ACT__COUNT, "OUTC[0]", "invalid action 7");
+    /* a red flag may have no action (`-> none`), a referral never */
+    EXPECT_REJECT(t->outcomes[0].kind = OK_REFERRAL; t->outcomes[0].action = ACT_NONE, "OUTC[0]",
+                  "a referral without an action");
     EXPECT_REJECT(t->outcomes[0].strength = STR__COUNT, "OUTC[0]", "invalid strength 6");
     EXPECT_REJECT(t->outcomes[0].moments = MOMENT__ALL + 1, "OUTC[0]", "invalid moments 0x8");
     EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_DAYS + 1, "OUTC[1]", "invalid after unit 2");
