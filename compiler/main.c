@@ -17,6 +17,7 @@
 #include "coverage.h"
 #include "diff.h"
 #include "disasm.h"
+#include "explain.h"
 #include "test_runner.h"
 #include "verify.h"
 #include "vm.h"
@@ -40,6 +41,8 @@ static const char USAGE[] =
     "  build FILE.gdl -o OUT.gdlb     compile to verified bytecode\n"
     "  run GUIDELINE CASE.json|-      evaluate one case (GUIDELINE is .gdl or .gdlb)\n"
     "  run --batch GUIDELINE          JSON Lines on stdin, one result line per input line\n"
+    "  explain GUIDELINE CASE [KIND:ID...]  why: each condition as a tree with the case's values\n"
+    "                                 (no KIND:ID: what fired, and the classifications)\n"
     "  test FILE.gdl...               run the guideline's own test blocks\n"
     "  test --coverage FILE.gdl...    and what they cover: outcomes, table rows, thresholds\n"
     "                                 (--format json for CI)\n"
@@ -60,6 +63,11 @@ static const char USAGE[] =
     "  --ids                          text: each item's id as well\n"
     "  --param NAME=VALUE             override a guideline parameter (range-checked)\n"
     "  --stats                        with --batch: cases, errors, time and rate on stderr\n"
+    "  --why                          text: add why each red flag, exclusion, referral and\n"
+    "                                 classification came out as it did (see explain)\n"
+    "\n"
+    "explain options: --format text|json, --lang nl|en, --ids, --param NAME=VALUE,\n"
+    "  --depth N (levels of derived facts shown inside a condition, default 2)\n"
     "\n"
     "verify options:\n"
     "  --format text|json|sarif       output (default text)\n"
@@ -646,6 +654,11 @@ typedef struct {
     const char *params[MAX_PARAMS_ON_CLI];
     int nparams;
     bool batch, stats;
+    bool why;                   /* run --why, and explain */
+    bool explain_only;          /* explain: the explanation instead of the result */
+    ExplainOptions explain;
+    const char *const *targets; /* explain: KIND:ID */
+    uint32_t ntargets;
 } RunOptions;
 
 static int apply_params(GdlVm *vm, const RunOptions *o)
@@ -700,7 +713,17 @@ static int run_one(GdlVm *vm, const RunOptions *o, const char *path)
         free(text);
     }
     ByteBuf out = { 0 };
-    gdl_advice_write(vm, rc ? &errs : NULL, &o->advice, &out);
+    if (!o->explain_only || rc != EXIT_OK)     /* explain shows a case's errors as run does */
+        gdl_advice_write(vm, rc ? &errs : NULL, &o->advice, &out);
+    char err[512];
+    if (o->why && rc == EXIT_OK) {
+        if (!o->explain_only)
+            buf_putc(&out, '\n');
+        if (explain_write(vm, o->targets, o->ntargets, &o->explain, &out, err, sizeof err) != 0) {
+            fprintf(stderr, "gdl: %s\n", err);
+            rc = EXIT_IO;
+        }
+    }
     fwrite(out.data, 1, out.len, stdout);
     buf_free(&out);
     return rc;
@@ -858,6 +881,8 @@ static int run_batch(GdlVm *vm, RunOptions *o)
     return errors ? EXIT_INPUT : EXIT_OK;
 }
 
+static int run_with(RunOptions *o, const char *guideline, const char *case_path);
+
 static int cmd_run(int argc, char **argv)
 {
     RunOptions o = { .advice = { ADVICE_JSON_PRETTY, "nl", 0 } };
@@ -890,6 +915,8 @@ static int cmd_run(int argc, char **argv)
             o.batch = true;
         } else if (strcmp(a, "--stats") == 0) {
             o.stats = true;
+        } else if (strcmp(a, "--why") == 0) {
+            o.why = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown run option '%s'", a);
         } else if (nfiles < 2) {
@@ -901,23 +928,97 @@ static int cmd_run(int argc, char **argv)
     if (nfiles < 1 || (!o.batch && nfiles != 2) || (o.batch && nfiles != 1))
         return usage_error(o.batch ? "usage: gdl run --batch GUIDELINE < cases.jsonl%s"
                                    : "usage: gdl run GUIDELINE CASE.json|-%s", "");
+    if (o.why && (o.advice.format != ADVICE_TEXT || o.batch))
+        return usage_error("--why is for --format text; the JSON result keeps the advice format "
+                           "(use 'gdl explain --format json')%s", "");
+    o.explain = (ExplainOptions){ .lang = NULL, .ids = o.advice.ids, .depth = EXPLAIN_DEFAULT_DEPTH };
+    return run_with(&o, files[0], files[1]);
+}
+
+/* Loads the guideline, sets the parameters and runs (run_one or run_batch). */
+static int run_with(RunOptions *o, const char *guideline, const char *case_path)
+{
     Arena a;
     arena_init(&a, 0);
     GdlProgram *p;
-    int rc = load_program(files[0], &a, &p);
+    int rc = load_program(guideline, &a, &p);
+    char err[512];
+    if (rc == EXIT_OK && explain_check_targets(p, o->targets, o->ntargets, err, sizeof err) != 0) {
+        fprintf(stderr, "gdl: %s\n", err);
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK) {
         GdlVm vm;
         if (gdl_vm_init(&vm, p) != 0) {
             fprintf(stderr, "gdl: out of memory\n");
             rc = EXIT_IO;
         } else {
-            rc = apply_params(&vm, &o);
+            o->explain.lang = o->explain.lang ? o->explain.lang : o->advice.lang;
+            rc = apply_params(&vm, o);
             if (rc == EXIT_OK)
-                rc = o.batch ? run_batch(&vm, &o) : run_one(&vm, &o, files[1]);
+                rc = o->batch ? run_batch(&vm, o) : run_one(&vm, o, case_path);
             gdl_vm_free(&vm);
         }
     }
     arena_free(&a);
+    return rc;
+}
+
+/* gdl explain GUIDELINE CASE [KIND:ID...]: run's options that apply, and
+ * --depth; the explanation instead of the result. */
+static int cmd_explain(int argc, char **argv)
+{
+    _Static_assert(EXPLAIN_MAX_DEPTH == 16, "the --depth message names the limit");
+    RunOptions o = { .advice = { ADVICE_TEXT, "nl", 0 }, .why = true, .explain_only = true };
+    o.explain = (ExplainOptions){ .depth = EXPLAIN_DEFAULT_DEPTH };
+    const char *files[2];
+    const char **targets = calloc((size_t)argc + 1, sizeof *targets);
+    int nfiles = 0, rc = EXIT_OK;
+    if (!targets) {
+        fprintf(stderr, "gdl: out of memory\n");
+        return EXIT_IO;
+    }
+    for (int i = 0; i < argc && rc == EXIT_OK; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (strcmp(f, "json") && strcmp(f, "text"))
+                rc = usage_error("--format is text or json, not '%s'", f);
+            o.explain.json = strcmp(f, "json") == 0;
+            o.advice.format = o.explain.json ? ADVICE_JSON_PRETTY : ADVICE_TEXT;
+        } else if (strcmp(a, "--lang") == 0 && i + 1 < argc) {
+            const char *l = argv[++i];
+            if (strcmp(l, "nl") && strcmp(l, "en"))
+                rc = usage_error("--lang is nl or en, not '%s'", l);
+            o.advice.lang = l;
+        } else if (strcmp(a, "--ids") == 0) {
+            o.explain.ids = true;
+        } else if (strcmp(a, "--depth") == 0 && i + 1 < argc) {
+            const char *d = argv[++i];
+            char *end;
+            long v = strtol(d, &end, 10);
+            if (!(*d >= '0' && *d <= '9') || *end || v > EXPLAIN_MAX_DEPTH)
+                rc = usage_error("--depth is a whole number from 0 to 16, not '%s'", d);
+            o.explain.depth = (uint32_t)v;
+        } else if (strcmp(a, "--param") == 0 && i + 1 < argc) {
+            if (o.nparams == MAX_PARAMS_ON_CLI)
+                rc = usage_error("too many --param options%s", "");
+            else
+                o.params[o.nparams++] = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            rc = usage_error("unknown explain option '%s'", a);
+        } else if (nfiles < 2) {
+            files[nfiles++] = a;
+        } else {
+            targets[o.ntargets++] = a;
+        }
+    }
+    if (rc == EXIT_OK && nfiles != 2)
+        rc = usage_error("usage: gdl explain GUIDELINE CASE.json|- [KIND:ID...]%s", "");
+    o.targets = targets;
+    if (rc == EXIT_OK)
+        rc = run_with(&o, files[0], files[1]);
+    free(targets);
     return rc;
 }
 
@@ -940,6 +1041,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return cmd_check(n, rest);
     if (strcmp(cmd, "build") == 0) return cmd_build(n, rest);
     if (strcmp(cmd, "run") == 0) return cmd_run(n, rest);
+    if (strcmp(cmd, "explain") == 0) return cmd_explain(n, rest);
     if (strcmp(cmd, "test") == 0) return cmd_test(n, rest);
     if (strcmp(cmd, "disasm") == 0) return cmd_disasm(n, rest);
     if (strcmp(cmd, "verify") == 0) return cmd_verify(n, rest);

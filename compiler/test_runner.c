@@ -8,6 +8,7 @@
 #include "advice.h"
 #include "buf.h"
 #include "case_json.h"
+#include "explain.h"
 
 static void given_value(ByteBuf *b, const AstNode *v)
 {
@@ -165,6 +166,44 @@ bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
     return false;
 }
 
+/* Under a failed expectation, the explanation of what it is about
+ * (docs/explain.md), indented: the same as `gdl explain` in English. */
+static void explain_failure(const GdlVm *vm, const AstNode *x, FILE *out)
+{
+    char target[256];
+    if (strcmp(x->name, "classification") == 0 || strcmp(x->name, "value") == 0) {
+        int f = test_fact_by_name(vm->p, x->name2);
+        uint8_t kind = f < 0 ? 0 : vm->p->facts[f].kind;
+        if (kind == FK_CLASSIFY || kind == FK_DEFINE)
+            snprintf(target, sizeof target, "%s:%s", kind == FK_CLASSIFY ? "classification" : "define", x->name2);
+        else if (kind == FK_BUILTIN && (uint32_t)f == vm->p->in_scope_fact)
+            snprintf(target, sizeof target, "scope");
+        else
+            return;     /* an input's value is the given case's; a red_flagged builtin has no id */
+    } else if (kind_of(x->name) != 0) {
+        snprintf(target, sizeof target, "%s:%s", x->name, x->name2);
+    } else {
+        return;         /* missing: the result's "missing" list, not a condition */
+    }
+    const char *targets[1] = { target };
+    ExplainOptions opt = { .lang = "en", .bare = true, .depth = EXPLAIN_DEFAULT_DEPTH };
+    ByteBuf b = { 0 };
+    char err[512];
+    if (explain_check_targets(vm->p, targets, 1, err, sizeof err) != 0)
+        return;
+    if (explain_write(vm, targets, 1, &opt, &b, err, sizeof err) != 0) {
+        fprintf(out, "    (no explanation: %s)\n", err);
+    } else {
+        for (size_t i = 0; i < b.len;) {
+            const uint8_t *nl = memchr(b.data + i, '\n', b.len - i);
+            size_t end = nl ? (size_t)(nl - b.data) + 1 : b.len;
+            fprintf(out, "  %.*s", (int)(end - i), (const char *)b.data + i);
+            i = end;
+        }
+    }
+    buf_free(&b);
+}
+
 void write_test_cases(const Compiler *c, FILE *out)
 {
     ByteBuf json = { 0 };
@@ -212,6 +251,7 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
                     source_line_col(&c->sources, x->span.file, x->span.start, &xl, &xc);
                     fprintf(out, "%s:%u:%u: test \"%s\" failed: %.*s\n", path, xl, xc, test->str, (int)msg.len,
                             (const char *)msg.data);
+                    explain_failure(&vm, x, out);
                     ok = false;
                 }
             }

@@ -269,6 +269,19 @@ for g in guidelines/*.gdl; do
     for c in examples/*.json examples/*/*.json; do "$GDL" run "$g" "$c" > /dev/null && ok || bad "$c does not run under $g"; done
 done
 
+# gdl explain needs only the program and the run: a .gdlb explains what its
+# .gdl does, text and JSON, for every example; and run --why is the text
+# report with the explanation after it.
+for c in examples/*.json; do
+    for f in text json; do
+        "$GDL" explain --format $f "$G" "$c" > "$tmp/why-src" && "$GDL" explain --format $f "$tmp/a.gdlb" "$c" > "$tmp/why-bin" \
+            && cmp -s "$tmp/why-src" "$tmp/why-bin" && ok || bad "explain --format $f $c: .gdlb and .gdl differ"
+    done
+    "$GDL" run --format text "$G" "$c" > "$tmp/report" && "$GDL" run --format text --why "$G" "$c" > "$tmp/report-why" \
+        && cmp -s "$tmp/report" <(head -c "$(stat -c %s "$tmp/report")" "$tmp/report-why") \
+        && ! cmp -s "$tmp/report" "$tmp/report-why" && ok || bad "run --why $c: not the report followed by the explanation"
+done
+
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "advice_prep.h"
+#include "buf.h"
 #include "vm.h"
 
 /* Iterates over the set bits of a provenance set, lowest first. */
@@ -35,6 +36,16 @@ typedef struct {
     uint16_t *by_reason;
     uint32_t reason_off[GDL_WHY__COUNT + 1];
 } Missing;
+
+/* The kinds of words in report_labels.def, and (report_text.c) the words
+ * for an id of that kind, or NULL: the report and the explanation
+ * (explain.c) name things alike. */
+typedef enum {
+    LABEL_CLASSIFICATION, LABEL_VALUE, LABEL_CLUSTER, LABEL_EXCLUSION, LABEL_SCHEDULE, LABEL_DOSE, LABEL_UNIT, LABEL_UNIT_ONE
+} LabelKind;
+const char *report_label(LabelKind kind, const char *id, bool en);
+/* The words for an id, else the id with spaces for '_'. */
+void report_put_label(ByteBuf *b, LabelKind kind, const char *id, bool en);
 
 /* Indices of the fired outcomes of one kind, in output order (case arena). */
 uint32_t advice_fired(const GdlVm *vm, OutcomeKind kind, uint16_t **out);

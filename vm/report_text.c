@@ -44,10 +44,6 @@ static const char *S(const Report *r, uint16_t s)
 
 /* ---- words for ids ---------------------------------------------------- */
 
-typedef enum {
-    LABEL_CLASSIFICATION, LABEL_VALUE, LABEL_CLUSTER, LABEL_EXCLUSION, LABEL_SCHEDULE, LABEL_DOSE, LABEL_UNIT, LABEL_UNIT_ONE
-} LabelKind;
-
 typedef struct {
     LabelKind kind;
     const char *id, *nl, *en;
@@ -99,16 +95,26 @@ static const char *label_of(LabelKind kind, const char *id, bool en)
     return NULL;
 }
 
-/* An id as words: its label, else the id with spaces for '_'. */
-static void put_label(const Report *r, LabelKind kind, const char *id)
+const char *report_label(LabelKind kind, const char *id, bool en)
 {
-    const char *l = label_of(kind, id, r->en);
+    return label_of(kind, id, en);
+}
+
+/* An id as words: its label, else the id with spaces for '_'. */
+void report_put_label(ByteBuf *b, LabelKind kind, const char *id, bool en)
+{
+    const char *l = label_of(kind, id, en);
     if (l) {
-        buf_puts(r->b, l);
+        buf_puts(b, l);
         return;
     }
     for (const char *c = id; *c; c++)
-        buf_putc(r->b, *c == '_' ? ' ' : *c);
+        buf_putc(b, *c == '_' ? ' ' : *c);
+}
+
+static void put_label(const Report *r, LabelKind kind, const char *id)
+{
+    report_put_label(r->b, kind, id, r->en);
 }
 
 /* " {id}" after an item, with --ids. */
