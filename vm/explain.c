@@ -30,6 +30,7 @@ typedef struct {
     ByteBuf *b;
     bool en;
     bool failed;
+    uint32_t openings;      /* derived facts opened for the current target */
     char *err;
     size_t errlen;
 } Explainer;
@@ -178,12 +179,15 @@ static void put_fact_words(const Explainer *x, uint32_t f)
 
 /* ---- text ---------------------------------------------------------------- */
 
-enum { STATE_WIDTH = 10 };
+/* A derived fact used many times over, in a chain of defines each using the
+ * one before many times, would open exponentially often within the depth:
+ * after this many openings per target, facts show with their value only. */
+enum { STATE_WIDTH = 10, MAX_OPENINGS = 2000 };
 
 static bool expandable(const Explainer *x, uint32_t f)
 {
     uint8_t kind = x->p->facts[f].kind;
-    return kind == FK_DEFINE || kind == FK_OUTCOME || kind == FK_DATE;
+    return (kind == FK_DEFINE || kind == FK_OUTCOME || kind == FK_DATE) && x->openings < MAX_OPENINGS;
 }
 
 static bool is_block(const Explainer *x, const ExplainNode *n, uint32_t depth)
@@ -386,6 +390,7 @@ static void put_block(Explainer *x, const ExplainNode *n, uint32_t indent, uint3
     switch ((ExplainNodeKind)n->kind) {
     case XN_FACT: {
         ExplainNode *def = tree_of(x, n->index);
+        x->openings++;
         put_fact_words(x, n->index);
         if (n->type != GT_BOOL) {
             buf_puts(x->b, " = ");
@@ -594,6 +599,7 @@ static void put_missing_text(Explainer *x, uint32_t f)
 
 static void explain_text(Explainer *x, const Target *t)
 {
+    x->openings = 0;
     ExplainNode *root = tree_of(x, t->fact);
     if (!root)
         return;
@@ -726,6 +732,7 @@ static void put_json_node(Explainer *x, const ExplainNode *n, uint32_t depth)
         put_json_value(x, &n->value, n->type, n->sym_fact);
         if (depth > 0 && expandable(x, n->index)) {
             ExplainNode *def = tree_of(x, n->index);
+            x->openings++;
             buf_puts(x->b, ", \"definition\": ");
             if (def)
                 put_json_node(x, def, depth - 1);
@@ -775,6 +782,7 @@ static void put_json_node(Explainer *x, const ExplainNode *n, uint32_t depth)
 
 static void explain_json(Explainer *x, const Target *t, bool first)
 {
+    x->openings = 0;
     ExplainNode *root = tree_of(x, t->fact);
     if (!root)
         return;

@@ -35,6 +35,7 @@ typedef struct ExplainNode {
     uint16_t sym_fact;      /* enum values: the fact whose symbols name them, or GDL_NONE */
     uint16_t unit;          /* string: the unit of a number, or GDL_NONE */
     GdlValue konst;         /* XN_CONST: the literal */
+    uint32_t height;        /* 1 for a leaf; explain_build refuses trees over EXPLAIN_MAX_HEIGHT */
     uint32_t nkids, cap;
     struct ExplainNode **kids;
     double *row_values;     /* XN_TABLE: the value of each row (nkids - 1 rows) */
@@ -72,7 +73,11 @@ typedef struct {
     uint32_t depth;         /* levels of derived facts expanded below a target's condition */
 } ExplainOptions;
 
-enum { EXPLAIN_DEFAULT_DEPTH = 2, EXPLAIN_MAX_DEPTH = 16 };
+/* EXPLAIN_MAX_HEIGHT: above the compiler's limit on nesting (1000 levels), so
+ * it only stops hand-made code whose trees would make the writers recurse
+ * without bound (a chain of ADD on a stack of two is a tree as high as the
+ * code is long). */
+enum { EXPLAIN_DEFAULT_DEPTH = 2, EXPLAIN_MAX_DEPTH = 16, EXPLAIN_MAX_HEIGHT = 1024 };
 
 /* Checks targets ("kind:id", "scope"): 0, or -1 with a message naming the
  * first one that is not in the program (with the kinds, or a near id). */

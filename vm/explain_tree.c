@@ -70,6 +70,7 @@ static ExplainNode *node(Builder *b, ExplainNodeKind kind, uint8_t op, uint8_t t
         return NULL;
     }
     n->kind = (uint8_t)kind;
+    n->height = 1;
     n->op = op;
     n->type = type;
     n->index = n->sym_fact = n->unit = GDL_NONE;
@@ -100,6 +101,10 @@ static void add_kid(Builder *b, ExplainNode *n, ExplainNode *kid)
         n->cap = cap;
     }
     n->kids[n->nkids++] = kid;
+    if (kid->height >= n->height)
+        n->height = kid->height + 1;
+    if (n->height > EXPLAIN_MAX_HEIGHT)
+        b->failed = true;
 }
 
 static ExplainNode *fact_node(Builder *b, uint16_t f)

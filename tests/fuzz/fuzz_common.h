@@ -14,6 +14,7 @@
 #include "advice.h"
 #include "buf.h"
 #include "case_json.h"
+#include "explain.h"
 #include "json.h"
 #include "program.h"
 #include "vm.h"
@@ -62,6 +63,16 @@ static inline void fuzz_advice_all_formats(const GdlVm *vm, const GdlCaseErrors 
         gdl_advice_write(vm, errs, &OPTS[i], out);
         if (OPTS[i].format != ADVICE_TEXT && !out->failed)
             fuzz_check_json(out, from);
+    }
+    /* and why (docs/explain.md): what fired, as text and JSON (not parsed
+     * back: a tree may nest deeper than fuzz_check_json's limit) */
+    static const ExplainOptions WHY[] = {
+        { .lang = "nl", .depth = EXPLAIN_MAX_DEPTH }, { .lang = "en", .ids = true, .bare = true },
+        { .lang = "en", .json = true, .depth = EXPLAIN_DEFAULT_DEPTH },
+    };
+    for (size_t i = 0; i < sizeof WHY / sizeof WHY[0] && !errs; i++) {
+        char err[512];
+        explain_write(vm, NULL, 0, &WHY[i], out, err, sizeof err);
     }
 }
 

@@ -306,6 +306,33 @@ static void test_targets_checked(void)
     fx_close(&fx);
 }
 
+/* A chain of defines each using the one before six times opens 6^k times
+ * within the depth: the openings per target are capped (2000), so the text
+ * stays small instead of growing exponentially. */
+static void test_openings_capped(void)
+{
+    FX(fx, "input x: bool\n"
+           "define d1 = x and x and x and x and x and x\n"
+           "define d2 = d1 and d1 and d1 and d1 and d1 and d1\n"
+           "define d3 = d2 and d2 and d2 and d2 and d2 and d2\n"
+           "define d4 = d3 and d3 and d3 and d3 and d3 and d3\n"
+           "define d5 = d4 and d4 and d4 and d4 and d4 and d4\n"
+           "define d6 = d5 and d5 and d5 and d5 and d5 and d5\n");
+    fx_run(&fx, "{\"x\": true}");
+    ExplainOptions opt = { .lang = "en", .depth = EXPLAIN_MAX_DEPTH };
+    ByteBuf out = { 0 };
+    char err[256];
+    const char *targets[1] = { "define:d6" };
+    CU_ASSERT_EQUAL(explain_write(&fx.vm, targets, 1, &opt, &out, err, sizeof err), 0);
+    unsigned openings = 0;
+    for (size_t i = 0; i + 9 <= out.len; i++)
+        openings += memcmp(out.data + i, ", because", 9) == 0;
+    CU_ASSERT(openings > 1000);     /* 6 + 36 + ... + 6^5 = 9330 without the cap */
+    CU_ASSERT(openings <= 2000);
+    buf_free(&out);
+    fx_close(&fx);
+}
+
 /* ---- hand-made bytecode ---------------------------------------------------- */
 
 GdlProgram *test_verify_program_new(void);
@@ -366,6 +393,47 @@ static void test_hand_made_code(void)
         }
     CU_ASSERT(verified > 0);
     test_verify_program_free(p);
+}
+
+/* A chain of ADD on a stack of two makes a tree as high as the code is
+ * long: over EXPLAIN_MAX_HEIGHT it is refused, not recursed into. */
+static void test_height_limit(void)
+{
+    for (uint32_t adds = EXPLAIN_MAX_HEIGHT - 2; adds <= EXPLAIN_MAX_HEIGHT + 2; adds += 4) {
+        uint8_t *code = calloc(3 + 4 * (size_t)adds + 4, 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(code);
+        uint32_t n = 0;
+        code[n++] = OP_PUSH_NUM;    /* K[0] */
+        n += 2;
+        for (uint32_t i = 0; i < adds; i++) {
+            code[n++] = OP_PUSH_NUM;
+            n += 2;
+            code[n++] = OP_ADD;
+        }
+        code[n++] = OP_STORE_FACT;  /* fact 0 */
+        n += 2;
+        code[n++] = OP_HALT;
+        static const char *strings[] = { "s" };
+        static uint32_t lens[] = { 1 };
+        double numbers[1] = { 1 };
+        GdlFact fact = { .name = 0, .kind = FK_DEFINE, .type = GT_NUMBER, .dep_bit = GDL_NONE, .unit = GDL_NONE };
+        GdlProgram p = { .nstrings = 1, .strings = strings, .string_lens = lens, .nnumbers = 1, .numbers = numbers,
+                         .nfacts = 1, .facts = &fact, .ncode = n, .code = code, .max_stack = 2 };
+        ExplainIndex x;
+        Arena a;
+        char err[256];
+        CU_ASSERT_EQUAL_FATAL(explain_index_init(&x, &p), 0);
+        arena_init(&a, 0);
+        ExplainNode *t = explain_build(&x, 0, &a, err, sizeof err);
+        if (adds + 1 <= EXPLAIN_MAX_HEIGHT) {     /* the root's height is adds + 1 */
+            CU_ASSERT_PTR_NOT_NULL(t);
+        } else {
+            CU_ASSERT_PTR_NULL(t);
+        }
+        arena_free(&a);
+        explain_index_free(&x);
+        free(code);
+    }
 }
 
 /* ---- the shipped guidelines ---------------------------------------------- */
@@ -471,7 +539,9 @@ void test_explain_register(void)
         { "classification_text", test_classification_text },
         { "outcome_texts", test_outcome_texts },
         { "targets_checked", test_targets_checked },
+        { "openings_capped", test_openings_capped },
         { "hand_made_code", test_hand_made_code },
+        { "height_limit", test_height_limit },
         { "shipped_agree", test_shipped_agree },
     };
     UNIT_REGISTER("explain", tests);
