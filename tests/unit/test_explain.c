@@ -449,6 +449,9 @@ static const Shipped SHIPPED[] = {
         "examples/profile3-week6.json", "examples/red-flag-cauda-equina.json", "examples/single-red-flag-assess.json" } },
     { "guidelines/kngf-lbp-2013.gdl",
       { "examples/kngf-lbp-2013/profile2-week4.json", "examples/kngf-lbp-2013/missing-findings.json" } },
+    { "guidelines/msk-lrs.gdl",
+      { "examples/msk-lrs/cauda-emergency.json", "examples/msk-lrs/missing-findings.json",
+        "examples/msk-lrs/serious-cause-suspected.json" } },
 };
 
 /* Every derived fact's tree, evaluated, equals the VM's value; count of
