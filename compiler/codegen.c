@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "mem.h"
 #include "opcodes.h"
 
 int builtin_fn(const char *name);
@@ -70,7 +71,7 @@ static uint16_t intern_n(Gen *g, const char *s, size_t n)
     GdlProgram *p = g->p;
     if (2 * (p->nstrings + 1) > g->string_hash_cap) {    /* keep the table at most half full */
         uint32_t cap = g->string_hash_cap ? g->string_hash_cap * 2 : 1024;
-        uint16_t *table = calloc(cap, sizeof(uint16_t));
+        uint16_t *table = mem_calloc(g->out->mem, cap, sizeof(uint16_t));
         if (!table) {
             g->failed = true;
             return 0;
@@ -81,7 +82,7 @@ static uint16_t intern_n(Gen *g, const char *s, size_t n)
                 h = (h + 1) & (cap - 1);
             table[h] = (uint16_t)(i + 1);
         }
-        free(g->string_hash);
+        mem_free(g->out->mem, g->string_hash);
         g->string_hash = table;
         g->string_hash_cap = cap;
     }
@@ -847,7 +848,7 @@ GdlProgram *codegen_program(Compiler *c, Arena *out)
     /* The string hash is the one heap block outside the arena: freed here so
      * that every early return in generate() is leak-free. */
     GdlProgram *p = generate(&g);
-    free(g.string_hash);
+    mem_free(out->mem, g.string_hash);
     return p;
 }
 
@@ -1028,9 +1029,9 @@ static GdlProgram *generate(Gen *g)
     return g->failed ? NULL : p;
 }
 
-GdlProgram *compile_file(Compiler *c, const char *path, Arena *out)
+/* resolve, check, generate: after the main file and its imports loaded. */
+static GdlProgram *compile_loaded(Compiler *c, Arena *out)
 {
-    compile_load(c, path);
     if (c->import_failed)
         return NULL;
     resolve_declarations(c);
@@ -1039,4 +1040,16 @@ GdlProgram *compile_file(Compiler *c, const char *path, Arena *out)
         return NULL;
     GdlProgram *p = codegen_program(c, out);
     return c->diag.errors ? NULL : p;
+}
+
+GdlProgram *compile_file(Compiler *c, const char *path, Arena *out)
+{
+    compile_load(c, path);
+    return compile_loaded(c, out);
+}
+
+GdlProgram *compile_text(Compiler *c, const char *path, const char *text, size_t len, Arena *out)
+{
+    compile_load_text(c, path, text, len);
+    return compile_loaded(c, out);
 }

@@ -157,5 +157,7 @@ GdlProgram *codegen_program(Compiler *c, Arena *out);
 
 /* The whole pipeline: load, resolve, check, generate. NULL on errors. */
 GdlProgram *compile_file(Compiler *c, const char *path, Arena *out);
+/* The same on source text in memory, shown in messages as `path`. */
+GdlProgram *compile_text(Compiler *c, const char *path, const char *text, size_t len, Arena *out);
 
 #endif

@@ -3,12 +3,14 @@
 #include "parse_ctx.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gdl.tab.h"
 #include "gdl.lex.h"
 #include "json.h"
+#include "mem.h"
 
 const char *lex_text(ParseCtx *ctx, const char *text, int len)
 {
@@ -218,6 +220,83 @@ static bool check_text(const Source *src, uint32_t file, Diag *diag)
     return true;
 }
 
+/* The scanner's memory comes from the compiler's allocator, each block
+ * linked into ctx->lex_blocks until yyfree, so that an escape from the
+ * scanner (lex_fatal) leaves nothing behind. */
+union LexBlock {
+    struct {
+        union LexBlock *prev, *next;
+    } link;
+    max_align_t align;
+};
+
+static const GdlMem *lex_mem(const ParseCtx *ctx)
+{
+    return ctx->ast.arena->mem;
+}
+
+static void lex_link(ParseCtx *ctx, union LexBlock *b)
+{
+    b->link.prev = NULL;
+    b->link.next = ctx->lex_blocks;
+    if (ctx->lex_blocks)
+        ctx->lex_blocks->link.prev = b;
+    ctx->lex_blocks = b;
+}
+
+static void lex_unlink(ParseCtx *ctx, union LexBlock *b)
+{
+    if (b->link.prev)
+        b->link.prev->link.next = b->link.next;
+    else
+        ctx->lex_blocks = b->link.next;
+    if (b->link.next)
+        b->link.next->link.prev = b->link.prev;
+}
+
+void *yyalloc(yy_size_t size, yyscan_t scanner)
+{
+    ParseCtx *ctx = yyget_extra(scanner);
+    if (size > SIZE_MAX - sizeof(union LexBlock))
+        return NULL;
+    union LexBlock *b = mem_alloc(lex_mem(ctx), sizeof *b + size);
+    if (!b)
+        return NULL;
+    lex_link(ctx, b);
+    return b + 1;
+}
+
+void *yyrealloc(void *ptr, yy_size_t size, yyscan_t scanner)
+{
+    ParseCtx *ctx = yyget_extra(scanner);
+    if (!ptr)
+        return yyalloc(size, scanner);
+    if (size > SIZE_MAX - sizeof(union LexBlock))
+        return NULL;
+    union LexBlock *old = (union LexBlock *)ptr - 1;
+    lex_unlink(ctx, old);
+    union LexBlock *b = mem_realloc(lex_mem(ctx), old, sizeof *b + size);
+    lex_link(ctx, b ? b : old);     /* failed: the old block is still the scanner's */
+    return b ? b + 1 : NULL;
+}
+
+void yyfree(void *ptr, yyscan_t scanner)
+{
+    if (!ptr)
+        return;
+    ParseCtx *ctx = yyget_extra(scanner);
+    union LexBlock *b = (union LexBlock *)ptr - 1;
+    lex_unlink(ctx, b);
+    mem_free(lex_mem(ctx), b);
+}
+
+_Noreturn void lex_fatal(void *scanner, const char *msg)
+{
+    (void)msg;      /* every one of flex's fatal errors here is a failed allocation */
+    ParseCtx *ctx = yyget_extra(scanner);
+    longjmp(ctx->lex_escape, 1);
+}
+
 unsigned parse_file(SourceSet *sources, uint32_t file, Diag *diag, Arena *arena, AstList *items)
 {
     if (!check_text(&sources->files[file], file, diag))
@@ -236,14 +315,23 @@ unsigned parse_file(SourceSet *sources, uint32_t file, Diag *diag, Arena *arena,
 
     yyscan_t scanner;
     if (yylex_init_extra(ctx, &scanner) != 0) {
-        diag_file(diag, SEV_ERROR, sources->files[file].path, "cannot start the scanner");
+        diag_file(diag, SEV_ERROR, sources->files[file].path, "out of memory (starting the scanner)");
         return 1;
     }
     const Source *src = &sources->files[file];
-    YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
-    yyparse(scanner, ctx);
-    yy_delete_buffer(buf, scanner);
-    yylex_destroy(scanner);
+    if (setjmp(ctx->lex_escape) == 0) {
+        YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
+        yyparse(scanner, ctx);
+        yy_delete_buffer(buf, scanner);
+        yylex_destroy(scanner);
+    } else {        /* lex_fatal: the scanner's blocks, itself included, go back */
+        while (ctx->lex_blocks) {
+            union LexBlock *b = ctx->lex_blocks;
+            lex_unlink(ctx, b);
+            mem_free(lex_mem(ctx), b);
+        }
+        ctx->ast.oom = true;
+    }
     if (ctx->ast.oom)
         diag_file(diag, SEV_ERROR, src->path, "out of memory");
     *items = ctx->items;

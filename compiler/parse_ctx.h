@@ -5,6 +5,7 @@
 #ifndef GDL_PARSE_CTX_H
 #define GDL_PARSE_CTX_H
 
+#include <setjmp.h>
 #include <stdint.h>
 
 #include "ast.h"
@@ -36,6 +37,11 @@ typedef struct ParseCtx {
     SrcSpan open[PARSE_MAX_DEPTH];    /* unclosed brackets, for "to close" hints */
     char open_ch[PARSE_MAX_DEPTH];
     uint32_t nopen;
+    /* The scanner's memory (yyalloc in parse.c): every block it holds, so
+     * that when flex cannot go on (out of memory) parse_file jumps back to
+     * lex_escape and frees them; flex would exit(). */
+    union LexBlock *lex_blocks;
+    jmp_buf lex_escape;
 } ParseCtx;
 
 const char *lex_text(ParseCtx *ctx, const char *text, int len);
@@ -45,6 +51,8 @@ double lex_number(ParseCtx *ctx, const SrcSpan *at, const char *text);
 void lex_error(ParseCtx *ctx, const SrcSpan *at, const char *msg);
 void lex_stray(ParseCtx *ctx, const SrcSpan *at, const char *text, int len);
 bool lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c);
+/* flex's YY_FATAL_ERROR: back to parse_file, never exit(). */
+_Noreturn void lex_fatal(void *scanner, const char *msg);
 
 const char *parse_join_dotted(ParseCtx *ctx, const char *left, const char *right);
 void parse_call_open(ParseCtx *ctx, const char *name, SrcSpan at);

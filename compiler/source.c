@@ -63,7 +63,7 @@ int source_load(SourceSet *s, const char *path, char *err, size_t errlen)
     }
     size_t len = 0;
     Arena tmp;
-    arena_init(&tmp, want + 64);
+    arena_init_mem(&tmp, want + 64, s->arena->mem);
     char *buf = arena_alloc(&tmp, want);
     int rc = -1;
     if (!buf) {

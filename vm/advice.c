@@ -547,7 +547,7 @@ void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOp
         json_result(vm, errs, opt, out);
         return;
     }
-    ByteBuf compact = { 0 };
+    ByteBuf compact = { .mem = out->mem };
     json_result(vm, errs, opt, &compact);
     if (compact.len)
         pretty(compact.data, compact.len - 1, out);   /* without the final newline */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "mem.h"
 
 const char *const ADVICE_RANK_NAMES[RANK__COUNT] = { "scope", "exclusion", "red_flag", "referral", "classification",
                                                      "advice", "schedule", "measurement" };
@@ -205,8 +206,8 @@ static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
 
 static int render_items(const GdlProgram *p, AdviceTables *t)
 {
-    ByteBuf items = { 0 };
-    t->item_off = malloc(sizeof(uint32_t) * (ITEM__SEGMENTS * p->noutcomes + 1));
+    ByteBuf items = { .mem = t->mem };
+    t->item_off = mem_alloc(t->mem, sizeof(uint32_t) * (ITEM__SEGMENTS * p->noutcomes + 1));
     if (!t->item_off)
         return -1;
     for (uint32_t i = 0; i < p->noutcomes; i++) {
@@ -224,16 +225,17 @@ static int render_items(const GdlProgram *p, AdviceTables *t)
     return items.failed ? -1 : 0;
 }
 
-AdviceTables *advice_tables_new(const GdlProgram *p)
+AdviceTables *advice_tables_new(const GdlProgram *p, const GdlMem *mem)
 {
-    AdviceTables *t = calloc(1, sizeof *t);
+    AdviceTables *t = mem_calloc(mem, 1, sizeof *t);
     if (!t)
         return NULL;
-    ByteBuf json = { 0 };
-    t->json_off = malloc(sizeof(uint32_t) * (p->nstrings + 1));
-    t->by_kind = malloc(sizeof(uint16_t) * (p->noutcomes + 1));
-    t->conclusions = malloc(sizeof(Conclusion) * (p->noutcomes + p->nfacts + 2));
-    t->classifications = malloc(sizeof(uint16_t) * (p->nfacts + 1));
+    t->mem = mem;
+    ByteBuf json = { .mem = mem };
+    t->json_off = mem_alloc(mem, sizeof(uint32_t) * (p->nstrings + 1));
+    t->by_kind = mem_alloc(mem, sizeof(uint16_t) * (p->noutcomes + 1));
+    t->conclusions = mem_alloc(mem, sizeof(Conclusion) * (p->noutcomes + p->nfacts + 2));
+    t->classifications = mem_alloc(mem, sizeof(uint16_t) * (p->nfacts + 1));
     if (!t->json_off || !t->by_kind || !t->conclusions || !t->classifications) {
         advice_tables_free(t);
         return NULL;
@@ -274,10 +276,10 @@ AdviceTables *advice_tables_new(const GdlProgram *p)
     sort_conclusions(p, t->conclusions, n);
     t->nconclusions = n;
 
-    ByteBuf labels = { 0 };
+    ByteBuf labels = { .mem = mem };
     for (uint32_t i = 0; i < n; i++) {
         Conclusion *c = &t->conclusions[i];
-        ByteBuf text = { 0 };
+        ByteBuf text = { .mem = mem };
         buf_puts(&text, ADVICE_RANK_NAMES[c->rank]);
         if (c->id != GDL_NONE) {
             buf_putc(&text, ':');
@@ -305,13 +307,14 @@ void advice_tables_free(AdviceTables *t)
 {
     if (!t)
         return;
-    free(t->json);
-    free(t->json_off);
-    free(t->by_kind);
-    free(t->conclusions);
-    free(t->label_text);
-    free(t->item_text);
-    free(t->item_off);
-    free(t->classifications);
-    free(t);
+    const GdlMem *mem = t->mem;
+    mem_free(mem, t->json);
+    mem_free(mem, t->json_off);
+    mem_free(mem, t->by_kind);
+    mem_free(mem, t->conclusions);
+    mem_free(mem, t->label_text);
+    mem_free(mem, t->item_text);
+    mem_free(mem, t->item_off);
+    mem_free(mem, t->classifications);
+    mem_free(mem, t);
 }

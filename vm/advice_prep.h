@@ -24,6 +24,7 @@ typedef struct {
 } Conclusion;
 
 typedef struct AdviceTables {
+    const struct GdlMem *mem;   /* allocated all of this (NULL: malloc) */
     char *json;                 /* every program string as a JSON literal, quotes included */
     uint32_t *json_off;         /* string i is json[json_off[i], json_off[i + 1]) */
     uint16_t *by_kind;          /* outcome indices grouped by kind, each group in output order */
@@ -43,7 +44,7 @@ typedef struct AdviceTables {
 
 enum { ITEM_HEAD_NL, ITEM_HEAD_EN, ITEM_TAIL, ITEM__SEGMENTS };
 
-AdviceTables *advice_tables_new(const GdlProgram *p);
+AdviceTables *advice_tables_new(const GdlProgram *p, const struct GdlMem *mem);
 void advice_tables_free(AdviceTables *t);
 int advice_section_cmp(const char *a, const char *b);
 /* Program string s as its JSON literal (null for GDL_NONE or out of range). */

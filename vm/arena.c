@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
+
 struct ArenaChunk {
     ArenaChunk *next;
     size_t size;   /* usable bytes in data[] */
@@ -16,16 +18,22 @@ enum { ARENA_ALIGN = _Alignof(max_align_t) };
 
 void arena_init(Arena *a, size_t chunk_size)
 {
+    arena_init_mem(a, chunk_size, NULL);
+}
+
+void arena_init_mem(Arena *a, size_t chunk_size, const GdlMem *mem)
+{
     a->head = NULL;
     a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
     a->total = 0;
+    a->mem = mem;
 }
 
-static ArenaChunk *chunk_new(size_t size)
+static ArenaChunk *chunk_new(const GdlMem *mem, size_t size)
 {
     if (size > SIZE_MAX - sizeof(ArenaChunk))
         return NULL;
-    ArenaChunk *c = malloc(sizeof(ArenaChunk) + size);
+    ArenaChunk *c = mem_alloc(mem, sizeof(ArenaChunk) + size);
     if (!c)
         return NULL;
     c->next = NULL;
@@ -44,7 +52,7 @@ void *arena_alloc(Arena *a, size_t size)
     ArenaChunk *c = a->head;
     if (!c || c->size - c->used < rounded) {
         size_t want = rounded > a->chunk_size ? rounded : a->chunk_size;
-        ArenaChunk *n = chunk_new(want);
+        ArenaChunk *n = chunk_new(a->mem, want);
         if (!n)
             return NULL;
         n->next = c;
@@ -80,10 +88,10 @@ void arena_reset(Arena *a)
     for (ArenaChunk *c = a->head, *next; c; c = next) {
         next = c->next;
         if (!keep || c->size > keep->size) {
-            free(keep);
+            mem_free(a->mem, keep);
             keep = c;
         } else {
-            free(c);
+            mem_free(a->mem, c);
         }
     }
     if (keep) {
@@ -98,7 +106,7 @@ void arena_free(Arena *a)
 {
     for (ArenaChunk *c = a->head, *next; c; c = next) {
         next = c->next;
-        free(c);
+        mem_free(a->mem, c);
     }
     a->head = NULL;
     a->total = 0;

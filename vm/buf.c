@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "mem.h"
 
 static int reserve(ByteBuf *b, size_t extra)
 {
@@ -23,7 +24,7 @@ static int reserve(ByteBuf *b, size_t extra)
         }
         cap *= 2;
     }
-    uint8_t *d = realloc(b->data, cap);
+    uint8_t *d = mem_realloc(b->mem, b->data, cap);
     if (!d) {
         b->failed = 1;
         return 0;
@@ -118,7 +119,7 @@ void buf_json_number(ByteBuf *b, double v)
 
 void buf_free(ByteBuf *b)
 {
-    free(b->data);
+    mem_free(b->mem, b->data);
     b->data = NULL;
     b->len = b->cap = 0;
     b->failed = 0;

@@ -12,6 +12,7 @@ typedef struct {
     uint8_t *data;
     size_t len, cap;
     int failed;         /* out of memory: later writes are dropped */
+    const struct GdlMem *mem;   /* the embedder's allocator (mem.h); NULL: malloc */
 } ByteBuf;
 
 void buf_put_slow(ByteBuf *b, const void *src, size_t n);

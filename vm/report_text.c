@@ -430,7 +430,7 @@ static void put_scope(Report *r, const Missing *miss)
     }
     /* In the summary the classifications without a reason of their own
      * (undecided, or decided by the gates alone) share one line. */
-    ByteBuf plain = { 0 };
+    ByteBuf plain = { .mem = r->b->mem };
     bool any = false;
     uint32_t nplain = 0;
     for (uint32_t k = 0; k < r->vm->advice->nclassifications; k++) {
@@ -665,7 +665,7 @@ static void put_measurements(Report *r)
         buf_putc(r->b, '\n');
     }
     for (uint8_t moments = 1; !r->full && moments <= MOMENT__ALL; moments++) {
-        ByteBuf line = { 0 }, head = { 0 };
+        ByteBuf line = { .mem = r->b->mem }, head = { .mem = r->b->mem };
         ByteBuf *keep = r->b;   /* the instruments go to the line to wrap */
         r->b = &line;
         uint32_t count = 0;
@@ -778,7 +778,7 @@ static void put_missing(Report *r, const Missing *m)
     bool out_of_scope = r->p->in_scope_fact != GDL_NONE && gdl_fact_truth(r->vm, r->p->in_scope_fact) == 0;
     bool heading = false;
     for (int g = 0; g < GROUP__COUNT; g++) {
-        ByteBuf line = { 0 };
+        ByteBuf line = { .mem = r->b->mem };
         uint32_t shown = 0, more = 0;
         for (uint32_t k = 0; k < m->nfields; k++) {
             if (group_of_field(m, k) != g)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "json.h"
+#include "mem.h"
 #include "opcodes.h"
 
 enum {
@@ -23,6 +24,7 @@ enum {
 
 typedef struct {
     const GdlProgram *p;
+    const GdlMem *mem;      /* for the scratch arrays */
     char *err;
     size_t errlen;
     char where[VERIFY_WHERE_MAX];   /* location of the item being checked */
@@ -160,11 +162,11 @@ static bool scratch_alloc(Verifier *v)
 {
     const GdlProgram *p = v->p;
     size_t n = (size_t)p->ncode + 1;
-    v->jump_depth = malloc(n * sizeof *v->jump_depth);
-    v->jump_from = malloc(n * sizeof *v->jump_from);
-    v->is_start = calloc(n, 1);
-    v->store_pc = malloc(((size_t)p->nfacts + 1) * sizeof *v->store_pc);
-    v->dep_owner = malloc(((size_t)p->ndep_bits + 1) * sizeof *v->dep_owner);
+    v->jump_depth = mem_alloc(v->mem, n * sizeof *v->jump_depth);
+    v->jump_from = mem_alloc(v->mem, n * sizeof *v->jump_from);
+    v->is_start = mem_calloc(v->mem, n, 1);
+    v->store_pc = mem_alloc(v->mem, ((size_t)p->nfacts + 1) * sizeof *v->store_pc);
+    v->dep_owner = mem_alloc(v->mem, ((size_t)p->ndep_bits + 1) * sizeof *v->dep_owner);
     if (!v->jump_depth || !v->jump_from || !v->is_start || !v->store_pc || !v->dep_owner) {
         at_section(v, "verify");
         return fail(v, "out of memory");
@@ -180,11 +182,11 @@ static bool scratch_alloc(Verifier *v)
 
 static void scratch_free(Verifier *v)
 {
-    free(v->jump_depth);
-    free(v->jump_from);
-    free(v->is_start);
-    free(v->store_pc);
-    free(v->dep_owner);
+    mem_free(v->mem, v->jump_depth);
+    mem_free(v->mem, v->jump_from);
+    mem_free(v->mem, v->is_start);
+    mem_free(v->mem, v->store_pc);
+    mem_free(v->mem, v->dep_owner);
 }
 
 /* Each string is non-NULL and NUL-terminated exactly at its recorded length
@@ -349,7 +351,7 @@ static bool check_dose(Verifier *v, uint16_t dose)
 {
     const GdlProgram *p = v->p;
     Arena scratch;
-    arena_init(&scratch, 0);
+    arena_init_mem(&scratch, 0, v->mem);
     JsonValue value;
     JsonError err;
     bool ok = json_parse(p->strings[dose], p->string_lens[dose], NULL, &scratch, &value, &err);
@@ -657,7 +659,12 @@ static bool verify_lines(Verifier *v)
 
 int gdl_verify(const GdlProgram *p, char *err, size_t errlen)
 {
-    Verifier v = { .p = p, .err = err, .errlen = errlen };
+    return gdl_verify_mem(p, NULL, err, errlen);
+}
+
+int gdl_verify_mem(const GdlProgram *p, const GdlMem *mem, char *err, size_t errlen)
+{
+    Verifier v = { .p = p, .mem = mem, .err = err, .errlen = errlen };
     if (err && errlen)
         err[0] = '\0';
     if (!p) {

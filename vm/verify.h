@@ -14,6 +14,9 @@
  * "FACT[12]: name string 900 out of range (400 strings)". Never crashes on a
  * malformed program; time and memory are linear in its size. err may be NULL. */
 int gdl_verify(const GdlProgram *p, char *err, size_t errlen);
+/* The same with the embedder's allocator for its scratch memory (NULL: malloc). */
+struct GdlMem;
+int gdl_verify_mem(const GdlProgram *p, const struct GdlMem *mem, char *err, size_t errlen);
 
 
 #endif

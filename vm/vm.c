@@ -11,6 +11,7 @@
 
 #include "advice_prep.h"
 #include "json.h"
+#include "mem.h"
 #include "opcodes.h"
 
 typedef struct {
@@ -28,7 +29,7 @@ static int cmp_named_inputs(const void *a, const void *b)
 static int sort_input_names(GdlVm *vm)
 {
     const GdlProgram *p = vm->p;
-    NamedInput *names = malloc(sizeof(NamedInput) * (p->ninputs + 1));
+    NamedInput *names = mem_alloc(vm->mem, sizeof(NamedInput) * (p->ninputs + 1));
     if (!names)
         return -1;
     for (uint32_t f = 0; f < p->ninputs; f++)
@@ -38,14 +39,20 @@ static int sort_input_names(GdlVm *vm)
         vm->input_order[i] = names[i].input;
         vm->input_rank[names[i].input] = (uint16_t)i;
     }
-    free(names);
+    mem_free(vm->mem, names);
     return 0;
 }
 
 int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
 {
+    return gdl_vm_init_mem(vm, p, NULL);
+}
+
+int gdl_vm_init_mem(GdlVm *vm, const GdlProgram *p, const GdlMem *mem)
+{
     memset(vm, 0, sizeof *vm);
     vm->p = p;
+    vm->mem = mem;
     /* Provenance sets are padded to a multiple of four words, so their loops
      * run in whole blocks of 256 bits the compiler can keep in registers. */
     vm->words = ((p->ndep_bits + 63) / 64 + 3) & ~3u;
@@ -60,7 +67,7 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
         slots *= 2;
     size_t seen_words = (p->ninputs + 63) / 64 + 1;
     size += sizeof(uint64_t) * seen_words + sizeof(uint16_t) * slots;
-    char *block = calloc(1, size);
+    char *block = mem_calloc(mem, 1, size);
     if (!block)
         return -1;
     vm->block = block;
@@ -100,16 +107,16 @@ int gdl_vm_init(GdlVm *vm, const GdlProgram *p)
             vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = pa->value } };
     }
     if (sort_input_names(vm) != 0) {
-        free(block);
+        mem_free(mem, block);
         return -1;
     }
-    vm->advice = advice_tables_new(p);
+    vm->advice = advice_tables_new(p, mem);
     if (!vm->advice) {
-        free(block);
+        mem_free(mem, block);
         return -1;
     }
-    arena_init(&vm->case_arena, 64 * 1024);
-    arena_init(&vm->param_arena, 0);
+    arena_init_mem(&vm->case_arena, 64 * 1024, mem);
+    arena_init_mem(&vm->param_arena, 0, mem);
     /* Derived facts are all stored by every run before they are read (the
      * verifier checks it), so a new case only needs its inputs cleared. */
     memset(vm->facts, 0, sizeof(GdlValue) * p->nfacts);
@@ -121,7 +128,7 @@ void gdl_vm_free(GdlVm *vm)
     arena_free(&vm->case_arena);
     arena_free(&vm->param_arena);
     advice_tables_free(vm->advice);
-    free(vm->block);
+    mem_free(vm->mem, vm->block);
     memset(vm, 0, sizeof *vm);
 }
 

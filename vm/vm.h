@@ -56,6 +56,7 @@ typedef struct {
 } GdlValue;
 
 struct AdviceTables;
+struct GdlMem;
 
 typedef struct GdlVm {
     const GdlProgram *p;
@@ -80,10 +81,13 @@ typedef struct GdlVm {
     Arena case_arena;       /* strings, lists and the JSON tree of one case */
     void *block;            /* the one allocation behind the arrays */
     struct AdviceTables *advice;    /* output tables derived from the program */
+    const struct GdlMem *mem;       /* the embedder's allocator (mem.h); NULL: malloc */
 } GdlVm;
 
 /* Prepares a VM for a verified program. -1 when out of memory. */
 int gdl_vm_init(GdlVm *vm, const GdlProgram *p);
+/* The same with the embedder's allocator for everything the VM allocates. */
+int gdl_vm_init_mem(GdlVm *vm, const GdlProgram *p, const struct GdlMem *mem);
 void gdl_vm_free(GdlVm *vm);
 /* Forgets the previous case: every input unknown, the case arena reset. */
 void gdl_vm_reset_case(GdlVm *vm);
