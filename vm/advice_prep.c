@@ -288,6 +288,7 @@ AdviceTables *advice_tables_new(const GdlProgram *p, const GdlMem *mem)
         c->label = (uint32_t)labels.len;
         buf_json_string(&labels, text.len ? (const char *)text.data : "", text.len);
         c->label_len = (uint32_t)labels.len - c->label;
+        labels.failed |= text.failed;   /* else an empty label, silently */
         buf_free(&text);
     }
     if (labels.failed) {

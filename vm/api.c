@@ -147,6 +147,11 @@ GDL_API int gdl_evaluator_new(const gdl_program *p, gdl_evaluator **out)
         mem_free(&probe.mem, e);
         return GDL_ERR_NOMEM;
     }
+    if (e->mem.failed) {        /* reported as something else, or not at all, on the way */
+        gdl_vm_free(&e->vm);
+        mem_free(&probe.mem, e);
+        return GDL_ERR_NOMEM;
+    }
     e->out.mem = &e->mem.mem;
     *out = e;
     return GDL_OK;
