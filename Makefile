@@ -2,6 +2,9 @@
 CC       ?= cc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR   ?= $(PREFIX)/share/man
 BUILD    := build
 BIN      := bin/gdl
 
@@ -30,6 +33,14 @@ COMP_OBJ := $(COMP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gdl.tab.o $(BUILD)/gdl.lex.o
 MAIN_OBJ := $(BUILD)/compiler/main.o
 LIBVM    := $(BUILD)/libgdlvm.a
 LIBCOMP  := $(BUILD)/libgdlc.a
+# The installed library (docs/api.md): libgdl = VM + compiler, static and
+# shared. The shared one's objects are built apart, position-independent
+# and with every symbol hidden but gdl.h's (GDL_API).
+VERSION  := $(shell sed -n 's/^\#define GDL_VERSION_STRING "\(.*\)"/\1/p' vm/gdl.h)
+SONAME   := libgdl.so.$(firstword $(subst ., ,$(VERSION)))
+LIBGDL   := $(BUILD)/libgdl.a
+SHLIB    := $(BUILD)/libgdl.so.$(VERSION)
+PIC_OBJ  := $(patsubst $(BUILD)/%,$(BUILD)/pic/%,$(VM_OBJ) $(COMP_OBJ))
 
 UNIT_SRC := $(filter-out %_main.c,$(wildcard tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -37,17 +48,28 @@ UNIT_BIN := $(BUILD)/unit_tests
 # Suites are registered through suites.def, not a header: no prototypes to miss.
 $(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes -Itests/unit
 
-.PHONY: all test check run clean install help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf
+.PHONY: all test check run clean install uninstall install-check help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf
 all: $(BIN)
 
+# -pthread: run --batch --jobs (compiler/main.c); the libraries use no threads.
 $(BIN): $(MAIN_OBJ) $(LIBCOMP) $(LIBVM)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) -pthread -lm
 
 $(LIBVM): $(VM_OBJ)
 	$(AR) rcs $@ $^
 $(LIBCOMP): $(COMP_OBJ)
 	$(AR) rcs $@ $^
+$(LIBGDL): $(VM_OBJ) $(COMP_OBJ)
+	$(AR) rcs $@ $^
+$(SHLIB): $(PIC_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDFLAGS) -lm
+$(BUILD)/pic/%.o: %.c | $(BUILD)/gdl.tab.h $(BUILD)/gdl.lex.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DGDL_BUILDING_LIBRARY -MMD -MP -c -o $@ $<
+$(BUILD)/pic/gdl.tab.o $(BUILD)/pic/gdl.lex.o: $(BUILD)/pic/%.o: $(BUILD)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) -fPIC -fvisibility=hidden -Ivm -Icompiler -I$(BUILD) -w -c -o $@ $<
 
 # Generated front end: never committed.
 $(BUILD)/gdl.tab.c $(BUILD)/gdl.tab.h: lang/gdl.y
@@ -64,7 +86,7 @@ $(BUILD)/%.o: %.c | $(BUILD)/gdl.tab.h $(BUILD)/gdl.lex.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(VM_OBJ:.o=.d) $(COMP_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(VM_OBJ:.o=.d) $(COMP_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(PIC_OBJ:.o=.d)
 
 $(UNIT_BIN): $(UNIT_OBJ) $(LIBCOMP) $(LIBVM)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) -lcunit -lm
@@ -73,9 +95,10 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 # Golden tests: diagnostics, disassembly, advice; then each guideline's own tests.
+# T=NAME: that golden test only (run/lrs-conservative, or lrs-conservative).
 golden: $(BIN)
-	GDL=$(BIN) bash tests/run_golden.sh
-	GDL=$(BIN) bash tests/cli_checks.sh
+	GDL=$(BIN) bash tests/run_golden.sh $(T)
+	$(if $(T),,GDL=$(BIN) bash tests/cli_checks.sh)
 
 guideline-tests: $(BIN)
 	$(BIN) test guidelines/*.gdl
@@ -101,16 +124,46 @@ test:
 	$(MAKE) guideline-exclusive WERROR=$(WERROR)
 	$(MAKE) difftest-ci WERROR=$(WERROR)
 	$(MAKE) verify-guidelines WERROR=$(WERROR)
+	$(MAKE) install-check WERROR=$(WERROR)
 
 
 run: $(BIN)
 	$(BIN) run --format text guidelines/kngf-lbp-2021.gdl examples/missing-findings.json
 
-install: $(BIN)
+# The command, the library (static and shared, soname $(SONAME)), <gdl.h>,
+# gdl.pc, the man pages, the stdlib and the guidelines. The installed gdl
+# finds the stdlib at ../share/gdl/stdlib from its own directory; the
+# library looks in $(PREFIX)/share/gdl/stdlib as it was when built (build
+# with the PREFIX you install to), after gdl_options.module_path or GDL_PATH.
+install: $(BIN) $(LIBGDL) $(SHLIB)
 	@echo "installing to $(DESTDIR)$(PREFIX)"
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gdl
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gdl $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gdl
+	install -m 644 vm/gdl.h $(DESTDIR)$(INCLUDEDIR)/gdl.h
+	install -m 644 $(LIBGDL) $(DESTDIR)$(LIBDIR)/libgdl.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libgdl.so.$(VERSION)
+	ln -sf libgdl.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgdl.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' gdl.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/gdl.pc
+	install -m 644 docs/man/gdl.1 $(DESTDIR)$(MANDIR)/man1/gdl.1
+	install -m 644 docs/man/gdl.5 $(DESTDIR)$(MANDIR)/man5/gdl.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/gdl/stdlib $(DESTDIR)$(PREFIX)/share/gdl/guidelines
 	cp -R stdlib guidelines $(DESTDIR)$(PREFIX)/share/gdl/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/gdl $(DESTDIR)$(INCLUDEDIR)/gdl.h $(DESTDIR)$(LIBDIR)/libgdl.a \
+	    $(DESTDIR)$(LIBDIR)/libgdl.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libgdl.so \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/gdl.pc $(DESTDIR)$(MANDIR)/man1/gdl.1 $(DESTDIR)$(MANDIR)/man5/gdl.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/gdl
+
+# The installed library as an embedder sees it (tests/install_checks.sh): a
+# staged install, examples/embed built there with pkg-config and compared
+# with gdl run, the exported symbols and writable data (nm), the man pages
+# (lint), then uninstall leaving nothing behind. Part of `test`.
+install-check: $(BIN) $(LIBGDL) $(SHLIB)
+	bash tests/install_checks.sh $(BUILD)
 
 clean:
 	rm -rf build build-san bin
@@ -119,7 +172,8 @@ help:
 	@echo "make            build bin/gdl"
 	@echo "make test       all suites, plain and under ASan+UBSan"
 	@echo "make check      unit, golden and guideline tests on one build (SANITIZE=1 for ASan+UBSan)"
-	@echo "  build/unit_tests SUITE...       some CUnit suites only (tests/unit/suites.def)"
+	@echo "  build/unit_tests SUITE[/TEST]...  some CUnit suites or tests only (tests/unit/suites.def)"
+	@echo "  make golden T=NAME              one golden test (run/lrs-conservative or lrs-conservative)"
 	@echo "  bash tests/run_golden.sh DIR    the golden tests under DIR (--update rewrites them)"
 	@echo "make verify-guidelines  gdl verify on every shipped guideline (properties, dead rules)"
 	@echo "make run        the 2021 guideline on an example case"
@@ -128,7 +182,8 @@ help:
 	@echo "make difftest   SEED=S N=PROGRAMS: random guidelines against the reference model (tests/diff/README.md)"
 	@echo "make fuzz       each fuzz harness for FUZZ_SECONDS (default 60); docs/robustness.md"
 	@echo "make test-valgrind  unit, golden and CLI tests under valgrind memcheck"
-	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) (make uninstall: the same files away)"
+	@echo "make install-check  staged install: embedding example via pkg-config, nm, man pages"
 	@echo "make clean"
 
 # Benchmarks (make bench), fuzzing (make fuzz) and the differential tester (make difftest) keep their rules beside their sources.

@@ -2,6 +2,7 @@
  * Exit codes: 0 ok; 1 errors in the input (guideline, case) or failing
  * tests; 2 usage; 3 I/O or internal error. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,10 @@
 #include "diff.h"
 #include "disasm.h"
 #include "explain.h"
+#include "gdl.h"
 #include "test_runner.h"
 #include "verify.h"
 #include "vm.h"
-
-#define GDL_VERSION "0.1.0"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 /* A batch line is a case: the same limit, on its bytes without the line
@@ -65,6 +65,8 @@ static const char USAGE[] =
     "  --stats                        with --batch: cases, errors, time and rate on stderr\n"
     "  --why                          text: add why each red flag, exclusion, referral and\n"
     "                                 classification came out as it did (see explain)\n"
+    "  --jobs N                       with --batch: N threads (default 1, 0: one per processor);\n"
+    "                                 the same output, in input order\n"
     "\n"
     "explain options: --format text|json, --lang nl|en, --ids, --param NAME=VALUE,\n"
     "  --depth N (levels of derived facts shown inside a condition, default 2)\n"
@@ -659,6 +661,7 @@ typedef struct {
     ExplainOptions explain;
     const char *const *targets; /* explain: KIND:ID */
     uint32_t ntargets;
+    long jobs;              /* --jobs: 1 by default, 0 for one per processor */
 } RunOptions;
 
 static int apply_params(GdlVm *vm, const RunOptions *o)
@@ -812,6 +815,57 @@ static bool blank(const char *line, size_t n)
     return true;
 }
 
+/* A line that holds no case: one error, not tied to a position. */
+static void line_error(GdlVm *vm, GdlCaseErrors *errs, const char *message)
+{
+    gdl_vm_reset_case(vm);
+    errs->count = 1;
+    errs->items[0].has_field = false;
+    errs->items[0].line = errs->items[0].col = 0;
+    snprintf(errs->items[0].message, sizeof errs->items[0].message, "%s", message);
+}
+
+/* Evaluates batch line `lineno` and appends its result line to out; true
+ * when it failed (a status "error" result). The one path for every --jobs. */
+static bool batch_case(GdlVm *vm, GdlCaseErrors *errs, AdviceOptions *opt, const char *line, size_t n,
+                       bool too_long, long lineno, ByteBuf *out)
+{
+    gdl_case_errors_clear(errs);
+    bool failed = true;
+    if (too_long) {
+        char message[64];
+        snprintf(message, sizeof message, "line longer than %d bytes", MAX_BATCH_LINE);
+        line_error(vm, errs, message);
+    } else if (blank(line, n)) {
+        line_error(vm, errs, "blank line: expected a case (one JSON object per line)");
+    } else if (gdl_case_load_json(vm, line, n, errs) == 0) {
+        gdl_vm_run(vm);
+        failed = false;
+    }
+    opt->batch_line = lineno;
+    gdl_advice_write(vm, failed ? errs : NULL, opt, out);
+    return failed;
+}
+
+/* The end of a batch, whatever --jobs: --stats, then the exit status. */
+static int batch_finish(const RunOptions *o, long lineno, long errors, const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fflush(stdout);
+    bool read_error = ferror(stdin);
+    if (o->stats) {
+        double secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+        fprintf(stderr, "gdl: %ld cases, %ld errors, %.3f s, %.0f cases/s\n", lineno, errors, secs,
+                secs > 0 ? (double)lineno / secs : 0.0);
+    }
+    if (ferror(stdout) || read_error) {
+        fprintf(stderr, "gdl: %s\n", read_error ? "error reading standard input" : "error writing standard output");
+        return EXIT_IO;
+    }
+    return errors ? EXIT_INPUT : EXIT_OK;
+}
+
 /* One result line per input line, always: a blank, over-long or corrupt line
  * gives a status "error" result with its line number. */
 static int run_batch(GdlVm *vm, RunOptions *o)
@@ -827,7 +881,7 @@ static int run_batch(GdlVm *vm, RunOptions *o)
         return EXIT_IO;
     }
     long lineno = 0, errors = 0;
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     o->advice.format = ADVICE_JSON;
     char *line;
@@ -835,27 +889,7 @@ static int run_batch(GdlVm *vm, RunOptions *o)
     bool too_long;
     while (next_line(&reader, &line, &n, &too_long)) {
         lineno++;
-        gdl_case_errors_clear(errs);
-        bool failed = true;
-        if (too_long) {
-            gdl_vm_reset_case(vm);
-            errs->count = 1;
-            errs->items[0].has_field = false;
-            errs->items[0].line = errs->items[0].col = 0;
-            snprintf(errs->items[0].message, sizeof errs->items[0].message, "line longer than %d bytes", MAX_BATCH_LINE);
-        } else if (blank(line, n)) {
-            gdl_vm_reset_case(vm);
-            errs->count = 1;
-            errs->items[0].has_field = false;
-            errs->items[0].line = errs->items[0].col = 0;
-            snprintf(errs->items[0].message, sizeof errs->items[0].message, "blank line: expected a case (one JSON object per line)");
-        } else if (gdl_case_load_json(vm, line, n, errs) == 0) {
-            gdl_vm_run(vm);
-            failed = false;
-        }
-        errors += failed;
-        o->advice.batch_line = lineno;
-        gdl_advice_write(vm, failed ? errs : NULL, &o->advice, &out);
+        errors += batch_case(vm, errs, &o->advice, line, n, too_long, lineno, &out);
         if (out.len >= LINE_READ_BLOCK) {   /* write in blocks, not per case */
             fwrite(out.data, 1, out.len, stdout);
             out.len = 0;
@@ -863,29 +897,212 @@ static int run_batch(GdlVm *vm, RunOptions *o)
     }
     if (out.len)    /* an empty input leaves the buffer unallocated */
         fwrite(out.data, 1, out.len, stdout);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    fflush(stdout);
-    bool read_error = ferror(stdin);
-    if (o->stats) {
-        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        fprintf(stderr, "gdl: %ld cases, %ld errors, %.3f s, %.0f cases/s\n", lineno, errors, secs,
-                secs > 0 ? (double)lineno / secs : 0.0);
-    }
     free(reader.buf);
     free(errs);
     buf_free(&out);
-    if (ferror(stdout) || read_error) {
-        fprintf(stderr, "gdl: %s\n", read_error ? "error reading standard input" : "error writing standard output");
+    return batch_finish(o, lineno, errors, &t0);
+}
+
+/* ---- run --batch --jobs N: worker threads ----------------------------------
+ * The main thread reads lines into chunks and writes the chunks' results in
+ * input order; each worker takes the next ready chunk and evaluates it with
+ * its own VM (the program is shared, read-only). A ring of
+ * BATCH_CHUNKS_PER_JOB chunks per worker bounds the memory: reading waits
+ * while the oldest chunk is still being evaluated. Each line goes through
+ * batch_case as with one job, so the output is the same bytes. */
+enum {
+    BATCH_MAX_JOBS = 64,
+    BATCH_CHUNK_LINES = 256,        /* a few milliseconds of work: locking stays negligible */
+    BATCH_CHUNK_BYTES = 1 << 16,    /* of input; a longer line still goes whole */
+    BATCH_CHUNKS_PER_JOB = 4,
+};
+
+typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
+
+typedef struct {
+    ChunkState state;
+    long first_line;
+    uint32_t nlines;
+    size_t off[BATCH_CHUNK_LINES + 1];  /* line i is in[off[i], off[i + 1]) */
+    bool too_long[BATCH_CHUNK_LINES];
+    ByteBuf in, out;
+    long errors;
+} BatchChunk;
+
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;       /* a chunk to evaluate, or the end of the input */
+    pthread_cond_t done;        /* a chunk evaluated */
+    BatchChunk *chunks;
+    uint32_t nchunks;
+    uint64_t filled, taken;     /* chunks handed to the workers, taken by them */
+    bool end;
+} BatchRing;
+
+typedef struct {
+    BatchRing *ring;
+    GdlVm vm;
+    GdlCaseErrors errs;
+    AdviceOptions advice;
+    pthread_t thread;
+} BatchWorker;
+
+static void *batch_worker(void *arg)
+{
+    BatchWorker *w = arg;
+    BatchRing *r = w->ring;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        while (r->taken == r->filled && !r->end)
+            pthread_cond_wait(&r->ready, &r->lock);
+        if (r->taken == r->filled) {
+            pthread_mutex_unlock(&r->lock);
+            return NULL;
+        }
+        BatchChunk *c = &r->chunks[r->taken++ % r->nchunks];
+        c->state = CHUNK_BUSY;
+        pthread_mutex_unlock(&r->lock);
+        c->out.len = 0;
+        c->errors = 0;
+        for (uint32_t i = 0; i < c->nlines; i++)
+            c->errors += batch_case(&w->vm, &w->errs, &w->advice, (const char *)c->in.data + c->off[i],
+                                    c->off[i + 1] - c->off[i], c->too_long[i], c->first_line + i, &c->out);
+        pthread_mutex_lock(&r->lock);
+        c->state = CHUNK_DONE;
+        pthread_cond_signal(&r->done);
+        pthread_mutex_unlock(&r->lock);
+    }
+}
+
+/* Reads lines into c until it is full; false at the end of the input. */
+static bool fill_chunk(LineReader *reader, BatchChunk *c, long *lineno)
+{
+    c->nlines = 0;
+    c->in.len = 0;
+    c->first_line = *lineno + 1;
+    c->off[0] = 0;
+    char *line;
+    size_t n;
+    bool too_long;
+    while (c->nlines < BATCH_CHUNK_LINES && c->in.len < BATCH_CHUNK_BYTES) {
+        if (!next_line(reader, &line, &n, &too_long))
+            return false;
+        if (n)
+            buf_put(&c->in, line, n);
+        c->too_long[c->nlines++] = too_long;
+        c->off[c->nlines] = c->in.len;
+        ++*lineno;
+    }
+    return true;
+}
+
+static int run_batch_jobs(const GdlProgram *p, RunOptions *o, unsigned jobs)
+{
+    o->advice.format = ADVICE_JSON;
+    BatchRing ring = { .nchunks = jobs * BATCH_CHUNKS_PER_JOB };
+    LineReader reader = { .cap = MAX_BATCH_LINE + 2 + LINE_READ_BLOCK };
+    reader.buf = malloc(reader.cap);
+    ring.chunks = calloc(ring.nchunks, sizeof *ring.chunks);
+    BatchWorker *workers = calloc(jobs, sizeof *workers);
+    unsigned ready = 0, started = 0;
+    int rc = EXIT_OK;
+    if (!reader.buf || !ring.chunks || !workers)
+        rc = EXIT_IO;
+    for (; rc == EXIT_OK && ready < jobs; ready++) {
+        workers[ready] = (BatchWorker){ .ring = &ring, .advice = o->advice };
+        if (gdl_vm_init(&workers[ready].vm, p) != 0) {
+            rc = EXIT_IO;
+            break;
+        }
+        if ((rc = apply_params(&workers[ready].vm, o)) != EXIT_OK) {
+            gdl_vm_free(&workers[ready].vm);
+            break;
+        }
+    }
+    if (rc == EXIT_IO)
+        fprintf(stderr, "gdl: out of memory\n");
+    pthread_mutex_init(&ring.lock, NULL);
+    pthread_cond_init(&ring.ready, NULL);
+    pthread_cond_init(&ring.done, NULL);
+    for (; rc == EXIT_OK && started < jobs; started++)
+        if (pthread_create(&workers[started].thread, NULL, batch_worker, &workers[started]) != 0) {
+            fprintf(stderr, "gdl: cannot start %u threads\n", jobs);
+            rc = EXIT_IO;
+        }
+    long lineno = 0, errors = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t written = 0;
+    bool more = rc == EXIT_OK, failed_alloc = false;
+    pthread_mutex_lock(&ring.lock);
+    while (rc == EXIT_OK) {
+        /* Write every evaluated chunk at the head of the ring, in order. */
+        BatchChunk *head = &ring.chunks[written % ring.nchunks];
+        if (written < ring.filled && head->state == CHUNK_DONE) {
+            pthread_mutex_unlock(&ring.lock);
+            fwrite(head->out.data, 1, head->out.len, stdout);
+            errors += head->errors;
+            failed_alloc |= head->in.failed || head->out.failed;
+            pthread_mutex_lock(&ring.lock);
+            head->state = CHUNK_FREE;
+            written++;
+            continue;
+        }
+        if (!more && written == ring.filled)
+            break;
+        if (!more || ring.filled - written == ring.nchunks || failed_alloc) {
+            if (failed_alloc && more) {     /* stop reading; let the workers finish */
+                more = false;
+                ring.end = true;
+                pthread_cond_broadcast(&ring.ready);
+            }
+            pthread_cond_wait(&ring.done, &ring.lock);
+            continue;
+        }
+        /* Read the next chunk; the workers do not touch a free chunk. */
+        BatchChunk *c = &ring.chunks[ring.filled % ring.nchunks];
+        pthread_mutex_unlock(&ring.lock);
+        more = fill_chunk(&reader, c, &lineno);
+        pthread_mutex_lock(&ring.lock);
+        if (c->nlines) {
+            c->state = CHUNK_READY;
+            ring.filled++;
+            pthread_cond_signal(&ring.ready);
+        }
+        if (!more) {
+            ring.end = true;
+            pthread_cond_broadcast(&ring.ready);
+        }
+    }
+    ring.end = true;
+    pthread_cond_broadcast(&ring.ready);
+    pthread_mutex_unlock(&ring.lock);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(workers[i].thread, NULL);
+    for (unsigned i = 0; i < ready; i++)
+        gdl_vm_free(&workers[i].vm);
+    for (uint32_t i = 0; ring.chunks && i < ring.nchunks; i++) {
+        buf_free(&ring.chunks[i].in);
+        buf_free(&ring.chunks[i].out);
+    }
+    pthread_cond_destroy(&ring.done);
+    pthread_cond_destroy(&ring.ready);
+    pthread_mutex_destroy(&ring.lock);
+    free(ring.chunks);
+    free(workers);
+    free(reader.buf);
+    if (failed_alloc) {
+        fprintf(stderr, "gdl: out of memory\n");
         return EXIT_IO;
     }
-    return errors ? EXIT_INPUT : EXIT_OK;
+    return rc == EXIT_OK ? batch_finish(o, lineno, errors, &t0) : rc;
 }
 
 static int run_with(RunOptions *o, const char *guideline, const char *case_path);
 
 static int cmd_run(int argc, char **argv)
 {
-    RunOptions o = { .advice = { ADVICE_JSON_PRETTY, "nl", 0 } };
+    RunOptions o = { .advice = { ADVICE_JSON_PRETTY, "nl", 0 }, .jobs = 1 };
     const char *files[2];
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
@@ -917,6 +1134,13 @@ static int cmd_run(int argc, char **argv)
             o.stats = true;
         } else if (strcmp(a, "--why") == 0) {
             o.why = true;
+        } else if (strcmp(a, "--jobs") == 0 && i + 1 < argc) {
+            char *end;
+            const char *j = argv[++i];
+            errno = 0;
+            o.jobs = strtol(j, &end, 10);
+            if (end == j || *end || errno || o.jobs < 0 || o.jobs > BATCH_MAX_JOBS)
+                return usage_error("--jobs takes a number of threads from 0 (one per processor) to 64, not '%s'", j);
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown run option '%s'", a);
         } else if (nfiles < 2) {
@@ -924,6 +1148,12 @@ static int cmd_run(int argc, char **argv)
         } else {
             return usage_error("run takes a guideline and a case, not '%s' too", a);
         }
+    }
+    if (o.jobs != 1 && !o.batch)
+        return usage_error("--jobs is for --batch%s", "");
+    if (o.jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o.jobs = cores < 1 ? 1 : cores > BATCH_MAX_JOBS ? BATCH_MAX_JOBS : cores;
     }
     if (nfiles < 1 || (!o.batch && nfiles != 2) || (o.batch && nfiles != 1))
         return usage_error(o.batch ? "usage: gdl run --batch GUIDELINE < cases.jsonl%s"
@@ -947,7 +1177,9 @@ static int run_with(RunOptions *o, const char *guideline, const char *case_path)
         fprintf(stderr, "gdl: %s\n", err);
         rc = EXIT_USAGE;
     }
-    if (rc == EXIT_OK) {
+    if (rc == EXIT_OK && o->batch && o->jobs > 1) {
+        rc = run_batch_jobs(p, o, (unsigned)o->jobs);
+    } else if (rc == EXIT_OK) {
         GdlVm vm;
         if (gdl_vm_init(&vm, p) != 0) {
             fprintf(stderr, "gdl: out of memory\n");
@@ -1033,7 +1265,9 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("gdl %s (bytecode format %d.%d)\n", GDL_VERSION, GDLB_MAJOR, GDLB_MINOR);
+        int major, minor;
+        const char *lib = gdl_version(&major, &minor);     /* the library linked, which may differ */
+        printf("gdl %s (library %s, bytecode format %d.%d)\n", GDL_VERSION_STRING, lib, major, minor);
         return EXIT_OK;
     }
     int n = argc - 2;

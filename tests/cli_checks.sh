@@ -107,6 +107,31 @@ st=$?
 [ "$(wc -l < "$tmp/faults.out")" = 6 ] && ok || bad "batch faults: $(wc -l < "$tmp/faults.out") results for 6 lines"
 ids=$(grep -o '"case_id": [^,]*' "$tmp/faults.out" | sed 's/"case_id": //' | tr '\n' ' ')
 [ "$ids" = '"b1" null null null "b5" null ' ] && ok || bad "batch faults: case ids $ids"
+
+# --jobs N: the same bytes and exit status as one job, for the first 5,000
+# lines of that batch (corrupt lines among them, 20 chunks), the faults
+# above (over-long lines across chunks) and an empty input; --stats counts
+# the same.
+head -n 5000 "$tmp/batch.jsonl" > "$tmp/b5k.jsonl"
+head -n 5000 "$tmp/batch.out" > "$tmp/b5k.out"
+for j in 2 3 0; do
+    st=0; "$GDL" run --batch --stats --jobs $j "$G" < "$tmp/b5k.jsonl" > "$tmp/jobs.out" 2> "$tmp/stats" || st=$?
+    cmp -s "$tmp/jobs.out" "$tmp/b5k.out" && [ $st = 1 ] && ok || bad "--jobs $j: output or status ($st) differs from one job"
+    [ "$(cut -d, -f1,2 "$tmp/stats")" = "gdl: 5000 cases, 55 errors" ] && ok || bad "--jobs $j --stats: $(cat "$tmp/stats")"
+    st=0; "$GDL" run --batch --jobs $j "$G" < "$tmp/faults.jsonl" > "$tmp/jobs.out" 2> /dev/null || st=$?
+    cmp -s "$tmp/jobs.out" "$tmp/faults.out" && [ $st = 1 ] && ok || bad "--jobs $j faults: output or status ($st) differs"
+    "$GDL" run --batch --jobs $j "$G" < /dev/null > "$tmp/jobs.out" && [ ! -s "$tmp/jobs.out" ] \
+        && ok || bad "--jobs $j: empty input"
+done
+"$GDL" run --batch --jobs 2 --param severe_pain_nprs=7 "$G" < "$tmp/b5k.jsonl" > "$tmp/jobs.out" 2> /dev/null
+"$GDL" run --batch --param severe_pain_nprs=7 "$G" < "$tmp/b5k.jsonl" 2> /dev/null | cmp -s - "$tmp/jobs.out" \
+    && ok || bad "--jobs 2 --param: differs from one job"
+for j in -1 65 x ""; do
+    "$GDL" run --batch --jobs "$j" "$G" < /dev/null > /dev/null 2>&1; st=$?
+    [ $st = 2 ] && ok || bad "--jobs '$j' exits $st, expected 2 (usage)"
+done
+"$GDL" run --jobs 2 "$G" examples/profile3.json > /dev/null 2>&1; st=$?
+[ $st = 2 ] && ok || bad "--jobs without --batch exits $st, expected 2"
 grep -q '"message": "line longer than 1048576 bytes", "line": 2}' "$tmp/faults.out" && ok || bad "batch: over-long line 2"
 grep -q '"message": "line longer than 1048576 bytes", "line": 6}' "$tmp/faults.out" && ok || bad "batch: over-long last line"
 grep -q '"message": "line longer than 1048576 bytes", "line": 3' "$tmp/faults.out" \

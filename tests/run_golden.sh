@@ -6,15 +6,28 @@
 # if present, is its standard input. Its stdout, stderr and exit status must
 # equal NAME.out, NAME.err and NAME.status. `--update` rewrites the expected
 # files from the current gdl: review the diff before committing. A directory
-# argument (e.g. tests/bad) limits the run to the tests under it.
+# argument (e.g. tests/bad) limits the run to the tests under it; any other
+# argument names tests: `run/lrs-conservative` (the path under tests/
+# without .args) or only `lrs-conservative` (every test of that name).
 set -u
 cd "$(dirname "$0")/.."
 GDL=${GDL:-bin/gdl}
-update=0 dirs=()
+update=0 dirs=() names=()
 for arg in "$@"; do
-    if [ "$arg" = "--update" ]; then update=1; else dirs+=("${arg%/}"); fi
+    if [ "$arg" = "--update" ]; then update=1
+    elif [ -d "$arg" ]; then dirs+=("${arg%/}")
+    else names+=("${arg%.args}"); fi
 done
 [ ${#dirs[@]} = 0 ] && dirs=(tests/golden tests/bad tests/verify)
+# wanted NAME: no names given, or NAME (path under tests/) is one of them or ends in /one.
+wanted() {
+    [ ${#names[@]} = 0 ] && return 0
+    local n
+    for n in "${names[@]}"; do
+        case "$1" in "$n" | */"$n" | "${n#tests/}") return 0 ;; esac
+    done
+    return 1
+}
 export GDL_PATH=stdlib
 pass=0 fail=0
 tmp=$(mktemp -d)
@@ -22,6 +35,7 @@ trap 'rm -rf "$tmp"' EXIT
 while IFS= read -r args_file; do
     base=${args_file%.args}
     name=${base#tests/}
+    wanted "$name" || continue
     read -r -a args < "$args_file"
     stdin=/dev/null
     [ -f "$base.stdin" ] && stdin="$base.stdin"
@@ -44,4 +58,7 @@ while IFS= read -r args_file; do
 done < <(find "${dirs[@]}" -name '*.args' | LC_ALL=C sort)
 [ $update = 1 ] && { echo "golden files updated"; exit 0; }
 echo "golden: $pass passed, $fail failed"
+if [ ${#names[@]} -gt 0 ] && [ $((pass + fail)) = 0 ]; then
+    echo "golden: no test named ${names[*]} (the path under tests/ without .args, or its last part)"; exit 1
+fi
 [ $fail = 0 ]

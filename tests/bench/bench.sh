@@ -115,6 +115,17 @@ best_of() {
 }
 best_of "gdl run --batch" "$gdl" run --batch "$guideline"
 gdl_s=$best gdl_rss=$rss
+# --jobs 2 in the same invocation, so that the ratio compares runs under the
+# same load; and its output must be the same bytes as one job's.
+best_of "gdl run --batch --jobs 2" "$gdl" run --batch --jobs 2 "$guideline"
+jobs2_s=$best jobs2_rss=$rss
+"$gdl" run --batch "$guideline" < "$cases" | cksum > "$work/jobs1.sum"
+"$gdl" run --batch --jobs 2 "$guideline" < "$cases" | cksum > "$work/jobs2.sum"
+if ! cmp -s "$work/jobs1.sum" "$work/jobs2.sum"; then
+    say "gdl run --batch --jobs 2 differs from one job"; exit 1
+fi
+jobs2_rate=$(calc "$n / $jobs2_s" 0)
+jobs2_ratio=$(calc "$gdl_s / $jobs2_s" 2)
 best_of "lua5.4 reference.lua" lua5.4 "$ref"
 lua_s=$best lua_rss=$rss
 gdl_rate=$(calc "$n / $gdl_s" 0)
@@ -189,6 +200,8 @@ gdl and reference.lua agree on the decisions of every case.
 |---|---|---|---|---|
 | batch throughput, $(group "$n") cases, best of $runs | **$(group "$gdl_rate") cases/s** ($gdl_us µs/case) | $(group "$lua_rate") cases/s ($lua_us µs/case) | ≥ 250,000 cases/s | $(met "$gdl_rate >= 250000") |
 | ratio GDL / Lua (cases/s) | **${ratio}×** | 1× | ≥ 3× | $(met "$ratio >= 3") |
+| \`--jobs 2\` (two threads), same cases, best of $runs; output the same bytes | **$(group "$jobs2_rate") cases/s** ($(mb "$jobs2_rss") MiB peak RSS) | | | |
+| ratio \`--jobs 2\` / one job (cases/s), measured in the same run | **${jobs2_ratio}×** | | ≥ 1.8× on 2 cores | $(met "$jobs2_ratio >= 1.8") |
 | evaluation alone (case loaded), per case | **${eval_us} µs** | | < 2 µs | $(met "$eval_us < 2") |
 | compile every shipped guideline ($(echo "${#guidelines[@]}") file(s)), \`gdl build\` process | **$(calc "$build_total" 2) ms** | | < 20 ms | $(met "$build_total < 20") |
 | same, in process (compile + serialize, no exec) | $(calc "$inproc_total" 2) ms | | | |
