@@ -223,6 +223,48 @@ static int row_truth(const GdlVm *vm, const AstNode *row)
     return s && s->fact >= 0 ? gdl_fact_truth(vm, (uint32_t)s->fact) : -2;
 }
 
+/* The multi-column table named in a rule "classify:NAME". */
+static AstNode *column_table(Compiler *c, const char *rule)
+{
+    Symbol *s = strncmp(rule, "classify:", 9) == 0 ? sym_lookup(c, rule + 9) : NULL;
+    return s && s->kind == SYM_CLASSIFY && s->decl->b ? s->decl : NULL;
+}
+
+/* The cell of a row of cells in column j, when the row tests it (verify made
+ * its test a fact), else NULL. */
+static const AstNode *tested_cell(const AstNode *row, uint32_t j)
+{
+    if (!row->c || j >= row->c->list.count)
+        return NULL;
+    const AstNode *cell = row->c->list.items[j];
+    const Symbol *s = cell->a ? cell->ref : NULL;
+    return s && s->fact >= 0 ? cell : NULL;
+}
+
+/* The truth of a tested cell in the VM's run: 1, 0, -1 unknown. */
+static int cell_truth(const GdlVm *vm, const AstNode *cell)
+{
+    return gdl_fact_truth(vm, (uint32_t)((const Symbol *)cell->ref)->fact);
+}
+
+static bool replay_column(Compiler *c, const GdlVm *vm, const Finding *f)
+{
+    AstNode *t = column_table(c, f->rule);
+    if (!t)
+        return false;
+    if (f->kind == FINDING_COLUMN_OVERLAP) {
+        const AstNode *a = f->rows[0] < t->list.count ? tested_cell(t->list.items[f->rows[0]], f->column) : NULL;
+        const AstNode *b = f->rows[1] < t->list.count ? tested_cell(t->list.items[f->rows[1]], f->column) : NULL;
+        return a && b && cell_truth(vm, a) == 1 && cell_truth(vm, b) == 1;
+    }
+    for (uint32_t i = 0; i < t->list.count; i++) {
+        const AstNode *cell = tested_cell(t->list.items[i], f->column);
+        if (t->list.items[i]->c && (!cell || cell_truth(vm, cell) != 0))
+            return false;
+    }
+    return true;
+}
+
 static bool replay(Compiler *c, GdlVm *vm, const Finding *f, const char *json, char *why, size_t whylen)
 {
     const GdlProgram *p = vm->p;
@@ -240,6 +282,8 @@ static bool replay(Compiler *c, GdlVm *vm, const Finding *f, const char *json, c
         int a = outcome_fact(p, f->rule), b = outcome_fact(p, f->related[0].rule);
         return a >= 0 && b >= 0 && gdl_fact_truth(vm, (uint32_t)a) == 1 && gdl_fact_truth(vm, (uint32_t)b) == 1;
     }
+    if (f->kind == FINDING_COLUMN_OVERLAP || f->kind == FINDING_COLUMN_GAP)
+        return replay_column(c, vm, f);
     if (f->kind == FINDING_OVERLAP || f->kind == FINDING_GAP) {
         AstNode *t = unique_table(c, f->rule);
         if (!t)
@@ -481,6 +525,75 @@ static int check_unique_tables(Ctx *x)
     return 0;
 }
 
+static bool same_value(const AstNode *a, const AstNode *b)
+{
+    return a->kind == AST_NAME ? b->kind == AST_NAME && strcmp(a->name, b->name) == 0 : b->kind == AST_NUM && a->num == b->num;
+}
+
+/* Multi-column tables, column by column (docs/verify.md): two cells of rows
+ * with different values that hold for one value of the column overlap; for a
+ * column every row of cells tests, a known value no cell holds for is a gap.
+ * Warnings: the hit policy decides such a case, the guideline says why. */
+static int check_table_columns(Ctx *x)
+{
+    SxEngine *g = &x->global;
+    char why[256];
+    for (Symbol *s = x->c->syms.first; s; s = s->order_next) {
+        if (s->kind != SYM_CLASSIFY || !s->decl->b)
+            continue;
+        AstNode *cols = s->decl->b;
+        AstList *rows = &s->decl->list;
+        char rule[160];
+        snprintf(rule, sizeof rule, "classify:%s", s->name);
+        for (uint32_t j = 0; j < cols->list.count; j++) {
+            const char *col = cols->list.items[j]->name;
+            Bdd none = BDD_TRUE;
+            bool every_row = true;
+            for (uint32_t i = 0; i < rows->count; i++) {
+                AstNode *ri = rows->items[i];
+                const AstNode *ci = tested_cell(ri, j);
+                if (!ci) {
+                    every_row &= !ri->c;
+                    continue;
+                }
+                Bdd ti = sx_true(g, &g->facts[((Symbol *)ci->ref)->fact]);
+                none = bdd_and(&g->bdd, none, sx_false(g, &g->facts[((Symbol *)ci->ref)->fact]));
+                for (uint32_t k = i + 1; k < rows->count; k++) {
+                    const AstNode *ck = tested_cell(rows->items[k], j);
+                    if (!ck || same_value(ri->b, rows->items[k]->b))
+                        continue;
+                    Bdd both = bdd_and(&g->bdd, ti, sx_true(g, &g->facts[((Symbol *)ck->ref)->fact]));
+                    if (never(g, both))
+                        continue;
+                    Finding *f = add(x, FINDING_COLUMN_OVERLAP, ck->span, rule,
+                                     "column '%s' of classification '%s': the cells of rows %u and %u both hold for one value",
+                                     col, s->name, i + 1, k + 1);
+                    if (!f)
+                        return -1;
+                    f->rows[0] = i;
+                    f->rows[1] = k;
+                    f->column = j;
+                    char other[192];
+                    snprintf(other, sizeof other, "%.160s row %u", rule, i + 1);
+                    relate(x, f, other, ci->span);
+                    if (counterexample(x, f, both, why, sizeof why))
+                        return -1;
+                }
+            }
+            if (!every_row || never(g, none))
+                continue;
+            Finding *f = add(x, FINDING_COLUMN_GAP, cols->list.items[j]->span, rule,
+                             "column '%s' of classification '%s': a known value matches no row's cell", col, s->name);
+            if (!f)
+                return -1;
+            f->column = j;
+            if (counterexample(x, f, none, why, sizeof why))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 static bool positive(uint8_t s) { return s == STR_DO || s == STR_CONSIDER || s == STR_PREFERABLY; }
 static bool negative(uint8_t s) { return s == STR_DO_NOT || s == STR_PREFERABLY_NOT; }
 
@@ -693,6 +806,7 @@ int analysis_run(Compiler *c, const GdlProgram *p, Findings *out)
     if (sx_run(&x.global, p, x.params, false)) {
         snprintf(out->internal, sizeof out->internal, "%s", x.global.error);
     } else if (!check_outcomes(&x) && !check_defines(&x) && !check_rows(&x) && !check_contradictions(&x) && !check_unique_tables(&x)
+               && !check_table_columns(&x)
                && !check_properties(&x) && !check_unused(&x)) {
         note_inexact(&x);
         rc = 0;

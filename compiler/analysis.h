@@ -22,6 +22,8 @@
     K(CONTRADICTION,     "contradiction",     SEV_ERROR,   "conflicting advice can fire for one case") \
     K(OVERLAP,           "overlap",           SEV_ERROR,   "two rows of a unique table hold for one case") \
     K(GAP,               "gap",               SEV_ERROR,   "no row of a unique table holds for some case") \
+    K(COLUMN_OVERLAP,    "column_overlap",    SEV_WARNING, "two cells of a table column, in rows of different values, hold for one value") \
+    K(COLUMN_GAP,        "column_gap",        SEV_WARNING, "a known value of a column every row tests matches no cell") \
     K(UNUSED,            "unused",            SEV_WARNING, "a declaration is never read")             \
     K(PROPERTY_VIOLATED, "property_violated", SEV_ERROR,   "a declared property fails for some case") \
     K(PROPERTY_PROVED,   "property_proved",   SEV_NOTE,    "a declared property holds for every case") \
@@ -49,7 +51,8 @@ typedef struct {
     char rule[160];             /* kind:id, e.g. advice:massage */
     char message[768];
     char *counterexample;       /* a case file (JSON), or NULL */
-    uint32_t rows[2];           /* overlap: the two rows (0-based) */
+    uint32_t rows[2];           /* overlap, column_overlap: the two rows (0-based) */
+    uint32_t column;            /* column_overlap, column_gap: the column (0-based) */
     uint32_t nrelated;
     struct {
         char rule[160];

@@ -27,6 +27,7 @@ enum { RANGE_LO_EXCL = 1, RANGE_HI_EXCL = 2 };
 enum { INPUT_REQUIRED = 1 };
 enum { EXPECT_NEGATED = 1 };
 enum { CLASSIFY_UNIQUE = 1 };
+enum { CELL_IN_SET = 1 };      /* a cell 'in { ... }' */
 enum { FIRED_CHECKED = 1 };     /* checked in a property premise, where it may stand */   /* hit policy: exactly one row holds for every case */
 
 typedef struct AstNode AstNode;

@@ -4,6 +4,7 @@
  * and calls check_expr again to learn types, which then reports nothing. */
 #include "compile.h"
 #include "date.h"
+#include "table.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -1367,6 +1368,22 @@ static Symbol *verify_fact(Compiler *c, AstNode *decl, const char *kind, const c
     return s;
 }
 
+/* gdl verify's column checks (analysis.c) read every tested cell of a
+ * multi-column table as a fact of its own: "cell:TABLE:rowR:COLUMN". */
+static void cell_facts(Compiler *c, Symbol *s)
+{
+    for (uint32_t i = 0; i < s->decl->list.count; i++) {
+        AstNode *cells = s->decl->list.items[i]->c;
+        char *row = arena_alloc(&c->arena, strlen(s->name) + 16);
+        if (!cells || !row)
+            continue;
+        sprintf(row, "%s:row%u", s->name, i + 1);
+        for (uint32_t j = 0; j < cells->list.count; j++)
+            if (cells->list.items[j]->a)
+                verify_fact(c, cells->list.items[j], "cell", row, j + 1);
+    }
+}
+
 /* A property: a section it protects, a boolean premise over inputs and
  * facts, expectations. With c->with_properties its premise becomes a fact. */
 static void check_property(Compiler *c, AstNode *p, uint32_t index)
@@ -1475,6 +1492,9 @@ void check_program(Compiler *c)
     }
     make_outcome_symbols(c);
     for (Symbol *s = c->syms.first; s; s = s->order_next)
+        if (s->kind == SYM_CLASSIFY)
+            table_lower(c, s->decl);
+    for (Symbol *s = c->syms.first; s; s = s->order_next)
         if (s->kind == SYM_DEFINE || s->kind == SYM_CLASSIFY)
             check_derived(c, s);
     for (uint32_t i = 0; i < c->outcomes.count; i++)
@@ -1491,5 +1511,8 @@ void check_program(Compiler *c)
             for (uint32_t i = 0; i < s->decl->list.count; i++)
                 if (s->decl->list.items[i]->a)
                     verify_fact(c, s->decl->list.items[i], "row", s->name, i + 1);
+    for (Symbol *s = c->syms.first; s && c->with_properties && !c->diag.errors; s = s->order_next)
+        if (s->kind == SYM_CLASSIFY && s->decl->b)
+            cell_facts(c, s);
     c->checking = false;
 }

@@ -659,7 +659,7 @@ static void gen_classify(Gen *g, Symbol *s)
         double v = row->b->kind == AST_NAME ? enum_index(s, row->b->name) : row->b->num;
         mark_line(g, row->span);
         if (!row->a) {
-            emit(g, OP_PUSH_NUM, number(g, v), 0);
+            emit(g, OP_OTHERWISE, number(g, v), 0);
             break;
         }
         gen_expr(g, row->a);

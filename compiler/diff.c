@@ -316,7 +316,7 @@ static uint32_t next_pc(const GdlProgram *p, uint32_t pc)
 
 /* The rows of a table from its code (codegen.c, gen_classify): [the 'when',
  * LOAD_FACT applies, GUARD], [LOAD_FACT override], then per row its condition and
- * CLASSIFY_ROW, then PUSH_NUM (otherwise) or PUSH_UNKNOWN, [COALESCE],
+ * CLASSIFY_ROW, then OTHERWISE (PUSH_NUM before format 1.5) or PUSH_UNKNOWN, [COALESCE],
  * STORE_FACT. A row's condition leaves out the CLASSIFY_ROW, whose jump
  * depends on the rows after it. */
 /* The source line of the code at pc: the last line-table entry at or before it. */
@@ -350,7 +350,7 @@ static int table_rows(Canon *c, uint32_t fact, Table *t)
         uint8_t op = p->code[pc];
         uint32_t after = next_pc(p, pc);
         bool last = after >= end || p->code[after] == OP_COALESCE || p->code[after] == OP_STORE_FACT;
-        bool otherwise = pc == row && op == OP_PUSH_NUM && last;
+        bool otherwise = pc == row && (op == OP_OTHERWISE || op == OP_PUSH_NUM) && last;
         if (pc == row && op == OP_PUSH_UNKNOWN && last)
             break;
         if (op != OP_CLASSIFY_ROW && !otherwise)

@@ -146,7 +146,7 @@ static int scan(SxEngine *e, ScanInput *in, bool *has_str_eq)
         case OP_PUSH_TRUE: case OP_PUSH_FALSE: case OP_PUSH_UNKNOWN: case OP_PUSH_STR:
             stack[++sp] = none;
             break;
-        case OP_PUSH_NUM:
+        case OP_PUSH_NUM: case OP_OTHERWISE:
             k.k = p->numbers[rd16(a)];
             stack[++sp] = k;
             break;
@@ -1255,7 +1255,7 @@ static int execute(SxEngine *e)
         case OP_PUSH_TRUE: stack[++sp] = v_const(e, 1); break;
         case OP_PUSH_FALSE: stack[++sp] = v_const(e, 0); break;
         case OP_PUSH_UNKNOWN: stack[++sp] = v_unknown(); break;
-        case OP_PUSH_NUM: stack[++sp] = v_const(e, p->numbers[rd16(a)]); break;
+        case OP_PUSH_NUM: case OP_OTHERWISE: stack[++sp] = v_const(e, p->numbers[rd16(a)]); break;
         case OP_PUSH_STR: stack[++sp] = v_const(e, rd16(a)); break;
         case OP_LOAD_PARAM: stack[++sp] = v_const(e, e->params[rd16(a)]); break;
         case OP_LOAD_FACT: stack[++sp] = e->facts[rd16(a)]; break;

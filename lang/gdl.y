@@ -68,9 +68,10 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %type <node> define_decl fn_decl classify_decl row outcome_decl text dose_entry
 %type <node> test_decl property_decl given_field json_value expect expect_body expect_literal expr primary call
 %type <node> plain_literal set_item fired
+%type <node> hit_opt columns_opt cells cell row_value
 %type <node> section_opt when_opt from_opt expect_value
 %type <str> dotted override_opt strength_opt unit_opt expect_kind
-%type <flag> required_opt urgent_opt lo_bracket hi_bracket unique_opt
+%type <flag> required_opt urgent_opt lo_bracket hi_bracket
 
 %left OR
 %left AND
@@ -197,25 +198,74 @@ fn_params
     | fn_params ',' IDENT           { ast_push(B, &ctx->values, ast_named(B, AST_NAME, @3, $3, @3)); }
     ;
 
-/* classify -> 'classify' NAME section? ('override' NAME)? 'unique'? ('when' expr)? '{' row* '}'
- * 'unique': the hit policy "exactly one row holds" (gdl verify checks it). */
+/* classify -> 'classify' NAME section? ('override' NAME)? ('unique' | 'first')? ('when' expr)?
+ *             '{' ('columns' NAME, ...)? row* '}'
+ * 'unique': the hit policy "exactly one row holds" (gdl verify checks it);
+ * 'first' (the default): the first row that holds decides. 'first' and
+ * 'columns' are words, not keywords (check.c and table.c check them). */
 classify_decl
-    : CLASSIFY IDENT section_opt override_opt unique_opt when_opt '{' rows '}'
+    : CLASSIFY IDENT section_opt override_opt hit_opt when_opt '{' columns_opt rows '}'
         { $$ = ast_named(B, AST_CLASSIFY, @$, $2, @2); if ($3) { $$->str = $3->str; $$->str_span = $3->span; }
-          $$->name2 = $4; $$->name2_span = @4; $$->flags = $5; $$->a = $6; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
+          $$->name2 = $4; $$->name2_span = @4; $$->c = $5; if ($5 && !$5->name) { $$->flags = CLASSIFY_UNIQUE; $$->c = NULL; }
+          $$->a = $6; $$->b = $8; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
     ;
-unique_opt : %empty { $$ = 0; } | UNIQUE { $$ = CLASSIFY_UNIQUE; } ;
+hit_opt
+    : %empty                        { $$ = NULL; }
+    | UNIQUE                        { $$ = ast_new(B, AST_NAME, @$); }
+    | IDENT                         { $$ = ast_named(B, AST_NAME, @$, $1, @1); }
+    ;
 override_opt : %empty { $$ = NULL; } | OVERRIDE IDENT { $$ = $2; } ;
+/* columns -> 'columns' NAME (',' NAME)* : the inputs a multi-column table tests */
+columns_opt
+    : %empty                        { $$ = NULL; }
+    | IDENT column_names            { $$ = ast_named(B, AST_COLUMNS, @$, $1, @1); $$->list = ctx->values; ctx->values = (AstList){0}; }
+    ;
+column_names
+    : IDENT                         { ctx->values = (AstList){0}; ast_push(B, &ctx->values, ast_named(B, AST_NAME, @1, $1, @1)); }
+    | column_names ',' IDENT        { ast_push(B, &ctx->values, ast_named(B, AST_NAME, @3, $3, @3)); }
+    ;
 rows
     : %empty                        { ctx->rows = (AstList){0}; }
     | rows row                      { ast_push(B, &ctx->rows, $2); }
     | rows error                    { }
     ;
+/* row -> 'when' expr '->' VALUE | 'otherwise' '->' VALUE
+ *      | 'when' COMBINATION NUMBER? '[' cell (',' cell)* ']' '->' VALUE
+ * COMBINATION is all, any or at_least (with its NUMBER); table.c lowers the
+ * cells to the row's condition. */
 row
     : WHEN expr ARROW IDENT         { $$ = ast_new(B, AST_ROW, @$); $$->a = $2; $$->b = ast_named(B, AST_NAME, @4, $4, @4); }
     | WHEN expr ARROW NUMBER        { $$ = ast_new(B, AST_ROW, @$); $$->a = $2; $$->b = ast_new(B, AST_NUM, @4); $$->b->num = $4; }
     | OTHERWISE ARROW IDENT         { $$ = ast_new(B, AST_ROW, @$); $$->b = ast_named(B, AST_NAME, @3, $3, @3); }
     | OTHERWISE ARROW NUMBER        { $$ = ast_new(B, AST_ROW, @$); $$->b = ast_new(B, AST_NUM, @3); $$->b->num = $3; }
+    | WHEN IDENT cells ARROW row_value
+        { $$ = ast_new(B, AST_ROW, @$); $$->a = $3; $3->name = $2; $3->name_span = @2; $$->b = $5; }
+    | WHEN IDENT NUMBER cells ARROW row_value
+        { $$ = ast_new(B, AST_ROW, @$); $$->a = $4; $4->name = $2; $4->name_span = @2; $$->b = $6;
+          $4->c = ast_new(B, AST_NUM, @3); $4->c->num = $3; }
+    ;
+row_value
+    : IDENT                         { $$ = ast_named(B, AST_NAME, @$, $1, @1); }
+    | NUMBER                        { $$ = ast_new(B, AST_NUM, @$); $$->num = $1; }
+    ;
+cells
+    : '[' cell_list ']'             { $$ = ast_new(B, AST_CELLS, @$); $$->list = ctx->values; ctx->values = (AstList){0}; }
+    ;
+cell_list
+    : cell                          { ctx->values = (AstList){0}; ast_push(B, &ctx->values, $1); }
+    | cell_list ',' cell            { ast_push(B, &ctx->values, $3); }
+    ;
+/* cell -> '-' (no test) | CMP expr | 'in' range | 'in' '{' item, ... '}' */
+cell
+    : '-'                           { $$ = ast_new(B, AST_CELL, @$); }
+    | EQ expr                       { $$ = ast_new(B, AST_CELL, @$); $$->op = OP_EQ_; $$->b = $2; }
+    | NE expr                       { $$ = ast_new(B, AST_CELL, @$); $$->op = OP_NE_; $$->b = $2; }
+    | LT expr                       { $$ = ast_new(B, AST_CELL, @$); $$->op = OP_LT_; $$->b = $2; }
+    | LE expr                       { $$ = ast_new(B, AST_CELL, @$); $$->op = OP_LE_; $$->b = $2; }
+    | GT expr                       { $$ = ast_new(B, AST_CELL, @$); $$->op = OP_GT_; $$->b = $2; }
+    | GE expr                       { $$ = ast_new(B, AST_CELL, @$); $$->op = OP_GE_; $$->b = $2; }
+    | IN range                      { $$ = ast_new(B, AST_CELL, @$); $$->b = $2; }
+    | IN '{' set_items '}'          { $$ = ast_new(B, AST_CELL, @$); $$->list = ctx->args; ctx->args = (AstList){0}; $$->flags = CELL_IN_SET; }
     ;
 
 section_opt : %empty { $$ = NULL; } | STRING { $$ = ast_new(B, AST_STR, @$); $$->str = $1; } ;

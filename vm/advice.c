@@ -36,7 +36,13 @@ static void put_because(ByteBuf *b, const GdlVm *vm, uint32_t fact)
 {
     const uint64_t *d = gdl_fact_deps(vm, fact);
     buf_putc(b, '[');
-    bool first = true;
+    /* a classification from its table's 'otherwise' row says so ('otherwise'
+     * is a keyword, so no field or fact has that name) */
+    bool otherwise = vm->p->facts[fact].kind == FK_CLASSIFY && vm->facts[fact].tag == VT_NUM
+                  && (vm->facts[fact].len & GDL_FROM_OTHERWISE);
+    if (otherwise)
+        buf_puts(b, "\"otherwise\"");
+    bool first = !otherwise;
     FOR_EACH_BIT(d, vm->words, bit) {
         if (bit >= vm->p->ndep_bits)
             continue;   /* never set in a verified run; FOR_EACH_BIT cannot break */

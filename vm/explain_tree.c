@@ -277,7 +277,7 @@ ExplainNode *explain_build(const ExplainIndex *x, uint32_t fact, Arena *a, char 
             if ((r = node(&b, XN_CONST, op, 0)))
                 r->konst = (GdlValue){ VT_UNKNOWN, GDL_WHY_BIT(GDL_WHY_LITERAL), { 0 } };
             break;
-        case OP_PUSH_NUM: r = number_node(&b, p->numbers[rd16(o)]); break;
+        case OP_PUSH_NUM: case OP_OTHERWISE: r = number_node(&b, p->numbers[rd16(o)]); break;
         case OP_PUSH_STR:
             if ((r = node(&b, XN_CONST, op, GT_STRING)))
                 r->konst = (GdlValue){ VT_STR, p->string_lens[rd16(o)], { .str = p->strings[rd16(o)] } };

@@ -389,7 +389,9 @@ static void put_classification(const Report *r, uint32_t f)
     put_fact_name(r, f);
     buf_puts(r->b, ": ");
     put_classification_value(r, f);
-    if (r->vm->facts[f].tag == VT_NUM)
+    if (r->vm->facts[f].tag == VT_NUM && (r->vm->facts[f].len & GDL_FROM_OTHERWISE))
+        buf_puts(r->b, L(r, " — omdat: geen andere rij van de tabel geldt", " — because: no other row of the table holds"));
+    else if (r->vm->facts[f].tag == VT_NUM)
         put_because(r, f);
     put_section(r, r->p->facts[f].section);
     if (r->ids) {

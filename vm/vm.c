@@ -559,6 +559,11 @@ void gdl_vm_run(GdlVm *vm)
             stack[sp] = (GdlValue){ VT_NUM, 0, { .num = p->numbers[rd16(code + pc + 1)] } };
             deps_clear(DEPS(sp), W);
             NEXT(3);
+        CASE(OTHERWISE):
+            sp++;
+            stack[sp] = (GdlValue){ VT_NUM, GDL_FROM_OTHERWISE, { .num = p->numbers[rd16(code + pc + 1)] } };
+            deps_clear(DEPS(sp), W);
+            NEXT(3);
         CASE(PUSH_STR): {
             uint16_t s = rd16(code + pc + 1);
             sp++;

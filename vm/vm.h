@@ -44,10 +44,15 @@ typedef enum {
 const char *gdl_unknown_reason_text(uint32_t why, bool en);
 const uint8_t *gdl_unknown_reason_order(void);
 
+/* A known number's len: the value of a table's 'otherwise' row (OP_OTHERWISE),
+ * which the advice's "because" names (docs/language.md, tables). */
+#define GDL_FROM_OTHERWISE 1u
+
 /* Booleans, dates (day numbers) and enum ordinals are numbers too. */
 typedef struct {
     uint32_t tag;
-    uint32_t len;           /* string bytes, list items; unknown: its reasons (GDL_WHY_BIT) */
+    uint32_t len;           /* string bytes, list items; unknown: its reasons (GDL_WHY_BIT);
+                             * a classification's number: GDL_FROM_OTHERWISE or 0 */
     union {
         double num;
         const char *str;

@@ -79,11 +79,17 @@ def param_at(data, i, field):
     return sections(data)["PARM"][1] + 4 + i * PARM_SIZE + offsets[field]
 
 
-def as_minor(data, minor):
-    """The same program in an older format minor: FACT records without the
-    'applies' field that 1.4 appended, and for 1.2 also PARM records without
-    the text field that 1.3 appended (a newer reader must still read both)."""
+def as_minor(data, minor, pcs):
+    """The same program in an older format minor: PUSH_NUM where 1.5 has
+    OTHERWISE (same operand), FACT records without the 'applies' field that
+    1.4 appended, and for 1.2 also PARM records without the text field that
+    1.3 appended (a newer reader must still read them all)."""
     b = bytearray(data)
+    if minor <= 4:
+        op = opcodes()
+        for pc, name in pcs:
+            if name == "OTHERWISE":
+                struct.pack_into("<B", b, code_at(bytes(b), pc), op["PUSH_NUM"])
     if minor <= 3:
         tag, payload, n = sections(bytes(b))["FACT"]
         (count,) = struct.unpack_from("<I", b, payload)
@@ -182,7 +188,7 @@ def bytecode():
     param = first(pcs, "LOAD_PARAM")
     store = first(pcs, "STORE_FACT")
     store2 = first(pcs, "STORE_FACT", 1)
-    push_num = first(pcs, "PUSH_NUM")
+    push_num = first(pcs, "OTHERWISE")     # the otherwise row: a 3-byte instruction after the row
     copy = [pc for pc, n in pcs if n == "COPY_FACT"][-1]    # red_flagged, the last fact
     line0 = s["LINE"][1] + 4
     outc0 = s["OUTC"][1] + 4
@@ -244,8 +250,10 @@ def bytecode():
     (date_fact,) = struct.unpack_from("<H", good, code_at(good, date_start) + 3)
     huge = patch(good, s["NUMS"][1] + 4 + 2 * 8, "<d", 1e300)
     huge = replace_code(huge, pcs, date_start, 5, struct.pack("<BHBH", op["PUSH_NUM"], 2, op["STORE_FACT"], date_fact))
-    # A file of the previous minor version, 1.2, runs as its 1.3 original.
-    runs = {"date-fact-huge": seal(huge), "minor-1.2": seal(as_minor(good, 2)), "minor-1.3": seal(as_minor(good, 3))}
+    # Files of earlier minor versions run as their originals do (a 1.4 file
+    # has no OTHERWISE: its 'otherwise' values have an empty because).
+    runs = {"date-fact-huge": seal(huge), "minor-1.2": seal(as_minor(good, 2, pcs)),
+            "minor-1.3": seal(as_minor(good, 3, pcs)), "minor-1.4": seal(as_minor(good, 4, pcs))}
     out = os.path.join(ROOT, "gdlb")
     os.makedirs(out, exist_ok=True)
     for name, data in list(bad.items()) + list(runs.items()):

@@ -367,6 +367,7 @@ function M.run(prog, case, params, opts, null)
                     break
                 elseif x.v then
                     r = known(row.value, x.deps)
+                    r.otherwise = row.when == nil
                     break
                 end
             end
@@ -405,7 +406,9 @@ function M.run(prog, case, params, opts, null)
             local r = class_out[c.name]
             local v = null
             if r.known then v = c.names and c.names[r.v] or r.v end
-            out.classifications[c.name] = { value = v, section = c.section, because = r.known and because(r.deps) or {} }
+            local bc = r.known and because(r.deps) or {}
+            if r.known and r.otherwise then table.insert(bc, 1, "otherwise") end
+            out.classifications[c.name] = { value = v, section = c.section, because = bc }
         end
     end
     local lang = opts.lang or "nl"

@@ -240,7 +240,7 @@ static void test_opcode_sequence_classify_when(void)
     BUILD(b, "input a: bool\ninput b: bool\ninput c: bool\ninput ov: enum { x, y }\n"
              "classify k \"S\" override ov when a and c {\n  when b -> x\n  otherwise -> y\n}\n");
     BLOCK_IS(b, "k", "LOAD_FACT classify-applies:k; GUARD ->7; LOAD_FACT ov; LOAD_FACT b; CLASSIFY_ROW ->6 #0; "
-                     "PUSH_NUM #1; COALESCE; STORE_FACT k");
+                     "OTHERWISE #1; COALESCE; STORE_FACT k");
     int k = fact_by_name(b->p, "k"), app = fact_by_name(b->p, "classify-applies:k");
     CU_ASSERT_FATAL(k >= 0 && app >= 0);
     CU_ASSERT_EQUAL(b->p->facts[k].applies, app);
@@ -256,8 +256,8 @@ static void test_opcode_sequence_classify(void)
              "classify n \"S\" {\n  when a -> 10\n  otherwise -> 20\n}\n");
     /* Rows jump past the table (to COALESCE with the override) with their value. */
     BLOCK_IS(b, "k", "LOAD_FACT ov; LOAD_FACT a; CLASSIFY_ROW ->6 #0; LOAD_FACT b; CLASSIFY_ROW ->6 #1; "
-                     "PUSH_NUM #2; COALESCE; STORE_FACT k");
-    BLOCK_IS(b, "n", "LOAD_FACT a; CLASSIFY_ROW ->3 #10; PUSH_NUM #20; STORE_FACT n");
+                     "OTHERWISE #2; COALESCE; STORE_FACT k");
+    BLOCK_IS(b, "n", "LOAD_FACT a; CLASSIFY_ROW ->3 #10; OTHERWISE #20; STORE_FACT n");
     int k = fact_by_name(b->p, "k"), ov = fact_by_name(b->p, "ov");
     CU_ASSERT_FATAL(k >= 0 && ov >= 0);
     CU_ASSERT_EQUAL(b->p->facts[k].applies, GDL_NONE);
@@ -265,6 +265,30 @@ static void test_opcode_sequence_classify(void)
     CU_ASSERT_EQUAL(b->p->facts[k].override, ov);
     CU_ASSERT_EQUAL(b->p->facts[k].sym_count, 3);
     CU_ASSERT_STRING_EQUAL(gdl_str(b->p, b->p->syms[b->p->facts[k].sym_first + 2]), "z");
+    built_free(b);
+}
+
+/* A multi-column table compiles to exactly the rows written as any(...),
+ * at_least(N, ...) and all(...) of its cells; '-' tests nothing. */
+static void test_opcode_sequence_table_cells(void)
+{
+    BUILD(b, "input a: int [0, 10]\ninput b: bool\ninput s: enum { x, y }\n"
+             "classify k \"S\" first {\n  columns a, b, s\n"
+             "  when any [>= 7, == true, -] -> 1\n"
+             "  when at_least 2 [in [4, 6], -, in { y }] -> 2\n"
+             "  when all [-, == false, != x] -> 3\n"
+             "  otherwise -> 4\n}\n"
+             "classify m \"S\" {\n"
+             "  when any(a >= 7, b == true) -> 1\n"
+             "  when at_least(2, a in [4, 6], s in { y }) -> 2\n"
+             "  when all(b == false, s != x) -> 3\n"
+             "  otherwise -> 4\n}\n");
+    BLOCK_IS(b, "k", "FACT_CMP_K a >= #7; OR_CMP_K b == #1; CLASSIFY_ROW ->13 #1; PUSH_NUM #2; FACT_CMP_K a >= #4; "
+                     "AND_CMP_K a <= #6; FACT_CMP_K s == #1; AT_LEAST 2; CLASSIFY_ROW ->13 #2; FACT_CMP_K b == #0; "
+                     "AND_CMP_K s != #0; CLASSIFY_ROW ->13 #3; OTHERWISE #4; STORE_FACT k");
+    BLOCK_IS(b, "m", "FACT_CMP_K a >= #7; OR_CMP_K b == #1; CLASSIFY_ROW ->13 #1; PUSH_NUM #2; FACT_CMP_K a >= #4; "
+                     "AND_CMP_K a <= #6; FACT_CMP_K s == #1; AT_LEAST 2; CLASSIFY_ROW ->13 #2; FACT_CMP_K b == #0; "
+                     "AND_CMP_K s != #0; CLASSIFY_ROW ->13 #3; OTHERWISE #4; STORE_FACT m");
     built_free(b);
 }
 
@@ -630,6 +654,7 @@ void test_codegen_register(void)
         {"opcode_sequence_outcomes", test_opcode_sequence_outcomes},
         {"opcode_sequence_classify", test_opcode_sequence_classify},
         {"opcode_sequence_classify_when", test_opcode_sequence_classify_when},
+        {"opcode_sequence_table_cells", test_opcode_sequence_table_cells},
         {"opcode_sequence_builtins", test_opcode_sequence_builtins},
         {"schedule_blocks", test_schedule_blocks},
         {"constant_folding", test_constant_folding},
