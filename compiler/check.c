@@ -3,6 +3,7 @@
  * derived facts (a cycle is an error). Codegen runs only on a clean result
  * and calls check_expr again to learn types, which then reports nothing. */
 #include "compile.h"
+#include "suggest.h"
 #include "date.h"
 
 #include <math.h>
@@ -10,6 +11,15 @@
 #include <string.h>
 
 #define ERR(span, ...) diag_report(&c->diag, SEV_ERROR, (span), __VA_ARGS__)
+
+/* "; did you mean 'best'?" into buf, or "" when there is no suggestion. */
+static const char *hint_text(const char *best, char *buf, size_t len)
+{
+    if (!best)
+        return "";
+    snprintf(buf, len, "; did you mean '%s'?", best);
+    return buf;
+}
 #define NOTE(span, ...) diag_report(&c->diag, SEV_NOTE, (span), __VA_ARGS__)
 
 static const Ty T_ERR = { .kind = TY_ERROR };
@@ -471,7 +481,13 @@ static Ty check_member(Compiler *c, AstNode *name, Ty other)
         size_t n = 0;
         for (uint32_t i = 0; i < o->nenum && n < sizeof list - 64; i++)
             n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", o->enum_names[i]);
-        ERR(name->span, "'%s' is not a value of '%s' (values: %s)", name->name, o->name, list);
+        GdlSuggest near;
+        gdl_suggest_begin(&near, name->name, strlen(name->name));
+        for (uint32_t i = 0; i < o->nenum; i++)
+            gdl_suggest_offer(&near, o->enum_names[i]);
+        char hint[96];
+        ERR(name->span, "'%s' is not a value of '%s' (values: %s)%s", name->name, o->name, list,
+            hint_text(near.best, hint, sizeof hint));
         return T_ERR;
     }
     if (other.kind == TY_ERROR)
@@ -1122,6 +1138,17 @@ static int named_value(const NamedValue *t, size_t n, const char *word)
 }
 #define NAMED(t, w) named_value(t, sizeof t / sizeof t[0], w)
 
+/* "; did you mean 'X'?" for the closest word of a table, or "" (into buf). */
+static const char *named_hint(const NamedValue *t, size_t n, const char *word, char *buf, size_t len)
+{
+    GdlSuggest near;
+    gdl_suggest_begin(&near, word, strlen(word));
+    for (size_t i = 0; i < n; i++)
+        gdl_suggest_offer(&near, t[i].word);
+    return hint_text(near.best, buf, len);
+}
+#define NAMED_HINT(t, w, buf) named_hint(t, sizeof t / sizeof t[0], w, buf, sizeof buf)
+
 int outcome_action(const char *word);
 int outcome_strength(const char *word);
 int outcome_moment(const char *word);
@@ -1226,7 +1253,8 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             size_t len = 0;
             for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
                 len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", ACTIONS[i].word);
-            ERR(o->unit_span, "unknown action '%s' (actions: %s)", o->unit, names);
+            char hint[96];
+            ERR(o->unit_span, "unknown action '%s' (actions: %s)%s", o->unit, names, NAMED_HINT(ACTIONS, o->unit, hint));
         } else if ((action == ACT_ASSESS || action == ACT_NONE) && strcmp(kind, "red_flag") != 0) {
             /* assess weighs a single red-flag feature, none marks an alert whose
              * source names no action; a referral always acts */
@@ -1236,8 +1264,10 @@ static void check_outcome_body(Compiler *c, AstNode *o)
         }
     }
     if (strcmp(kind, "advice") == 0) {
+        char hint[96];
         if (NAMED(STRENGTHS, o->name2) < 0)
-            ERR(o->name2_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)", o->name2);
+            ERR(o->name2_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)%s", o->name2,
+                NAMED_HINT(STRENGTHS, o->name2, hint));
         check_advice_texts(c, o);
         if (o->c)
             for (uint32_t i = 0; i < o->c->list.count; i++) {
@@ -1268,8 +1298,11 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     }
     if (strcmp(kind, "measurement") == 0)
         for (uint32_t i = 0; i < o->list2.count; i++)
-            if (NAMED(MOMENTS, o->list2.items[i]->name) < 0)
-                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: intake, interim, discharge)", o->list2.items[i]->name);
+            if (NAMED(MOMENTS, o->list2.items[i]->name) < 0) {
+                char hint[96];
+                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: intake, interim, discharge)%s", o->list2.items[i]->name,
+                    NAMED_HINT(MOMENTS, o->list2.items[i]->name, hint));
+            }
     /* One id per kind and section. */
     for (uint32_t i = 0; i < c->outcomes.count; i++) {
         AstNode *p = c->outcomes.items[i];
@@ -1316,12 +1349,16 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
             continue;
         }
         bool found = false, known_kind = false;
+        char hint[96];
+        GdlSuggest near;
+        gdl_suggest_begin(&near, x->name2, strlen(x->name2));
         for (uint32_t j = 0; j < c->outcomes.count; j++) {
             AstNode *o = c->outcomes.items[j];
             if (strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), kind) != 0)
                 continue;
             known_kind = true;
             found |= strcmp(o->name, x->name2) == 0;
+            gdl_suggest_offer(&near, o->name);
         }
         static const char *const KINDS[] = { "red_flag", "exclusion", "referral", "advice", "schedule", "measurement" };
         bool valid_kind = false;
@@ -1331,7 +1368,8 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
             ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, %sor NAME == value)",
                 kind, in_property ? "" : "missing, ");
         else if (!found)
-            ERR(x->name2_span, "no %s '%s' in this guideline%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)");
+            ERR(x->name2_span, "no %s '%s' in this guideline%s%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)",
+                hint_text(near.best, hint, sizeof hint));
         if (x->str && strcmp(x->str, "urgent") == 0) {
             if (strcmp(kind, "red_flag") != 0 && strcmp(kind, "referral") != 0)
                 ERR(x->str_span, "only a red_flag or a referral is urgent");
@@ -1416,7 +1454,9 @@ static void check_header(Compiler *c)
             if (strcmp(FIELDS[j], f->name) == 0)
                 k = j;
         if (k < 0) {
-            ERR(f->name_span, "unknown header field '%s' (fields: id, title, version, published, publisher, status, language, source)", f->name);
+            char hint[96];
+            ERR(f->name_span, "unknown header field '%s' (fields: id, title, version, published, publisher, status, language, source)%s",
+                f->name, hint_text(gdl_suggest_word(f->name, FIELDS, 8), hint, sizeof hint));
             continue;
         }
         if (seen[k] && k != 7)

@@ -429,13 +429,22 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, Par
     yysymbol_kind_t got = yypcontext_token(pctx);
     char buf[512];
     size_t len = 0;
+    char hint[96] = "";                 /* a name spelled close to an expected keyword */
+    if (got == YYSYMBOL_IDENT) {
+        yysymbol_kind_t all[YYNTOKENS];
+        const char *names[YYNTOKENS];
+        int nall = yypcontext_expected_tokens(pctx, all, YYNTOKENS);
+        for (int i = 0; i < nall; i++)
+            names[i] = yysymbol_name(all[i]);
+        parse_keyword_hint(ctx, *yypcontext_location(pctx), names, nall > 0 ? nall : 0, hint, sizeof hint);
+    }
     if (n > 0) {
         len += (size_t)snprintf(buf + len, sizeof buf - len, "expected ");
         for (int i = 0; i < n && len < sizeof buf; i++)
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
                                     i == 0 ? "" : i == n - 1 ? " or " : ", ", yysymbol_name(expected[i]));
     } else {
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "unexpected %s", yysymbol_name(got));
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "unexpected %s%s", yysymbol_name(got), hint);
         parse_syntax_error(ctx, *yypcontext_location(pctx), buf, got == YYSYMBOL_YYEOF);
         return 0;
     }
@@ -443,7 +452,7 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, Par
         if (got == YYSYMBOL_YYEOF)
             snprintf(buf + len, sizeof buf - len, " at end of file");
         else
-            snprintf(buf + len, sizeof buf - len, " before %s", yysymbol_name(got));
+            snprintf(buf + len, sizeof buf - len, " before %s%s", yysymbol_name(got), hint);
     }
     parse_syntax_error(ctx, *yypcontext_location(pctx), buf, got == YYSYMBOL_YYEOF);
     return 0;
