@@ -4,6 +4,7 @@
  * and calls check_expr again to learn types, which then reports nothing. */
 #include "compile.h"
 #include "suggest.h"
+#include "parse_ctx.h"
 #include "date.h"
 
 #include <math.h>
@@ -1212,8 +1213,70 @@ static void make_outcome_symbols(Compiler *c)
     }
 }
 
+/* A parameter named where a text, a dose or a schedule takes one (docs/language.md
+ * "Parameters in texts, doses and schedules"); NULL, reported, when it is none. */
+static Symbol *param_ref(Compiler *c, const char *name, SrcSpan at, const char *where)
+{
+    Symbol *s = sym_lookup(c, name);
+    if (!s) {
+        char hint[96];
+        ERR(at, "unknown parameter '%s' in %s%s", name, where, hint_text(sym_suggest(c, name), hint, sizeof hint));
+        return NULL;
+    }
+    if (s->kind != SYM_PARAM) {
+        ERR(at, "'%s' is not a parameter (%s can show only a parameter's value)", name, where);
+        return NULL;
+    }
+    if (s->decl->a->kind == AST_DATE) {
+        ERR(at, "'%s' is a date parameter: %s shows numbers, booleans and texts", name, where);
+        return NULL;
+    }
+    s->used = true;
+    return s;
+}
+
+/* `{name}` in a text is parameter name's value; `{{` and `}}` are braces.
+ * Scans the literal as written, so each error points at its placeholder. */
+static void check_text_params(Compiler *c, const AstNode *t)
+{
+    const char *src = c->sources.files[t->str_span.file].text;
+    for (uint32_t i = t->str_span.start + 1; i + 1 < t->str_span.end; i++) {
+        char ch = src[i];
+        if ((ch == '{' || ch == '}') && src[i + 1] == ch) {
+            i++;
+            continue;
+        }
+        SrcSpan at = { t->str_span.file, i, i + 1 };
+        if (ch == '}') {
+            ERR(at, "a '}' without its '{' in a text (write '}}' for a brace)");
+            continue;
+        }
+        if (ch != '{')
+            continue;
+        uint32_t end = i + 1;
+        while (end + 1 < t->str_span.end && (src[end] == '_' || (src[end] >= 'a' && src[end] <= 'z')
+                                             || (src[end] >= 'A' && src[end] <= 'Z') || (src[end] >= '0' && src[end] <= '9')))
+            end++;
+        if (end == i + 1 || src[end] != '}' || end - i - 1 >= LEX_MAX_IDENT) {
+            ERR(at, "a '{' in a text opens a parameter, {name} (write '{{' for a brace)");
+            while (i + 2 < t->str_span.end && src[i + 1] != '}' && src[i + 1] != '{')
+                i++;                    /* its '}', if any, is part of this error */
+            if (src[i + 1] == '}')
+                i++;
+            continue;
+        }
+        char name[LEX_MAX_IDENT + 1];
+        snprintf(name, sizeof name, "%.*s", (int)(end - i - 1), src + i + 1);
+        at.end = end + 1;
+        param_ref(c, name, at, "a text");
+        i = end;
+    }
+}
+
 static void check_advice_texts(Compiler *c, AstNode *o)
 {
+    for (uint32_t i = 0; i < o->list.count; i++)
+        check_text_params(c, o->list.items[i]);
     check_texts(c, o, "advice");
     for (uint32_t i = 0; i < o->list.count; i++) {
         AstNode *t = o->list.items[i];
@@ -1230,6 +1293,27 @@ static void check_advice_texts(Compiler *c, AstNode *o)
         if (!found)
             ERR(o->name_span, "advice '%s' has no '%s' text (the header lists language %s)", o->name,
                 c->languages[j], c->languages[j]);
+    }
+}
+
+/* `after PARAM`: a parameter in weeks or days whose every value (its range, which
+ * --param keeps to) is a whole schedule of at most 10 years; the VM refuses a fraction. */
+static void check_schedule_param(Compiler *c, AstNode *o)
+{
+    Symbol *s = param_ref(c, o->name2, o->name2_span, "'after'");
+    if (!s)
+        return;
+    const AstNode *v = s->decl->a, *r = s->decl->b;
+    bool weeks = v->kind == AST_NUM && v->unit && strcmp(v->unit, "weeks") == 0;
+    if (v->kind != AST_NUM || !v->unit || (!weeks && strcmp(v->unit, "days") != 0)) {
+        ERR(o->name2_span, "parameter '%s' is not in weeks or days: a schedule counts in weeks or days", o->name2);
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
+        return;
+    }
+    if (!r || v->num != floor(v->num) || r->a->num < 0 || r->b->num * (weeks ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS) {
+        ERR(o->name2_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %s] (every value --param may give it is a schedule)",
+            o->name2, weeks ? "520 weeks" : "3640 days");
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
     }
 }
 
@@ -1272,7 +1356,10 @@ static void check_outcome_body(Compiler *c, AstNode *o)
         if (o->c)
             for (uint32_t i = 0; i < o->c->list.count; i++) {
                 AstNode *d = o->c->list.items[i];
-                literal_type(c, d->a);
+                if (d->a->kind == AST_NAME)
+                    param_ref(c, d->a->name, d->a->span, "a dose");
+                else
+                    literal_type(c, d->a);
                 for (uint32_t j = 0; j < i; j++)
                     if (strcmp(o->c->list.items[j]->name, d->name) == 0)
                         ERR(d->name_span, "dose has '%s' twice", d->name);
@@ -1284,9 +1371,11 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             ERR(o->c->span, "only advice has a dose");
     }
     if (strcmp(kind, "schedule") == 0) {
-        if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
+        if (o->name2)
+            check_schedule_param(c, o);
+        else if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
             ERR(o->unit_span, "a schedule counts in weeks or days, not '%s'", o->unit);
-        if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
+        else if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
             ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
         if (o->c && o->c->kind != AST_ARRAY) {
             Ty t = check_expr(c, o->c);

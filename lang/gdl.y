@@ -226,7 +226,7 @@ urgent_opt : %empty { $$ = 0; } | URGENT { $$ = 1; } ;
  *          | 'red_flag' NAME section? 'in' CLUSTER 'urgent'? '->' ACTION when?
  *          | 'refer' NAME section? 'urgent'? '->' ACTION when?
  *          | 'advice' NAME STRENGTH section? when? text* dose?
- *          | 'schedule' NAME section? 'after' NUMBER UNIT ('from' expr)? when?
+ *          | 'schedule' NAME section? 'after' (NUMBER UNIT | PARAM) ('from' expr)? when?
  *          | 'measure' NAME section? 'at' MOMENT (',' MOMENT)* when? */
 outcome_decl
     : EXCLUDE IDENT section_opt when_opt
@@ -242,6 +242,9 @@ outcome_decl
     | SCHEDULE IDENT section_opt AFTER NUMBER IDENT from_opt when_opt
         { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->num = $5;
           $$->unit = $6; $$->unit_span = @6; $$->c = $7; $$->a = $8; }
+    | SCHEDULE IDENT section_opt AFTER IDENT from_opt when_opt     /* after PARAM (weeks or days) */
+        { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->name2 = $5; $$->name2_span = @5;
+          $$->c = $6; $$->a = $7; }
     | MEASURE IDENT section_opt AT moments when_opt
         { $$ = outcome(ctx, OK_MEASUREMENT, @$, $2, @2); $$->b = $3; $$->list2 = ctx->values; ctx->values = (AstList){0}; $$->a = $6; }
     | outcome_decl text             { $$ = $1; ast_push(B, &$$->list, $2); }
@@ -258,7 +261,10 @@ dose_entries
     : dose_entry                    { ctx->values = (AstList){0}; ast_push(B, &ctx->values, $1); }
     | dose_entries ',' dose_entry   { ast_push(B, &ctx->values, $3); }
     ;
-dose_entry : IDENT ':' literal      { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = $3; } ;
+dose_entry
+    : IDENT ':' literal             { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = $3; }
+    | IDENT ':' IDENT               { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_named(B, AST_NAME, @3, $3, @3); }
+    ;
 
 /* test -> 'test' STRING '{' 'given' '{' field* '}' expect* '}' */
 test_decl

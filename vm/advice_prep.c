@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "param_render.h"
 
 const char *const ADVICE_RANK_NAMES[RANK__COUNT] = { "scope", "exclusion", "red_flag", "referral", "classification",
                                                      "advice", "schedule", "measurement" };
@@ -36,7 +37,7 @@ int advice_section_cmp(const char *a, const char *b)
 /* The advice format's order within one kind: red flags and referrals by
  * urgency then id, advice by section then id, schedule by time then id;
  * exclusions and measurements as declared. */
-static int outcome_cmp(const GdlProgram *p, const GdlOutcome *x, const GdlOutcome *y)
+static int outcome_cmp(const GdlProgram *p, const AdviceTables *t, const GdlOutcome *x, const GdlOutcome *y)
 {
     int c;
     switch (x->kind) {
@@ -50,8 +51,8 @@ static int outcome_cmp(const GdlProgram *p, const GdlOutcome *x, const GdlOutcom
             return c;
         break;
     case OK_SCHEDULE: {
-        uint64_t dx = (uint64_t)x->after * (x->after_unit == AFTER_DAYS ? 1 : 7);
-        uint64_t dy = (uint64_t)y->after * (y->after_unit == AFTER_DAYS ? 1 : 7);
+        uint64_t dx = (uint64_t)t->after[x - p->outcomes] * (x->after_unit == AFTER_DAYS ? 1 : 7);
+        uint64_t dy = (uint64_t)t->after[y - p->outcomes] * (y->after_unit == AFTER_DAYS ? 1 : 7);
         if (dx != dy)
             return dx < dy ? -1 : 1;
         break;
@@ -86,12 +87,12 @@ static int conclusion_cmp(const GdlProgram *p, const Conclusion *x, const Conclu
 }
 
 /* Stable insertion sorts: run once per program, on at most a few hundred items. */
-static void sort_outcomes(const GdlProgram *p, uint16_t *v, uint32_t n)
+static void sort_outcomes(const GdlProgram *p, const AdviceTables *t, uint16_t *v, uint32_t n)
 {
     for (uint32_t i = 1; i < n; i++) {
         uint16_t x = v[i];
         uint32_t j = i;
-        while (j > 0 && outcome_cmp(p, &p->outcomes[v[j - 1]], &p->outcomes[x]) > 0) {
+        while (j > 0 && outcome_cmp(p, t, &p->outcomes[v[j - 1]], &p->outcomes[x]) > 0) {
             v[j] = v[j - 1];
             j--;
         }
@@ -184,12 +185,17 @@ static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         buf_puts(b, ", \"because\": ");
 }
 
+const char *advice_str(const AdviceTables *t, const GdlProgram *p, uint16_t s)
+{
+    return t->rendered[s] ? t->rendered[s] : gdl_str(p, s);
+}
+
 /* The rest of the item after the part that varies. */
 static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o)
 {
     if (o->kind == OK_SCHEDULE) {
         buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
-        buf_json_number(b, o->after);
+        buf_json_number(b, t->after[o - p->outcomes]);
         buf_puts(b, ", \"section\": ");
         advice_put_json_str(b, p, t, o->section);
     }
@@ -198,7 +204,7 @@ static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         if (o->dose == GDL_NONE)
             buf_puts(b, "null");
         else
-            buf_put(b, p->strings[o->dose], p->string_lens[o->dose]);   /* JSON already (verify.c) */
+            buf_puts(b, advice_str(t, p, o->dose));     /* JSON already (verify.c, param_render.c) */
     }
     buf_putc(b, '}');
 }
@@ -224,12 +230,50 @@ static int render_items(const GdlProgram *p, AdviceTables *t)
     return items.failed ? -1 : 0;
 }
 
-AdviceTables *advice_tables_new(const GdlProgram *p)
+/* Renders every advice text and dose that names a parameter, and every
+ * outcome's `after`, with the run's values. */
+static int render_params(const GdlProgram *p, const GdlValue *params, AdviceTables *t)
+{
+    for (uint32_t i = 0; i < p->noutcomes; i++) {
+        const GdlOutcome *o = &p->outcomes[i];
+        t->after[i] = o->after_param != GDL_NONE && params ? (uint32_t)params[o->after_param].as.num : o->after;
+        if (o->kind != OK_ADVICE || !params)
+            continue;
+        const uint16_t strs[3] = { o->text_nl, o->text_en, o->dose };
+        for (int k = 0; k < 3; k++) {
+            uint16_t s = strs[k];
+            if (s == GDL_NONE || t->rendered[s]
+                || !(k == 2 ? param_dose_is_template(gdl_str(p, s)) : param_text_is_template(gdl_str(p, s))))
+                continue;
+            ByteBuf out = { 0 };
+            if (k == 2)
+                param_render_dose(&out, p, params, gdl_str(p, s));
+            else
+                param_render_text(&out, p, params, gdl_str(p, s), k == 1);
+            buf_putc(&out, '\0');
+            if (out.failed) {
+                buf_free(&out);
+                return -1;
+            }
+            t->rendered[s] = (char *)out.data;
+        }
+    }
+    return 0;
+}
+
+AdviceTables *advice_tables_new(const GdlProgram *p, const GdlValue *params)
 {
     AdviceTables *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     ByteBuf json = { 0 };
+    t->rendered = calloc(p->nstrings + 1, sizeof(char *));
+    t->nrendered = t->rendered ? p->nstrings : 0;
+    t->after = calloc(p->noutcomes + 1, sizeof(uint32_t));
+    if (!t->rendered || !t->after || render_params(p, params, t) != 0) {
+        advice_tables_free(t);
+        return NULL;
+    }
     t->json_off = malloc(sizeof(uint32_t) * (p->nstrings + 1));
     t->by_kind = malloc(sizeof(uint16_t) * (p->noutcomes + 1));
     t->conclusions = malloc(sizeof(Conclusion) * (p->noutcomes + p->nfacts + 2));
@@ -240,7 +284,10 @@ AdviceTables *advice_tables_new(const GdlProgram *p)
     }
     for (uint32_t i = 0; i < p->nstrings; i++) {
         t->json_off[i] = (uint32_t)json.len;
-        buf_json_string(&json, p->strings[i], p->string_lens[i]);
+        if (t->rendered[i])
+            buf_json_string(&json, t->rendered[i], strlen(t->rendered[i]));
+        else
+            buf_json_string(&json, p->strings[i], p->string_lens[i]);
     }
     t->json_off[p->nstrings] = (uint32_t)json.len;
     if (json.failed) {
@@ -257,7 +304,7 @@ AdviceTables *advice_tables_new(const GdlProgram *p)
             if (p->outcomes[i].kind == k)
                 t->by_kind[n++] = (uint16_t)i;
         t->kind_count[k] = n - t->kind_first[k];
-        sort_outcomes(p, t->by_kind + t->kind_first[k], t->kind_count[k]);
+        sort_outcomes(p, t, t->by_kind + t->kind_first[k], t->kind_count[k]);
     }
 
     n = 0;
@@ -313,5 +360,10 @@ void advice_tables_free(AdviceTables *t)
     free(t->item_text);
     free(t->item_off);
     free(t->classifications);
+    if (t->rendered)
+        for (uint32_t i = 0; i < t->nrendered; i++)
+            free(t->rendered[i]);
+    free(t->rendered);
+    free(t->after);
     free(t);
 }

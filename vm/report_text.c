@@ -467,7 +467,7 @@ static void put_dose(const Report *r, const GdlOutcome *o)
 {
     if (o->dose == GDL_NONE)
         return;
-    const char *text = S(r, o->dose);
+    const char *text = advice_str(r->vm->advice, r->p, o->dose);
     JsonValue v;
     if (!json_parse(text, strlen(text), NULL, &((GdlVm *)r->vm)->case_arena, &v, NULL) || v.kind != JSON_OBJECT)
         return;
@@ -511,7 +511,7 @@ static void put_one_line(const Report *r, const char *t, size_t n)
  * when longer than SUMMARY_TEXT_MAX. */
 static void put_advice_text(const Report *r, const GdlOutcome *o)
 {
-    const char *t = S(r, advice_text_for(o, r->en));
+    const char *t = advice_str(r->vm->advice, r->p, advice_text_for(o, r->en));
     size_t len = strlen(t);
     if (r->full) {
         put_one_line(r, t, len);
@@ -606,9 +606,10 @@ static void put_schedule(const Report *r)
         buf_printf(r->b, "  %s  ", date);
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
         bool days = o->after_unit == AFTER_DAYS;
-        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), o->after,
-                   days ? L(r, o->after == 1 ? "dag" : "dagen", o->after == 1 ? "day" : "days")
-                        : L(r, o->after == 1 ? "week" : "weken", o->after == 1 ? "week" : "weeks"));
+        uint32_t after = r->vm->advice->after[o - r->p->outcomes];
+        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after,
+                   days ? L(r, after == 1 ? "dag" : "dagen", after == 1 ? "day" : "days")
+                        : L(r, after == 1 ? "week" : "weken", after == 1 ? "week" : "weeks"));
         if (dated && r->has_today) {
             int32_t d = day - r->today;
             if (d < 0)
