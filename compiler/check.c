@@ -1358,7 +1358,12 @@ static void check_outcome_body(Compiler *c, AstNode *o)
                 AstNode *d = o->c->list.items[i];
                 if (d->a->kind == AST_NAME)
                     param_ref(c, d->a->name, d->a->span, "a dose");
-                else
+                else if (d->a->kind == AST_RANGE) {
+                    if (d->a->unit)
+                        check_unit(c, d->a->unit, d->a->unit_span);
+                    if (!(d->a->a->num < d->a->b->num))
+                        ERR(d->a->span, "a dose range runs from low to high: %g..%g", d->a->a->num, d->a->b->num);
+                } else
                     literal_type(c, d->a);
                 for (uint32_t j = 0; j < i; j++)
                     if (strcmp(o->c->list.items[j]->name, d->name) == 0)

@@ -715,6 +715,17 @@ static uint16_t dose_json(Gen *g, AstNode *dose)
         if (v->kind == AST_NAME) {
             /* a parameter: the VM puts in the run's value (param_render.c) */
             n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"$param\": \"%s\"}", v->name);
+        } else if (v->kind == AST_RANGE) {
+            /* advice format, "Dose keys": [10, 15], with a unit {"value": [10, 15], "unit": "min"} */
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s[", v->unit ? "{\"value\": " : "");
+            json_number(buf + n, sizeof buf - n, v->a->num);
+            n += strlen(buf + n);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, ", ");
+            json_number(buf + n, sizeof buf - n, v->b->num);
+            n += strlen(buf + n);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "]");
+            if (v->unit)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", v->unit);
         } else if (v->kind == AST_NUM) {
             /* A number written with a unit keeps it (advice format, "Dose keys"):
              * {"value": 30, "unit": "min"}; a unit name is an ASCII identifier. */

@@ -264,6 +264,9 @@ dose_entries
 dose_entry
     : IDENT ':' literal             { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = $3; }
     | IDENT ':' IDENT               { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_named(B, AST_NAME, @3, $3, @3); }
+    | IDENT ':' signed_number '.' '.' signed_number unit_opt      /* a range: 10..15 min */
+        { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_new(B, AST_RANGE, @$); $$->a->span.start = @3.start;
+          $$->a->a = $3; $$->a->b = $6; $$->a->unit = $7; $$->a->unit_span = @7; }
     ;
 
 /* test -> 'test' STRING '{' 'given' '{' field* '}' expect* '}' */

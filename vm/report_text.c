@@ -482,7 +482,9 @@ static void put_dose(const Report *r, const GdlOutcome *o)
             if (!x)
                 continue;
         }
-        if (x->kind != JSON_NUMBER && !(x->kind == JSON_STRING && r->en))
+        bool range = x->kind == JSON_ARRAY && x->as.array.count == 2 && x->as.array.items[0].kind == JSON_NUMBER
+                     && x->as.array.items[1].kind == JSON_NUMBER;
+        if (x->kind != JSON_NUMBER && !range && !(x->kind == JSON_STRING && r->en))
             continue;
         buf_puts(r->b, first ? L(r, " — dosering: ", " — dose: ") : "; ");
         first = false;
@@ -490,7 +492,11 @@ static void put_dose(const Report *r, const GdlOutcome *o)
         buf_putc(r->b, ' ');
         if (x->kind == JSON_NUMBER)
             buf_json_number(r->b, x->as.number.value);
-        else
+        else if (range) {                   /* [10, 15] reads 10-15 */
+            buf_json_number(r->b, x->as.array.items[0].as.number.value);
+            buf_putc(r->b, '-');
+            buf_json_number(r->b, x->as.array.items[1].as.number.value);
+        } else
             buf_put(r->b, x->as.string.chars, x->as.string.len);
         if (unit && unit->kind == JSON_STRING) {
             buf_putc(r->b, ' ');
