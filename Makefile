@@ -102,6 +102,7 @@ golden: $(BIN)
 
 guideline-tests: $(BIN)
 	$(BIN) test guidelines/*.gdl
+	bash tests/guidelines/vocabulary_contract.sh $(BIN)
 
 # gdl verify on every shipped guideline: its declared properties, dead and
 # contradictory rules (docs/verify.md). Part of `test`.

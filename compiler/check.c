@@ -3,6 +3,8 @@
  * derived facts (a cycle is an error). Codegen runs only on a clean result
  * and calls check_expr again to learn types, which then reports nothing. */
 #include "compile.h"
+#include "suggest.h"
+#include "parse_ctx.h"
 #include "date.h"
 #include "table.h"
 
@@ -11,6 +13,15 @@
 #include <string.h>
 
 #define ERR(span, ...) diag_report(&c->diag, SEV_ERROR, (span), __VA_ARGS__)
+
+/* "; did you mean 'best'?" into buf, or "" when there is no suggestion. */
+static const char *hint_text(const char *best, char *buf, size_t len)
+{
+    if (!best)
+        return "";
+    snprintf(buf, len, "; did you mean '%s'?", best);
+    return buf;
+}
 #define NOTE(span, ...) diag_report(&c->diag, SEV_NOTE, (span), __VA_ARGS__)
 
 static const Ty T_ERR = { .kind = TY_ERROR };
@@ -472,7 +483,13 @@ static Ty check_member(Compiler *c, AstNode *name, Ty other)
         size_t n = 0;
         for (uint32_t i = 0; i < o->nenum && n < sizeof list - 64; i++)
             n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", o->enum_names[i]);
-        ERR(name->span, "'%s' is not a value of '%s' (values: %s)", name->name, o->name, list);
+        GdlSuggest near;
+        gdl_suggest_begin(&near, name->name, strlen(name->name));
+        for (uint32_t i = 0; i < o->nenum; i++)
+            gdl_suggest_offer(&near, o->enum_names[i]);
+        char hint[96];
+        ERR(name->span, "'%s' is not a value of '%s' (values: %s)%s", name->name, o->name, list,
+            hint_text(near.best, hint, sizeof hint));
         return T_ERR;
     }
     if (other.kind == TY_ERROR)
@@ -1123,6 +1140,17 @@ static int named_value(const NamedValue *t, size_t n, const char *word)
 }
 #define NAMED(t, w) named_value(t, sizeof t / sizeof t[0], w)
 
+/* "; did you mean 'X'?" for the closest word of a table, or "" (into buf). */
+static const char *named_hint(const NamedValue *t, size_t n, const char *word, char *buf, size_t len)
+{
+    GdlSuggest near;
+    gdl_suggest_begin(&near, word, strlen(word));
+    for (size_t i = 0; i < n; i++)
+        gdl_suggest_offer(&near, t[i].word);
+    return hint_text(near.best, buf, len);
+}
+#define NAMED_HINT(t, w, buf) named_hint(t, sizeof t / sizeof t[0], w, buf, sizeof buf)
+
 int outcome_action(const char *word);
 int outcome_strength(const char *word);
 int outcome_moment(const char *word);
@@ -1186,8 +1214,70 @@ static void make_outcome_symbols(Compiler *c)
     }
 }
 
+/* A parameter named where a text, a dose or a schedule takes one (docs/language.md
+ * "Parameters in texts, doses and schedules"); NULL, reported, when it is none. */
+static Symbol *param_ref(Compiler *c, const char *name, SrcSpan at, const char *where)
+{
+    Symbol *s = sym_lookup(c, name);
+    if (!s) {
+        char hint[96];
+        ERR(at, "unknown parameter '%s' in %s%s", name, where, hint_text(sym_suggest(c, name), hint, sizeof hint));
+        return NULL;
+    }
+    if (s->kind != SYM_PARAM) {
+        ERR(at, "'%s' is not a parameter (%s can show only a parameter's value)", name, where);
+        return NULL;
+    }
+    if (s->decl->a->kind == AST_DATE) {
+        ERR(at, "'%s' is a date parameter: %s shows numbers, booleans and texts", name, where);
+        return NULL;
+    }
+    s->used = true;
+    return s;
+}
+
+/* `{name}` in a text is parameter name's value; `{{` and `}}` are braces.
+ * Scans the literal as written, so each error points at its placeholder. */
+static void check_text_params(Compiler *c, const AstNode *t)
+{
+    const char *src = c->sources.files[t->str_span.file].text;
+    for (uint32_t i = t->str_span.start + 1; i + 1 < t->str_span.end; i++) {
+        char ch = src[i];
+        if ((ch == '{' || ch == '}') && src[i + 1] == ch) {
+            i++;
+            continue;
+        }
+        SrcSpan at = { t->str_span.file, i, i + 1 };
+        if (ch == '}') {
+            ERR(at, "a '}' without its '{' in a text (write '}}' for a brace)");
+            continue;
+        }
+        if (ch != '{')
+            continue;
+        uint32_t end = i + 1;
+        while (end + 1 < t->str_span.end && (src[end] == '_' || (src[end] >= 'a' && src[end] <= 'z')
+                                             || (src[end] >= 'A' && src[end] <= 'Z') || (src[end] >= '0' && src[end] <= '9')))
+            end++;
+        if (end == i + 1 || src[end] != '}' || end - i - 1 >= LEX_MAX_IDENT) {
+            ERR(at, "a '{' in a text opens a parameter, {name} (write '{{' for a brace)");
+            while (i + 2 < t->str_span.end && src[i + 1] != '}' && src[i + 1] != '{')
+                i++;                    /* its '}', if any, is part of this error */
+            if (src[i + 1] == '}')
+                i++;
+            continue;
+        }
+        char name[LEX_MAX_IDENT + 1];
+        snprintf(name, sizeof name, "%.*s", (int)(end - i - 1), src + i + 1);
+        at.end = end + 1;
+        param_ref(c, name, at, "a text");
+        i = end;
+    }
+}
+
 static void check_advice_texts(Compiler *c, AstNode *o)
 {
+    for (uint32_t i = 0; i < o->list.count; i++)
+        check_text_params(c, o->list.items[i]);
     check_texts(c, o, "advice");
     for (uint32_t i = 0; i < o->list.count; i++) {
         AstNode *t = o->list.items[i];
@@ -1204,6 +1294,27 @@ static void check_advice_texts(Compiler *c, AstNode *o)
         if (!found)
             ERR(o->name_span, "advice '%s' has no '%s' text (the header lists language %s)", o->name,
                 c->languages[j], c->languages[j]);
+    }
+}
+
+/* `after PARAM`: a parameter in weeks or days whose every value (its range, which
+ * --param keeps to) is a whole schedule of at most 10 years; the VM refuses a fraction. */
+static void check_schedule_param(Compiler *c, AstNode *o)
+{
+    Symbol *s = param_ref(c, o->name2, o->name2_span, "'after'");
+    if (!s)
+        return;
+    const AstNode *v = s->decl->a, *r = s->decl->b;
+    bool weeks = v->kind == AST_NUM && v->unit && strcmp(v->unit, "weeks") == 0;
+    if (v->kind != AST_NUM || !v->unit || (!weeks && strcmp(v->unit, "days") != 0)) {
+        ERR(o->name2_span, "parameter '%s' is not in weeks or days: a schedule counts in weeks or days", o->name2);
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
+        return;
+    }
+    if (!r || v->num != floor(v->num) || r->a->num < 0 || r->b->num * (weeks ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS) {
+        ERR(o->name2_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %s] (every value --param may give it is a schedule)",
+            o->name2, weeks ? "520 weeks" : "3640 days");
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
     }
 }
 
@@ -1227,7 +1338,8 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             size_t len = 0;
             for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
                 len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", ACTIONS[i].word);
-            ERR(o->unit_span, "unknown action '%s' (actions: %s)", o->unit, names);
+            char hint[96];
+            ERR(o->unit_span, "unknown action '%s' (actions: %s)%s", o->unit, names, NAMED_HINT(ACTIONS, o->unit, hint));
         } else if ((action == ACT_ASSESS || action == ACT_NONE) && strcmp(kind, "red_flag") != 0) {
             /* assess weighs a single red-flag feature, none marks an alert whose
              * source names no action; a referral always acts */
@@ -1237,13 +1349,23 @@ static void check_outcome_body(Compiler *c, AstNode *o)
         }
     }
     if (strcmp(kind, "advice") == 0) {
+        char hint[96];
         if (NAMED(STRENGTHS, o->name2) < 0)
-            ERR(o->name2_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)", o->name2);
+            ERR(o->name2_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)%s", o->name2,
+                NAMED_HINT(STRENGTHS, o->name2, hint));
         check_advice_texts(c, o);
         if (o->c)
             for (uint32_t i = 0; i < o->c->list.count; i++) {
                 AstNode *d = o->c->list.items[i];
-                literal_type(c, d->a);
+                if (d->a->kind == AST_NAME)
+                    param_ref(c, d->a->name, d->a->span, "a dose");
+                else if (d->a->kind == AST_RANGE) {
+                    if (d->a->unit)
+                        check_unit(c, d->a->unit, d->a->unit_span);
+                    if (!(d->a->a->num < d->a->b->num))
+                        ERR(d->a->span, "a dose range runs from low to high: %g..%g", d->a->a->num, d->a->b->num);
+                } else
+                    literal_type(c, d->a);
                 for (uint32_t j = 0; j < i; j++)
                     if (strcmp(o->c->list.items[j]->name, d->name) == 0)
                         ERR(d->name_span, "dose has '%s' twice", d->name);
@@ -1255,9 +1377,11 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             ERR(o->c->span, "only advice has a dose");
     }
     if (strcmp(kind, "schedule") == 0) {
-        if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
+        if (o->name2)
+            check_schedule_param(c, o);
+        else if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
             ERR(o->unit_span, "a schedule counts in weeks or days, not '%s'", o->unit);
-        if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
+        else if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
             ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
         if (o->c && o->c->kind != AST_ARRAY) {
             Ty t = check_expr(c, o->c);
@@ -1269,8 +1393,11 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     }
     if (strcmp(kind, "measurement") == 0)
         for (uint32_t i = 0; i < o->list2.count; i++)
-            if (NAMED(MOMENTS, o->list2.items[i]->name) < 0)
-                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: intake, interim, discharge)", o->list2.items[i]->name);
+            if (NAMED(MOMENTS, o->list2.items[i]->name) < 0) {
+                char hint[96];
+                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: intake, interim, discharge)%s", o->list2.items[i]->name,
+                    NAMED_HINT(MOMENTS, o->list2.items[i]->name, hint));
+            }
     /* One id per kind and section. */
     for (uint32_t i = 0; i < c->outcomes.count; i++) {
         AstNode *p = c->outcomes.items[i];
@@ -1317,12 +1444,16 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
             continue;
         }
         bool found = false, known_kind = false;
+        char hint[96];
+        GdlSuggest near;
+        gdl_suggest_begin(&near, x->name2, strlen(x->name2));
         for (uint32_t j = 0; j < c->outcomes.count; j++) {
             AstNode *o = c->outcomes.items[j];
             if (strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), kind) != 0)
                 continue;
             known_kind = true;
             found |= strcmp(o->name, x->name2) == 0;
+            gdl_suggest_offer(&near, o->name);
         }
         static const char *const KINDS[] = { "red_flag", "exclusion", "referral", "advice", "schedule", "measurement" };
         bool valid_kind = false;
@@ -1332,7 +1463,8 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
             ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, %sor NAME == value)",
                 kind, in_property ? "" : "missing, ");
         else if (!found)
-            ERR(x->name2_span, "no %s '%s' in this guideline%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)");
+            ERR(x->name2_span, "no %s '%s' in this guideline%s%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)",
+                hint_text(near.best, hint, sizeof hint));
         if (x->str && strcmp(x->str, "urgent") == 0) {
             if (strcmp(kind, "red_flag") != 0 && strcmp(kind, "referral") != 0)
                 ERR(x->str_span, "only a red_flag or a referral is urgent");
@@ -1433,7 +1565,9 @@ static void check_header(Compiler *c)
             if (strcmp(FIELDS[j], f->name) == 0)
                 k = j;
         if (k < 0) {
-            ERR(f->name_span, "unknown header field '%s' (fields: id, title, version, published, publisher, status, language, source)", f->name);
+            char hint[96];
+            ERR(f->name_span, "unknown header field '%s' (fields: id, title, version, published, publisher, status, language, source)%s",
+                f->name, hint_text(gdl_suggest_word(f->name, FIELDS, 8), hint, sizeof hint));
             continue;
         }
         if (seen[k] && k != 7)

@@ -713,7 +713,21 @@ static uint16_t dose_json(Gen *g, AstNode *dose)
         AstNode *d = dose->list.items[i];
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"%s\": ", i ? ", " : "", d->name);
         AstNode *v = d->a;
-        if (v->kind == AST_NUM) {
+        if (v->kind == AST_NAME) {
+            /* a parameter: the VM puts in the run's value (param_render.c) */
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"$param\": \"%s\"}", v->name);
+        } else if (v->kind == AST_RANGE) {
+            /* advice format, "Dose keys": [10, 15], with a unit {"value": [10, 15], "unit": "min"} */
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s[", v->unit ? "{\"value\": " : "");
+            json_number(buf + n, sizeof buf - n, v->a->num);
+            n += strlen(buf + n);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, ", ");
+            json_number(buf + n, sizeof buf - n, v->b->num);
+            n += strlen(buf + n);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "]");
+            if (v->unit)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", v->unit);
+        } else if (v->kind == AST_NUM) {
             /* A number written with a unit keeps it (advice format, "Dose keys"):
              * {"value": 30, "unit": "min"}; a unit name is an ASCII identifier. */
             if (v->unit)
@@ -755,7 +769,7 @@ static void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
     o->section = intern(g, d->b ? d->b->str : "");
     o->cond = (uint16_t)s->fact;
     o->cluster = GDL_NONE;
-    o->text_nl = o->text_en = o->dose = o->from = GDL_NONE;
+    o->text_nl = o->text_en = o->dose = o->from = o->after_param = GDL_NONE;
     switch (o->kind) {
     case OK_RED_FLAG:
         o->cluster = intern(g, d->name2);
@@ -771,8 +785,15 @@ static void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
         o->dose = dose_json(g, d->c);
         break;
     case OK_SCHEDULE:
-        o->after = (uint32_t)d->num;
-        o->after_unit = strcmp(d->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
+        if (d->name2) {     /* after PARAM: its default here, the run's value in the VM */
+            Symbol *pa = sym_lookup(g->c, d->name2);
+            o->after_param = (uint16_t)pa->param;
+            o->after = (uint32_t)pa->decl->a->num;
+            o->after_unit = strcmp(pa->decl->a->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
+        } else {
+            o->after = (uint32_t)d->num;
+            o->after_unit = strcmp(d->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
+        }
         o->from = (uint16_t)(s->fact + 1);   /* the date fact follows the condition */
         break;
     case OK_MEASUREMENT:

@@ -14,6 +14,7 @@
 #include "date.h"
 #include "opcodes.h"
 #include "outputs.h"
+#include "param_render.h"
 #include "vm.h"
 
 /* The parts of a parameter, outcome or table that can change, in output order. */
@@ -127,6 +128,30 @@ static const char *S(const GdlProgram *p, uint16_t s)
 static bool same_str(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* An advice text (text) or dose (!text) as a run without --param shows it:
+ * parameters in it rendered with their defaults (param_render.h). */
+static void put_shown(ByteBuf *b, const GdlProgram *p, uint16_t s, bool text, bool en)
+{
+    if (s == GDL_NONE)
+        return;
+    if (text)
+        param_render_text(b, p, NULL, gdl_str(p, s), en);
+    else
+        param_render_dose(b, p, NULL, gdl_str(p, s));
+    buf_putc(b, '\0');
+}
+
+static bool same_shown(const GdlProgram *a, uint16_t x, const GdlProgram *b, uint16_t y, bool text, bool en)
+{
+    ByteBuf bx = { 0 }, by = { 0 };
+    put_shown(&bx, a, x, text, en);
+    put_shown(&by, b, y, text, en);
+    bool same = bx.len == by.len && (bx.len == 0 || memcmp(bx.data, by.data, bx.len) == 0);
+    buf_free(&bx);
+    buf_free(&by);
+    return same;
 }
 
 /* ---- metadata ------------------------------------------------------------- */
@@ -245,11 +270,11 @@ static uint32_t outcome_parts(Diff *d, const GdlOutcome *x, const GdlOutcome *y)
         parts |= BIT(CLUSTER);
     if (!same_str(S(a, x->section), S(b, y->section)))
         parts |= BIT(SECTION);
-    if (!same_str(S(a, x->text_nl), S(b, y->text_nl)))
+    if (!same_shown(a, x->text_nl, b, y->text_nl, true, false))
         parts |= BIT(TEXT_NL);
-    if (!same_str(S(a, x->text_en), S(b, y->text_en)))
+    if (!same_shown(a, x->text_en, b, y->text_en, true, true))
         parts |= BIT(TEXT_EN);
-    if (!same_str(S(a, x->dose), S(b, y->dose)))
+    if (!same_shown(a, x->dose, b, y->dose, false, false))
         parts |= BIT(DOSE);
     if (x->after != y->after || x->after_unit != y->after_unit || !same_canon(d, x->from, y->from))
         parts |= BIT(SCHEDULE);
@@ -787,7 +812,7 @@ static void json_outcome(ByteBuf *b, const GdlProgram *p, uint32_t i)
         buf_printf(b, ", \"after\": \"%u %s\"", o->after, o->after_unit == AFTER_DAYS ? "days" : "weeks");
     if (o->dose != GDL_NONE) {
         buf_puts(b, ", \"dose\": ");
-        buf_puts(b, gdl_str(p, o->dose));    /* JSON text, checked by the verifier */
+        param_render_dose(b, p, NULL, gdl_str(p, o->dose));  /* JSON text, checked by the verifier */
     }
     buf_putc(b, '}');
 }

@@ -78,7 +78,8 @@ static const char USAGE[] =
     "\n"
     "  --help, --version\n"
     "\n"
-    "Modules are found in each directory of GDL_PATH (colon-separated, at most 16), then in the\n"
+    "Modules are found in the importing file's directory, then in each directory of GDL_PATH\n"
+    "(colon-separated, at most 16), then in the\n"
     "stdlib next to the gdl binary (../stdlib or ../share/gdl/stdlib), then in\n" GDL_STDLIB_DIR ".\n"
     "Exit status: 0 ok, 1 errors in the input or failing tests, 2 usage, 3 I/O or internal error.\n";
 

@@ -1,6 +1,7 @@
 /* parse.c - drives the flex scanner and bison parser over one file, and the
  * small helpers the grammar needs to turn token text into values. */
 #include "parse_ctx.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -183,6 +184,26 @@ void parse_syntax_error(ParseCtx *ctx, SrcSpan at, const char *msg, int at_eof)
         return;
     }
     diag_report(ctx->diag, SEV_ERROR, at, "%s", msg);
+}
+
+void parse_keyword_hint(ParseCtx *ctx, SrcSpan at, const char *const *expected, int n, char *buf, size_t len)
+{
+    const Source *src = &ctx->diag->sources->files[at.file];
+    GdlSuggest near;
+    gdl_suggest_begin(&near, src->text + at.start, at.end - at.start);
+    char words[16][24];
+    int nwords = 0;
+    for (int i = 0; i < n && nwords < 16; i++) {
+        size_t k = strlen(expected[i]);
+        if (k < 3 || k - 2 >= sizeof words[0] || expected[i][0] != '\'' || expected[i][k - 1] != '\'')
+            continue;                   /* not a keyword: "name", "string", '{' ... */
+        snprintf(words[nwords], sizeof words[0], "%.*s", (int)(k - 2), expected[i] + 1);
+        gdl_suggest_offer(&near, words[nwords]);
+        if (near.best == words[nwords])
+            nwords++;                   /* keep the best one's storage */
+    }
+    if (near.best)
+        snprintf(buf, len, "; did you mean '%s'?", near.best);
 }
 
 /* Source text is UTF-8 without NUL bytes, in lines of at most

@@ -59,6 +59,9 @@ void parse_call_open(ParseCtx *ctx, const char *name, SrcSpan at);
 void parse_call_arg(ParseCtx *ctx, AstNode *arg);
 AstNode *parse_call_close(ParseCtx *ctx, SrcSpan span);
 void parse_syntax_error(ParseCtx *ctx, SrcSpan at, const char *msg, int at_eof);
+/* "; did you mean 'when'?" into buf when the name at `at` is spelled close to
+ * one of the expected tokens (bison's names: keywords are quoted, "'when'"). */
+void parse_keyword_hint(ParseCtx *ctx, SrcSpan at, const char *const *expected, int n, char *buf, size_t len);
 
 /* Parses file `file` of the set; declarations are appended to *items.
  * Returns the number of errors reported. */

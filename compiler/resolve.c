@@ -54,8 +54,14 @@ Symbol *sym_declare(Compiler *c, SymKind kind, const char *name, AstNode *decl)
 {
     Symbol *old = sym_lookup(c, name);
     if (old) {
-        diag_report(&c->diag, SEV_ERROR, decl->name_span, "'%s' is already declared as %s",
-                    name, sym_kind_name(old->kind));
+        if (old->decl && old->decl->span.file != decl->span.file)
+            /* one namespace for all files: a module's name never hides the importer's */
+            diag_report(&c->diag, SEV_ERROR, decl->name_span,
+                        "'%s' is already declared as %s in %s: names from different files must differ (rename one)",
+                        name, sym_kind_name(old->kind), c->sources.files[old->decl->span.file].path);
+        else
+            diag_report(&c->diag, SEV_ERROR, decl->name_span, "'%s' is already declared as %s",
+                        name, sym_kind_name(old->kind));
         if (old->decl)
             diag_report(&c->diag, SEV_NOTE, old->decl->name_span, "'%s' declared here", name);
         return NULL;
@@ -76,19 +82,12 @@ Symbol *sym_declare(Compiler *c, SymKind kind, const char *name, AstNode *decl)
 
 const char *sym_suggest(const Compiler *c, const char *name)
 {
-    const char *best = NULL;
-    size_t len = strlen(name);
-    unsigned best_d = gdl_suggest_limit(len);
-    for (Symbol *s = c->syms.first; s; s = s->order_next) {
-        if (s->kind == SYM_OUTCOME)
-            continue;
-        unsigned d = gdl_edit_distance(name, len, s->name, strlen(s->name));
-        if (d <= best_d && (!best || d < best_d)) {
-            best = s->name;
-            best_d = d;
-        }
-    }
-    return best;
+    GdlSuggest near;
+    gdl_suggest_begin(&near, name, strlen(name));
+    for (Symbol *s = c->syms.first; s; s = s->order_next)
+        if (s->kind != SYM_OUTCOME)
+            gdl_suggest_offer(&near, s->name);
+    return near.best;
 }
 
 static void read_header(Compiler *c, AstNode *h)
@@ -109,9 +108,39 @@ static void read_header(Compiler *c, AstNode *h)
     }
 }
 
+/* A vocabulary module: its name's last part is `vocabulary` (lbp.vocabulary). */
+static bool is_vocabulary_name(const char *module)
+{
+    const char *dot = strrchr(module, '.');
+    return strcmp(dot ? dot + 1 : module, "vocabulary") == 0;
+}
+
+/* The vocabulary contract (docs/language.md "Inputs"): a case file valid for one guideline
+ * of a family is valid for all, so the case fields are declared in vocabulary modules only;
+ * a guideline that imports none may declare its own (a self-contained guideline). */
+static void check_input_place(Compiler *c, const AstNode *input, const char *module)
+{
+    if (module) {
+        if (!is_vocabulary_name(module))
+            diag_report(&c->diag, SEV_ERROR, input->name_span,
+                        "input '%s' declared in module '%s', which is not a vocabulary: case fields are declared in a vocabulary module (named *.vocabulary, such as lbp.vocabulary)",
+                        input->name, module);
+        return;
+    }
+    for (uint32_t i = 0; i < c->nloaded; i++)
+        if (is_vocabulary_name(c->loaded_modules[i])) {
+            diag_report(&c->diag, SEV_ERROR, input->name_span,
+                        "input '%s' declared in a guideline that imports the vocabulary '%s': declare it there, so every guideline that shares the vocabulary accepts the same case files",
+                        input->name, c->loaded_modules[i]);
+            return;
+        }
+}
+
 void resolve_declarations(Compiler *c)
 {
     AstBuilder b = { .arena = &c->arena };
+    const char *module = NULL;      /* the module whose declarations these are; NULL: the main file */
+    uint32_t module_file = UINT32_MAX;
     for (uint32_t i = 0; i < c->items.count; i++) {
         AstNode *it = c->items.items[i];
         bool in_main = it->span.file == c->main_file;
@@ -120,6 +149,8 @@ void resolve_declarations(Compiler *c)
             read_header(c, it);
             break;
         case AST_MODULE:
+            module = it->name;
+            module_file = it->span.file;
             if (in_main)
                 diag_report(&c->diag, SEV_ERROR, it->span, "a module cannot be run as a guideline: it has no header (import it instead)");
             break;
@@ -129,7 +160,13 @@ void resolve_declarations(Compiler *c)
                 sym_declare(c, SYM_UNIT, u->name, u);
             }
             break;
-        case AST_INPUT: sym_declare(c, SYM_INPUT, it->name, it); break;
+        case AST_INPUT:
+            if (!in_main)
+                check_input_place(c, it, module_file == it->span.file ? module : "(no module line)");
+            else if (!module || module_file != it->span.file)
+                check_input_place(c, it, NULL);
+            sym_declare(c, SYM_INPUT, it->name, it);
+            break;
         case AST_PARAM: sym_declare(c, SYM_PARAM, it->name, it); break;
         case AST_DEFINE: sym_declare(c, SYM_DEFINE, it->name, it); break;
         case AST_FN: sym_declare(c, SYM_FN, it->name, it); break;

@@ -276,7 +276,7 @@ urgent_opt : %empty { $$ = 0; } | URGENT { $$ = 1; } ;
  *          | 'red_flag' NAME section? 'in' CLUSTER 'urgent'? '->' ACTION when?
  *          | 'refer' NAME section? 'urgent'? '->' ACTION when?
  *          | 'advice' NAME STRENGTH section? when? text* dose?
- *          | 'schedule' NAME section? 'after' NUMBER UNIT ('from' expr)? when?
+ *          | 'schedule' NAME section? 'after' (NUMBER UNIT | PARAM) ('from' expr)? when?
  *          | 'measure' NAME section? 'at' MOMENT (',' MOMENT)* when? */
 outcome_decl
     : EXCLUDE IDENT section_opt when_opt
@@ -292,6 +292,9 @@ outcome_decl
     | SCHEDULE IDENT section_opt AFTER NUMBER IDENT from_opt when_opt
         { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->num = $5;
           $$->unit = $6; $$->unit_span = @6; $$->c = $7; $$->a = $8; }
+    | SCHEDULE IDENT section_opt AFTER IDENT from_opt when_opt     /* after PARAM (weeks or days) */
+        { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->name2 = $5; $$->name2_span = @5;
+          $$->c = $6; $$->a = $7; }
     | MEASURE IDENT section_opt AT moments when_opt
         { $$ = outcome(ctx, OK_MEASUREMENT, @$, $2, @2); $$->b = $3; $$->list2 = ctx->values; ctx->values = (AstList){0}; $$->a = $6; }
     | outcome_decl text             { $$ = $1; ast_push(B, &$$->list, $2); }
@@ -308,7 +311,13 @@ dose_entries
     : dose_entry                    { ctx->values = (AstList){0}; ast_push(B, &ctx->values, $1); }
     | dose_entries ',' dose_entry   { ast_push(B, &ctx->values, $3); }
     ;
-dose_entry : IDENT ':' literal      { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = $3; } ;
+dose_entry
+    : IDENT ':' literal             { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = $3; }
+    | IDENT ':' IDENT               { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_named(B, AST_NAME, @3, $3, @3); }
+    | IDENT ':' signed_number '.' '.' signed_number unit_opt      /* a range: 10..15 min */
+        { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_new(B, AST_RANGE, @$); $$->a->span.start = @3.start;
+          $$->a->a = $3; $$->a->b = $6; $$->a->unit = $7; $$->a->unit_span = @7; }
+    ;
 
 /* test -> 'test' STRING '{' 'given' '{' field* '}' expect* '}' */
 test_decl
@@ -479,13 +488,22 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, Par
     yysymbol_kind_t got = yypcontext_token(pctx);
     char buf[512];
     size_t len = 0;
+    char hint[96] = "";                 /* a name spelled close to an expected keyword */
+    if (got == YYSYMBOL_IDENT) {
+        yysymbol_kind_t all[YYNTOKENS];
+        const char *names[YYNTOKENS];
+        int nall = yypcontext_expected_tokens(pctx, all, YYNTOKENS);
+        for (int i = 0; i < nall; i++)
+            names[i] = yysymbol_name(all[i]);
+        parse_keyword_hint(ctx, *yypcontext_location(pctx), names, nall > 0 ? nall : 0, hint, sizeof hint);
+    }
     if (n > 0) {
         len += (size_t)snprintf(buf + len, sizeof buf - len, "expected ");
         for (int i = 0; i < n && len < sizeof buf; i++)
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
                                     i == 0 ? "" : i == n - 1 ? " or " : ", ", yysymbol_name(expected[i]));
     } else {
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "unexpected %s", yysymbol_name(got));
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "unexpected %s%s", yysymbol_name(got), hint);
         parse_syntax_error(ctx, *yypcontext_location(pctx), buf, got == YYSYMBOL_YYEOF);
         return 0;
     }
@@ -493,7 +511,7 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, Par
         if (got == YYSYMBOL_YYEOF)
             snprintf(buf + len, sizeof buf - len, " at end of file");
         else
-            snprintf(buf + len, sizeof buf - len, " before %s", yysymbol_name(got));
+            snprintf(buf + len, sizeof buf - len, " before %s%s", yysymbol_name(got), hint);
     }
     parse_syntax_error(ctx, *yypcontext_location(pctx), buf, got == YYSYMBOL_YYEOF);
     return 0;

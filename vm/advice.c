@@ -263,7 +263,7 @@ bool advice_schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
 {
     if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
         return false;
-    double d = vm->facts[o->from].as.num + (double)o->after * (o->after_unit == AFTER_DAYS ? 1 : 7);
+    double d = vm->facts[o->from].as.num + (double)vm->advice->after[o - vm->p->outcomes] * (o->after_unit == AFTER_DAYS ? 1 : 7);
     if (!(d >= GDL_DAY_FIRST && d <= GDL_DAY_LAST))     /* also NaN, from crafted bytecode */
         return false;
     *day = (int32_t)d;

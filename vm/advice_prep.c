@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "param_render.h"
 
 const char *const ADVICE_RANK_NAMES[RANK__COUNT] = { "scope", "exclusion", "red_flag", "referral", "classification",
                                                      "advice", "schedule", "measurement" };
@@ -37,7 +38,7 @@ int advice_section_cmp(const char *a, const char *b)
 /* The advice format's order within one kind: red flags and referrals by
  * urgency then id, advice by section then id, schedule by time then id;
  * exclusions and measurements as declared. */
-static int outcome_cmp(const GdlProgram *p, const GdlOutcome *x, const GdlOutcome *y)
+static int outcome_cmp(const GdlProgram *p, const AdviceTables *t, const GdlOutcome *x, const GdlOutcome *y)
 {
     int c;
     switch (x->kind) {
@@ -51,8 +52,8 @@ static int outcome_cmp(const GdlProgram *p, const GdlOutcome *x, const GdlOutcom
             return c;
         break;
     case OK_SCHEDULE: {
-        uint64_t dx = (uint64_t)x->after * (x->after_unit == AFTER_DAYS ? 1 : 7);
-        uint64_t dy = (uint64_t)y->after * (y->after_unit == AFTER_DAYS ? 1 : 7);
+        uint64_t dx = (uint64_t)t->after[x - p->outcomes] * (x->after_unit == AFTER_DAYS ? 1 : 7);
+        uint64_t dy = (uint64_t)t->after[y - p->outcomes] * (y->after_unit == AFTER_DAYS ? 1 : 7);
         if (dx != dy)
             return dx < dy ? -1 : 1;
         break;
@@ -87,12 +88,12 @@ static int conclusion_cmp(const GdlProgram *p, const Conclusion *x, const Conclu
 }
 
 /* Stable insertion sorts: run once per program, on at most a few hundred items. */
-static void sort_outcomes(const GdlProgram *p, uint16_t *v, uint32_t n)
+static void sort_outcomes(const GdlProgram *p, const AdviceTables *t, uint16_t *v, uint32_t n)
 {
     for (uint32_t i = 1; i < n; i++) {
         uint16_t x = v[i];
         uint32_t j = i;
-        while (j > 0 && outcome_cmp(p, &p->outcomes[v[j - 1]], &p->outcomes[x]) > 0) {
+        while (j > 0 && outcome_cmp(p, t, &p->outcomes[v[j - 1]], &p->outcomes[x]) > 0) {
             v[j] = v[j - 1];
             j--;
         }
@@ -185,12 +186,17 @@ static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         buf_puts(b, ", \"because\": ");
 }
 
+const char *advice_str(const AdviceTables *t, const GdlProgram *p, uint16_t s)
+{
+    return t->rendered[s] ? t->rendered[s] : gdl_str(p, s);
+}
+
 /* The rest of the item after the part that varies. */
 static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o)
 {
     if (o->kind == OK_SCHEDULE) {
         buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
-        buf_json_number(b, o->after);
+        buf_json_number(b, t->after[o - p->outcomes]);
         buf_puts(b, ", \"section\": ");
         advice_put_json_str(b, p, t, o->section);
     }
@@ -199,7 +205,7 @@ static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         if (o->dose == GDL_NONE)
             buf_puts(b, "null");
         else
-            buf_put(b, p->strings[o->dose], p->string_lens[o->dose]);   /* JSON already (verify.c) */
+            buf_puts(b, advice_str(t, p, o->dose));     /* JSON already (verify.c, param_render.c) */
     }
     buf_putc(b, '}');
 }
@@ -225,13 +231,51 @@ static int render_items(const GdlProgram *p, AdviceTables *t)
     return items.failed ? -1 : 0;
 }
 
-AdviceTables *advice_tables_new(const GdlProgram *p, const GdlMem *mem)
+/* Renders every advice text and dose that names a parameter, and every
+ * outcome's `after`, with the run's values. */
+static int render_params(const GdlProgram *p, const GdlValue *params, AdviceTables *t)
+{
+    for (uint32_t i = 0; i < p->noutcomes; i++) {
+        const GdlOutcome *o = &p->outcomes[i];
+        t->after[i] = o->after_param != GDL_NONE && params ? (uint32_t)params[o->after_param].as.num : o->after;
+        if (o->kind != OK_ADVICE || !params)
+            continue;
+        const uint16_t strs[3] = { o->text_nl, o->text_en, o->dose };
+        for (int k = 0; k < 3; k++) {
+            uint16_t s = strs[k];
+            if (s == GDL_NONE || t->rendered[s]
+                || !(k == 2 ? param_dose_is_template(gdl_str(p, s)) : param_text_is_template(gdl_str(p, s))))
+                continue;
+            ByteBuf out = { .mem = t->mem };
+            if (k == 2)
+                param_render_dose(&out, p, params, gdl_str(p, s));
+            else
+                param_render_text(&out, p, params, gdl_str(p, s), k == 1);
+            buf_putc(&out, '\0');
+            if (out.failed) {
+                buf_free(&out);
+                return -1;
+            }
+            t->rendered[s] = (char *)out.data;
+        }
+    }
+    return 0;
+}
+
+AdviceTables *advice_tables_new(const GdlProgram *p, const GdlValue *params, const GdlMem *mem)
 {
     AdviceTables *t = mem_calloc(mem, 1, sizeof *t);
     if (!t)
         return NULL;
     t->mem = mem;
     ByteBuf json = { .mem = mem };
+    t->rendered = mem_calloc(mem, p->nstrings + 1, sizeof(char *));
+    t->nrendered = t->rendered ? p->nstrings : 0;
+    t->after = mem_calloc(mem, p->noutcomes + 1, sizeof(uint32_t));
+    if (!t->rendered || !t->after || render_params(p, params, t) != 0) {
+        advice_tables_free(t);
+        return NULL;
+    }
     t->json_off = mem_alloc(mem, sizeof(uint32_t) * (p->nstrings + 1));
     t->by_kind = mem_alloc(mem, sizeof(uint16_t) * (p->noutcomes + 1));
     t->conclusions = mem_alloc(mem, sizeof(Conclusion) * (p->noutcomes + p->nfacts + 2));
@@ -242,7 +286,10 @@ AdviceTables *advice_tables_new(const GdlProgram *p, const GdlMem *mem)
     }
     for (uint32_t i = 0; i < p->nstrings; i++) {
         t->json_off[i] = (uint32_t)json.len;
-        buf_json_string(&json, p->strings[i], p->string_lens[i]);
+        if (t->rendered[i])
+            buf_json_string(&json, t->rendered[i], strlen(t->rendered[i]));
+        else
+            buf_json_string(&json, p->strings[i], p->string_lens[i]);
     }
     t->json_off[p->nstrings] = (uint32_t)json.len;
     if (json.failed) {
@@ -259,7 +306,7 @@ AdviceTables *advice_tables_new(const GdlProgram *p, const GdlMem *mem)
             if (p->outcomes[i].kind == k)
                 t->by_kind[n++] = (uint16_t)i;
         t->kind_count[k] = n - t->kind_first[k];
-        sort_outcomes(p, t->by_kind + t->kind_first[k], t->kind_count[k]);
+        sort_outcomes(p, t, t->by_kind + t->kind_first[k], t->kind_count[k]);
     }
 
     n = 0;
@@ -317,5 +364,10 @@ void advice_tables_free(AdviceTables *t)
     mem_free(mem, t->item_text);
     mem_free(mem, t->item_off);
     mem_free(mem, t->classifications);
+    if (t->rendered)
+        for (uint32_t i = 0; i < t->nrendered; i++)
+            mem_free(mem, t->rendered[i]);
+    mem_free(mem, t->rendered);
+    mem_free(mem, t->after);
     mem_free(mem, t);
 }

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "program.h"
+#include "vm.h"
 
 /* Kinds of conclusion in "missing", in the advice format's order. */
 extern const char *const ADVICE_RANK_NAMES[];
@@ -40,16 +41,25 @@ typedef struct AdviceTables {
     uint32_t *item_off;
     uint16_t *classifications;  /* the classification facts, in fact order */
     uint32_t nclassifications;
+    /* With the run's parameter values: each advice text or dose that names a
+     * parameter, rendered (param_render.h; NULL for the others), and each
+     * outcome's `after` (a schedule's parameter, else its constant). */
+    char **rendered;
+    uint32_t nrendered;
+    uint32_t *after;
 } AdviceTables;
 
 enum { ITEM_HEAD_NL, ITEM_HEAD_EN, ITEM_TAIL, ITEM__SEGMENTS };
 
-AdviceTables *advice_tables_new(const GdlProgram *p, const struct GdlMem *mem);
+/* params: the run's parameter values (gdl_vm_set_param rebuilds the tables). */
+AdviceTables *advice_tables_new(const GdlProgram *p, const GdlValue *params, const struct GdlMem *mem);
 void advice_tables_free(AdviceTables *t);
 int advice_section_cmp(const char *a, const char *b);
 /* Program string s as its JSON literal (null for GDL_NONE or out of range). */
 void advice_put_json_str(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, uint16_t s);
 /* An advice's text in English (en) or Dutch, else in the other language. */
 uint16_t advice_text_for(const GdlOutcome *o, bool en);
+/* Program string s as the advice shows it: rendered with the run's parameters when it names any. */
+const char *advice_str(const AdviceTables *t, const GdlProgram *p, uint16_t s);
 
 #endif

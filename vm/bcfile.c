@@ -158,6 +158,7 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
         put_u16(b, o->cond);
         put_u16(b, o->from);
         put_u32(b, o->after);
+        put_u16(b, o->after_param);
     }
     section_end(b, s);
 
@@ -498,7 +499,8 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         leave_section(r);
     }
     if (enter_section(r, "OUTC", "OUTC")) {
-        p->noutcomes = get_count(r, 6 + 16 + 4, 65535, "outcomes");
+        bool has_after_param = minor >= 5;  /* 1.5 appended the parameter of `after` */
+        p->noutcomes = get_count(r, 6 + 16 + 4 + (has_after_param ? 2 : 0), 65535, "outcomes");
         p->outcomes = alloc(r, a, sizeof(GdlOutcome) * p->noutcomes);
         for (uint32_t i = 0; !r->failed && i < p->noutcomes; i++) {
             GdlOutcome *o = &p->outcomes[i];
@@ -517,6 +519,7 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
             o->cond = (uint16_t)get_u16(r);
             o->from = (uint16_t)get_u16(r);
             o->after = get_u32(r);
+            o->after_param = has_after_param ? (uint16_t)get_u16(r) : GDL_NONE;
         }
         leave_section(r);
     }

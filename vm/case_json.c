@@ -162,7 +162,14 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
         size_t n = 0;
         for (uint32_t i = 0; i < f->sym_count && n < sizeof list - 40; i++)
             n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", gdl_str(p, p->syms[f->sym_first + i]));
-        add_error(e, name, v->line, v->col, "expected one of %s; got %s", list, shown);
+        GdlSuggest near;
+        gdl_suggest_begin(&near, v->kind == JSON_STRING ? v->as.string.chars : "", v->kind == JSON_STRING ? v->as.string.len : 0);
+        for (uint32_t i = 0; i < f->sym_count && v->kind == JSON_STRING; i++)
+            gdl_suggest_offer(&near, gdl_str(p, p->syms[f->sym_first + i]));
+        if (near.best)
+            add_error(e, name, v->line, v->col, "expected one of %s; got %s; did you mean \"%s\"?", list, shown, near.best);
+        else
+            add_error(e, name, v->line, v->col, "expected one of %s; got %s", list, shown);
         return;
     }
     case GT_LIST_INT: {
@@ -210,17 +217,11 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
 static const char *closest_input(const GdlVm *vm, const char *name, size_t len)
 {
     const GdlProgram *p = vm->p;
-    const char *best = NULL;
-    unsigned best_d = gdl_suggest_limit(len) + 1;
-    for (uint32_t f = 0; f < p->ninputs; f++) {
-        const char *s = gdl_str(p, p->facts[f].name);
-        unsigned d = gdl_edit_distance(name, len, s, strlen(s));
-        if (d < best_d) {
-            best_d = d;
-            best = s;
-        }
-    }
-    return best;
+    GdlSuggest s;
+    gdl_suggest_begin(&s, name, len);
+    for (uint32_t f = 0; f < p->ninputs; f++)
+        gdl_suggest_offer(&s, gdl_str(p, p->facts[f].name));
+    return s.best;
 }
 
 int gdl_case_load_json(GdlVm *vm, const char *text, size_t len, GdlCaseErrors *e)

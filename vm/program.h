@@ -121,7 +121,8 @@ typedef struct {
     uint16_t dose;          /* advice: JSON text or GDL_NONE */
     uint16_t cond;          /* fact holding the condition */
     uint16_t from;          /* schedule: fact holding the start date, or GDL_NONE */
-    uint32_t after;         /* schedule: amount of after_unit */
+    uint32_t after;         /* schedule: amount of after_unit (a parameter's default when after_param is set) */
+    uint16_t after_param;   /* schedule: the parameter that sets `after` per run, or GDL_NONE (since 1.5) */
 } GdlOutcome;
 
 /* Header metadata shown in every result. */

@@ -469,7 +469,7 @@ static void put_dose(const Report *r, const GdlOutcome *o)
 {
     if (o->dose == GDL_NONE)
         return;
-    const char *text = S(r, o->dose);
+    const char *text = advice_str(r->vm->advice, r->p, o->dose);
     JsonValue v;
     if (!json_parse(text, strlen(text), NULL, &((GdlVm *)r->vm)->case_arena, &v, NULL) || v.kind != JSON_OBJECT)
         return;
@@ -484,7 +484,9 @@ static void put_dose(const Report *r, const GdlOutcome *o)
             if (!x)
                 continue;
         }
-        if (x->kind != JSON_NUMBER && !(x->kind == JSON_STRING && r->en))
+        bool range = x->kind == JSON_ARRAY && x->as.array.count == 2 && x->as.array.items[0].kind == JSON_NUMBER
+                     && x->as.array.items[1].kind == JSON_NUMBER;
+        if (x->kind != JSON_NUMBER && !range && !(x->kind == JSON_STRING && r->en))
             continue;
         buf_puts(r->b, first ? L(r, " — dosering: ", " — dose: ") : "; ");
         first = false;
@@ -492,7 +494,11 @@ static void put_dose(const Report *r, const GdlOutcome *o)
         buf_putc(r->b, ' ');
         if (x->kind == JSON_NUMBER)
             buf_json_number(r->b, x->as.number.value);
-        else
+        else if (range) {                   /* [10, 15] reads 10-15 */
+            buf_json_number(r->b, x->as.array.items[0].as.number.value);
+            buf_putc(r->b, '-');
+            buf_json_number(r->b, x->as.array.items[1].as.number.value);
+        } else
             buf_put(r->b, x->as.string.chars, x->as.string.len);
         if (unit && unit->kind == JSON_STRING) {
             buf_putc(r->b, ' ');
@@ -513,7 +519,7 @@ static void put_one_line(const Report *r, const char *t, size_t n)
  * when longer than SUMMARY_TEXT_MAX. */
 static void put_advice_text(const Report *r, const GdlOutcome *o)
 {
-    const char *t = S(r, advice_text_for(o, r->en));
+    const char *t = advice_str(r->vm->advice, r->p, advice_text_for(o, r->en));
     size_t len = strlen(t);
     if (r->full) {
         put_one_line(r, t, len);
@@ -608,9 +614,10 @@ static void put_schedule(const Report *r)
         buf_printf(r->b, "  %s  ", date);
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
         bool days = o->after_unit == AFTER_DAYS;
-        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), o->after,
-                   days ? L(r, o->after == 1 ? "dag" : "dagen", o->after == 1 ? "day" : "days")
-                        : L(r, o->after == 1 ? "week" : "weken", o->after == 1 ? "week" : "weeks"));
+        uint32_t after = r->vm->advice->after[o - r->p->outcomes];
+        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after,
+                   days ? L(r, after == 1 ? "dag" : "dagen", after == 1 ? "day" : "days")
+                        : L(r, after == 1 ? "week" : "weken", after == 1 ? "week" : "weeks"));
         if (dated && r->has_today) {
             int32_t d = day - r->today;
             if (d < 0)

@@ -385,6 +385,17 @@ static bool verify_outcomes(Verifier *v)
         if ((uint64_t)o->after * (o->after_unit == AFTER_WEEKS ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
             return fail(v, "after %u %s is more than %d days", o->after, o->after_unit == AFTER_WEEKS ? "weeks" : "days",
                         GDL_MAX_SCHEDULE_DAYS);
+        if (o->after_param != GDL_NONE) {
+            /* every value the run may give it (its range) is a whole schedule of at most 10 years */
+            if (o->kind != OK_SCHEDULE || o->after_param >= p->nparams)
+                return fail(v, "after parameter %u is not a parameter of a schedule", o->after_param);
+            const GdlParam *pa = &p->params[o->after_param];
+            double per = o->after_unit == AFTER_WEEKS ? 7 : 1;
+            if ((pa->type != GT_INT && pa->type != GT_NUMBER) || !(pa->flags & IN_HAS_MIN) || !(pa->flags & IN_HAS_MAX)
+                || pa->min < 0 || pa->max * per > GDL_MAX_SCHEDULE_DAYS || pa->value != (double)o->after)
+                return fail(v, "after parameter %u is not a number in [0, %d days] whose default is after", o->after_param,
+                            GDL_MAX_SCHEDULE_DAYS);
+        }
         const struct { const char *field; uint16_t s; bool none_ok; } strs[] = {
             { "id", o->id, false }, { "section", o->section, false }, { "cluster", o->cluster, true },
             { "text_nl", o->text_nl, true }, { "text_en", o->text_en, true }, { "dose", o->dose, true },

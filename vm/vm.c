@@ -13,6 +13,7 @@
 #include "json.h"
 #include "mem.h"
 #include "opcodes.h"
+#include "suggest.h"
 
 typedef struct {
     const char *name;
@@ -110,7 +111,7 @@ int gdl_vm_init_mem(GdlVm *vm, const GdlProgram *p, const GdlMem *mem)
         mem_free(mem, block);
         return -1;
     }
-    vm->advice = advice_tables_new(p, mem);
+    vm->advice = advice_tables_new(p, vm->params, mem);
     if (!vm->advice) {
         mem_free(mem, block);
         return -1;
@@ -221,7 +222,37 @@ static int set_string_param(GdlVm *vm, uint32_t i, const char *text, char *err, 
     return 0;
 }
 
+static int set_param_value(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen);
+
+/* The advice tables hold the texts, doses and schedules that name a
+ * parameter rendered with its value: a new value renders them again. */
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen)
+{
+    if (set_param_value(vm, name, text, err, errlen) != 0)
+        return -1;
+    AdviceTables *t = advice_tables_new(vm->p, vm->params, vm->mem);
+    if (!t) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    advice_tables_free(vm->advice);
+    vm->advice = t;
+    return 0;
+}
+
+/* A parameter that sets a schedule's `after` is a whole number of its unit. */
+static bool whole_for_schedules(const GdlProgram *p, uint32_t param, double v, char *err, size_t errlen)
+{
+    for (uint32_t i = 0; i < p->noutcomes; i++)
+        if (p->outcomes[i].after_param == param && v != floor(v)) {
+            snprintf(err, errlen, "parameter '%s' sets when schedule '%s' falls: a whole number, not %g",
+                     gdl_str(p, p->params[param].name), gdl_str(p, p->outcomes[i].id), v);
+            return false;
+        }
+    return true;
+}
+
+static int set_param_value(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen)
 {
     const GdlProgram *p = vm->p;
     for (uint32_t i = 0; i < p->nparams; i++) {
@@ -258,10 +289,19 @@ int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, s
                      *unit ? " " : "", unit);
             return -1;
         }
+        if (!whole_for_schedules(p, i, v, err, errlen))
+            return -1;
         vm->params[i] = (GdlValue){ VT_NUM, 0, { .num = v } };
         return 0;
     }
-    snprintf(err, errlen, "no parameter '%s' in this guideline", name);
+    GdlSuggest near;
+    gdl_suggest_begin(&near, name, strlen(name));
+    for (uint32_t i = 0; i < p->nparams; i++)
+        gdl_suggest_offer(&near, gdl_str(p, p->params[i].name));
+    if (near.best)
+        snprintf(err, errlen, "no parameter '%s' in this guideline; did you mean '%s'?", name, near.best);
+    else
+        snprintf(err, errlen, "no parameter '%s' in this guideline", name);
     return -1;
 }
 

@@ -62,7 +62,7 @@ def code_at(data, pc):
 
 
 FACT_SIZE = 46          # bcfile.c: FACT_BYTES
-OUTC_SIZE = 26          # bcfile.c: 6 u8, 8 u16, u32 after (at 22)
+OUTC_SIZE = 28          # bcfile.c: 6 u8, 8 u16, u32 after (at 22), after_param (1.5)
 FACT_HEAD = 16          # u32 nfacts, u32 ninputs, u32 ndep_bits, u16 in_scope, u16 red_flagged
 PARM_SIZE = 35          # bcfile.c: name, type, unit, section, value, range (18), text (1.3)
 FACT_HEADER = 16        # bcfile.c: nfacts, ninputs, ndep_bits (u32 each), in_scope, red_flagged (u16)
@@ -81,15 +81,23 @@ def param_at(data, i, field):
 
 def as_minor(data, minor, pcs):
     """The same program in an older format minor: PUSH_NUM where 1.5 has
-    OTHERWISE (same operand), FACT records without the 'applies' field that
-    1.4 appended, and for 1.2 also PARM records without the text field that
-    1.3 appended (a newer reader must still read them all)."""
+    OTHERWISE (same operand) and OUTC records without the 'after_param' field
+    that 1.5 appended; for 1.3 also FACT records without the 'applies' field
+    that 1.4 appended, and for 1.2 also PARM records without the text field
+    that 1.3 appended (a newer reader must still read them all)."""
     b = bytearray(data)
     if minor <= 4:
         op = opcodes()
         for pc, name in pcs:
             if name == "OTHERWISE":
                 struct.pack_into("<B", b, code_at(bytes(b), pc), op["PUSH_NUM"])
+        tag, payload, n = sections(bytes(b))["OUTC"]
+        (count,) = struct.unpack_from("<I", b, payload)
+        for i in reversed(range(count)):
+            at = payload + 4 + i * OUTC_SIZE + OUTC_SIZE - 2
+            assert b[at:at + 2] == b"\xff\xff", "a 1.4 file has no 'after PARAM'"
+            del b[at:at + 2]
+        struct.pack_into("<I", b, tag + 4, n - 2 * count)
     if minor <= 3:
         tag, payload, n = sections(bytes(b))["FACT"]
         (count,) = struct.unpack_from("<I", b, payload)

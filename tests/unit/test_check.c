@@ -12,6 +12,7 @@
 
 #include "compile.h"
 #include "unit.h"
+#include "suggest.h"
 
 #define HEADER "guideline t { title \"t\" version \"1\" status draft language en }\n"
 #define HEADER_NL_EN "guideline t { title \"t\" version \"1\" status draft language nl, en }\n"
@@ -164,6 +165,29 @@ static void test_unknown_name(void)
                                   "      |               ^~~~~~~~~~~~\n"));
     free(d.out);
     free(d.raw);
+}
+
+/* "Did you mean": an adjacent swap is one edit, so "wehn" finds "when" (plain
+ * Levenshtein counts two, over the limit of 1 for a 4-letter name). */
+static void test_edit_distance_and_suggestion(void)
+{
+    CU_ASSERT_EQUAL(gdl_edit_distance("wehn", 4, "when", 4), 1);
+    CU_ASSERT_EQUAL(gdl_edit_distance("when", 4, "when", 4), 0);
+    CU_ASSERT_EQUAL(gdl_edit_distance("kitten", 6, "sitting", 7), 3);
+    CU_ASSERT_EQUAL(gdl_edit_distance("ab", 2, "ba", 2), 1);
+    CU_ASSERT_EQUAL(gdl_edit_distance("abc", 3, "ca", 2), 3);      /* OSA: no edit of a swapped pair */
+    static const char *const words[] = { "do", "consider", "preferably", "preferably_not", "do_not" };
+    CU_ASSERT_STRING_EQUAL(gdl_suggest_word("cosnider", words, 5), "consider");
+    CU_ASSERT_STRING_EQUAL(gdl_suggest_word("do_nto", words, 5), "do_not");
+    CU_ASSERT_PTR_NULL(gdl_suggest_word("recommend", words, 5));
+    CU_ASSERT_PTR_NULL(gdl_suggest_word("do", words, 5));            /* the word itself is no hint */
+    static const char *const actions[] = { "refer_gp", "assess", "none" };
+    CU_ASSERT_PTR_NULL(gdl_suggest_word("phone", actions, 3));       /* two edits, another first letter */
+    CU_ASSERT_STRING_EQUAL(gdl_suggest_word("nnoe", actions, 3), "none");
+    EXPECT_DIAGS(HEADER "advice a cosnider \"C.1\"\n  en \"x\"\n",
+                 "t.gdl:2:10: error: unknown strength 'cosnider' (strengths: do, consider, preferably, preferably_not, do_not); did you mean 'consider'?");
+    EXPECT_DIAGS(HEADER "defien x = true\n",
+                 "t.gdl:2:1: error: unexpected name; did you mean 'define'?");
 }
 
 static void test_unit_mismatch(void)
@@ -628,6 +652,7 @@ void test_check_register(void)
     static const UnitTest tests[] = {
         {"clean", test_clean},
         {"unknown_name", test_unknown_name},
+        {"edit_distance_and_suggestion", test_edit_distance_and_suggestion},
         {"unit_mismatch", test_unit_mismatch},
         {"enum_value_shadowed", test_enum_value_shadowed},
         {"literal_out_of_range", test_literal_out_of_range},

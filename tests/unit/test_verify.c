@@ -232,10 +232,10 @@ static TestProgram *tp_new(void)
 
     t->outcomes[0] = (GdlOutcome){ .kind = OK_EXCLUSION, .id = 16, .section = 17, .cluster = GDL_NONE,
                                    .text_nl = GDL_NONE, .text_en = GDL_NONE, .dose = GDL_NONE, .cond = 8,
-                                   .from = GDL_NONE };
+                                   .from = GDL_NONE, .after_param = GDL_NONE };
     t->outcomes[1] = (GdlOutcome){ .kind = OK_SCHEDULE, .after_unit = AFTER_WEEKS, .id = 20, .section = 17,
                                    .cluster = GDL_NONE, .text_nl = GDL_NONE, .text_en = GDL_NONE,
-                                   .dose = GDL_NONE, .cond = 9, .from = 10, .after = 6 };
+                                   .dose = GDL_NONE, .cond = 9, .from = 10, .after = 6, .after_param = GDL_NONE };
     p->outcomes = t->outcomes;
     p->noutcomes = 2;
 
@@ -539,6 +539,10 @@ static void test_outcomes(void)
     EXPECT_REJECT(t->outcomes[0].strength = STR__COUNT, "OUTC[0]", "invalid strength 6");
     EXPECT_REJECT(t->outcomes[0].moments = MOMENT__ALL + 1, "OUTC[0]", "invalid moments 0x8");
     EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_DAYS + 1, "OUTC[1]", "invalid after unit 2");
+    EXPECT_REJECT(t->outcomes[0].after_param = 0, "OUTC[0]", "after parameter 0 is not a parameter of a schedule");
+    EXPECT_REJECT(t->outcomes[1].after_param = 1, "OUTC[1]", "after parameter 1 is not a parameter of a schedule");
+    EXPECT_REJECT(t->outcomes[1].after_param = 0, "OUTC[1]",
+                  "after parameter 0 is not a number in [0, 3640 days] whose default is after");
     EXPECT_REJECT(t->outcomes[0].cond = 4, "OUTC[0]", "condition fact 4 is not an outcome condition (kind define)");
     EXPECT_REJECT(t->outcomes[0].cond = 10, "OUTC[0]", "condition fact 10 is not an outcome condition (kind date)");
     EXPECT_REJECT(t->outcomes[0].cond = 11, "OUTC[0]", "condition fact 11 out of range (11 facts)");
