@@ -1,4 +1,4 @@
-/* report_text.c - the clinician's report: `gdl run --format text`. The
+/* report_model.c - what the clinician's report shows (report_model.h): the
  * same result as the JSON (advice.c), ordered by what the clinician must act
  * on and worded in the chosen language; docs/report.md states the rules:
  *   1. red flags, then referrals          5. planning, dated, overdue marked
@@ -6,13 +6,14 @@
  *   3. what to do now                     7. what is missing, red flags first
  *   4. what not to do
  * By default a summary: advice that applies to everyone (is_generic) is
- * collapsed to one line per group; --detail full shows every item, --ids
- * every item's id. */
-#include "advice.h"
+ * collapsed to one line per group; full shows every item, ids every item's
+ * id. How it is laid out is left to the writers (report_text.c, ...). */
+#include "report_model.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "advice.h"
 #include "advice_query.h"
 #include "date.h"
 #include "json.h"
@@ -20,16 +21,23 @@
 /* Summary limits: an advice text's length, reasons per item, findings per
  * group of missing findings that is not about safety (red flags, scope,
  * referral: those are listed whole), specific advice items per group. */
-enum { WRAP_WIDTH = 100, SUMMARY_TEXT_MAX = 160, SUMMARY_REASONS_MAX = 4, SUMMARY_MISSING_MAX = 4,
-       SUMMARY_ADVICE_MAX = 10 };
+enum { SUMMARY_TEXT_MAX = 160, SUMMARY_REASONS_MAX = 4, SUMMARY_MISSING_MAX = 4, SUMMARY_ADVICE_MAX = 10 };
+
+#define REPORT_SECTION_CLASS_(name, cls) [SEC_##name] = cls,
+const char *const REPORT_SECTION_CLASS[SEC__COUNT] = { REPORT_SECTIONS(REPORT_SECTION_CLASS_) };
+#undef REPORT_SECTION_CLASS_
 
 typedef struct {
     const GdlVm *vm;
     const GdlProgram *p;
-    ByteBuf *b;
+    ReportModel *m;
+    ByteBuf *b;             /* the row being worded */
+    size_t key_end;         /* its key is b[0 .. key_end), when has_key */
+    bool has_key;
     bool en, full, ids;
     bool has_today;
     int32_t today;          /* assessed_on: the date planning is measured from */
+    ReportRow spare;        /* what a failed allocation hands back: written, never read */
 } Report;
 
 static const char *L(const Report *r, const char *nl, const char *en)
@@ -40,6 +48,70 @@ static const char *L(const Report *r, const char *nl, const char *en)
 static const char *S(const Report *r, uint16_t s)
 {
     return s == GDL_NONE ? "" : gdl_str(r->p, s);
+}
+
+const char *report_word(const ReportModel *m, const char *nl, const char *en)
+{
+    return m->en ? en : nl;
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+static const char *keep(Report *r, const char *s, size_t n)
+{
+    char *c = arena_strndup(&r->m->arena, s, n);
+    if (!c)
+        r->m->failed = true;
+    return c ? c : "";
+}
+
+/* A row's words go to r->b: row_start, the key (if any), row_key_ends,
+ * the text, row_end. */
+static void row_start(Report *r)
+{
+    r->b->len = 0;
+    r->has_key = false;
+}
+
+static void row_key_ends(Report *r)
+{
+    r->key_end = r->b->len;
+    r->has_key = true;
+}
+
+/* Appends the row worded since row_start to section sec. */
+static ReportRow *row_end(Report *r, ReportSectionKind sec, uint8_t indent, const char *mark, const char *key_sep,
+                          bool wrap)
+{
+    ReportRow *row = arena_zalloc(&r->m->arena, sizeof *row);
+    if (!row || r->b->failed) {
+        r->m->failed = true;
+        return &r->spare;
+    }
+    const char *words = r->b->len ? (const char *)r->b->data : "";
+    size_t key_end = r->has_key ? r->key_end : 0;
+    row->indent = indent;
+    row->mark = mark;
+    row->key = r->has_key ? keep(r, words, key_end) : NULL;
+    row->key_sep = key_sep;
+    row->text = keep(r, words + key_end, r->b->len - key_end);
+    row->wrap = wrap;
+    ReportSection *s = &r->m->sections[sec];
+    if (s->last)
+        s->last->next = row;
+    else
+        s->first = row;
+    s->last = row;
+    s->nrows++;
+    return row;
+}
+
+/* The text of r->b from `from` to its end, kept, and r->b back to `from`. */
+static const char *take_from(Report *r, size_t from)
+{
+    const char *t = keep(r, (const char *)r->b->data + from, r->b->failed ? 0 : r->b->len - from);
+    r->b->len = from;
+    return t;
 }
 
 /* ---- words for ids ---------------------------------------------------- */
@@ -261,46 +333,22 @@ static void put_section(const Report *r, uint16_t section)
         buf_printf(r->b, " [%s]", S(r, section));
 }
 
-/* Writes text (len bytes) wrapped at WRAP_WIDTH columns: the first line
- * after `first`, the others after `next`. Columns count UTF-8 characters. */
-static void put_wrapped(ByteBuf *b, const char *text, size_t len, const char *first, const char *next)
-{
-    buf_puts(b, first);
-    size_t col = strlen(first), i = 0;
-    while (i < len) {
-        size_t j = i;
-        while (j < len && text[j] == ' ')
-            j++;
-        size_t k = j, width = 0;
-        while (k < len && text[k] != ' ') {
-            width += ((unsigned char)text[k] & 0xC0) != 0x80;
-            k++;
-        }
-        if (col > strlen(next) && col + (j - i) + width > WRAP_WIDTH) {
-            buf_putc(b, '\n');
-            buf_puts(b, next);
-            col = strlen(next);
-        } else {
-            buf_put(b, text + i, j - i);
-            col += j - i;
-        }
-        buf_put(b, text + j, k - j);
-        col += width;
-        i = k;
-    }
-    buf_putc(b, '\n');
-}
-
 /* ---- header ----------------------------------------------------------- */
 
 static void put_header(Report *r)
 {
     const GdlMeta *m = &r->p->meta;
+    r->m->guideline_title = S(r, m->title);
+    r->m->guideline_id = S(r, m->id);
+    r->m->guideline_version = S(r, m->version);
+    r->m->case_id = keep(r, gdl_case_id(r->vm, "-"), strlen(gdl_case_id(r->vm, "-")));
+    row_start(r);
     if (strcmp(S(r, m->title), S(r, m->id)) == 0)
-        buf_printf(r->b, "%s %s\n", S(r, m->id), S(r, m->version));
+        buf_printf(r->b, "%s %s", S(r, m->id), S(r, m->version));
     else
-        buf_printf(r->b, "%s (%s %s)\n", S(r, m->title), S(r, m->id), S(r, m->version));
-    buf_printf(r->b, "%s: %s", L(r, "Casus", "Case"), gdl_case_id(r->vm, "-"));
+        buf_printf(r->b, "%s (%s %s)", S(r, m->title), S(r, m->id), S(r, m->version));
+    r->m->title_line = take_from(r, 0);
+    buf_printf(r->b, "%s: %s", L(r, "Casus", "Case"), r->m->case_id);
     uint16_t on = find_input(r->p, "assessed_on");
     if (on != GDL_NONE && r->vm->facts[on].tag == VT_NUM) {
         r->has_today = true;
@@ -314,44 +362,59 @@ static void put_header(Report *r)
     for (int k = 0; moment && k < 3; k++)
         if (strcmp(moment, MOMENT_IDS[k]) == 0)
             buf_printf(r->b, " · %s", MOMENT_WORDS[k][r->en]);
-    buf_putc(r->b, '\n');
+    r->m->case_line = take_from(r, 0);
 }
 
-static void put_errors(const Report *r, const GdlCaseErrors *errs)
+static void put_errors(Report *r, const GdlCaseErrors *errs)
 {
-    buf_printf(r->b, "\n%s\n", L(r, "De casus kon niet worden beoordeeld:", "The case could not be evaluated:"));
+    r->m->sections[SEC_ERRORS].heading = L(r, "De casus kon niet worden beoordeeld:", "The case could not be evaluated:");
     for (uint32_t i = 0; i < errs->count; i++) {
         const GdlCaseError *e = &errs->items[i];
+        row_start(r);
         if (e->has_field)
-            buf_printf(r->b, "  %s: %s\n", e->field, e->message);
+            buf_printf(r->b, "%s: %s", e->field, e->message);
         else if (e->line == 0)      /* the file as a whole: too large, blank line */
-            buf_printf(r->b, "  %s\n", e->message);
+            buf_printf(r->b, "%s", e->message);
         else
-            buf_printf(r->b, "  %u:%u: %s\n", e->line, e->col, e->message);
+            buf_printf(r->b, "%u:%u: %s", e->line, e->col, e->message);
+        row_end(r, SEC_ERRORS, 2, "", NULL, false);
     }
-    if (errs->truncated)    /* as in the JSON result */
-        buf_printf(r->b, "  %s\n", L(r, "(meer fouten niet getoond)", "(more errors not shown)"));
+    if (errs->truncated) {  /* as in the JSON result */
+        row_start(r);
+        buf_puts(r->b, L(r, "(meer fouten niet getoond)", "(more errors not shown)"));
+        row_end(r, SEC_ERRORS, 2, "", NULL, false);
+    }
 }
 
 /* The fired outcomes of one kind, under a heading when there are any. */
-static uint32_t fired_under(const Report *r, OutcomeKind kind, const char *nl, const char *en, uint16_t **list)
+static uint32_t fired_under(const Report *r, OutcomeKind kind, ReportSectionKind sec, const char *nl, const char *en,
+                            uint16_t **list)
 {
     uint32_t n = advice_fired(r->vm, kind, list);
     if (n)
-        buf_printf(r->b, "\n%s\n", L(r, nl, en));
+        r->m->sections[sec].heading = L(r, nl, en);
     return n;
 }
 
 /* ---- 1. red flags and referrals --------------------------------------- */
 
-static void put_red_flags(const Report *r)
+/* Records what a CDS card needs of a red flag's or referral's row: the
+ * outcome and its section. */
+static void row_outcome(const Report *r, ReportRow *row, const GdlOutcome *o)
+{
+    row->urgent = o->urgent;
+    row->outcome_id = S(r, o->id);
+    row->section = o->section == GDL_NONE ? NULL : S(r, o->section);
+}
+
+static void put_red_flags(Report *r)
 {
     uint16_t *list;
-    uint32_t n = fired_under(r, OK_RED_FLAG, "RODE VLAGGEN", "RED FLAGS", &list);
+    uint32_t n = fired_under(r, OK_RED_FLAG, SEC_RED_FLAGS, "RODE VLAGGEN", "RED FLAGS", &list);
     for (uint32_t i = 0; i < n; i++) {
         const GdlOutcome *o = &r->p->outcomes[list[i]];
-        buf_printf(r->b, "  %s%s%s — ", o->urgent ? "!! " : " ! ", o->urgent ? L(r, "SPOED: ", "URGENT: ") : "",
-                   ACTION_WORDS[o->action][r->en]);
+        row_start(r);
+        buf_printf(r->b, "%s%s — ", o->urgent ? L(r, "SPOED: ", "URGENT: ") : "", ACTION_WORDS[o->action][r->en]);
         put_label(r, LABEL_CLUSTER, S(r, o->cluster));
         buf_puts(r->b, ": ");
         uint16_t finding = find_input(r->p, S(r, o->id));
@@ -361,27 +424,31 @@ static void put_red_flags(const Report *r)
             put_label(r, LABEL_VALUE, S(r, o->id));
         put_section(r, o->section);
         put_id(r, "red_flag", S(r, o->id));
-        buf_putc(r->b, '\n');
+        row_outcome(r, row_end(r, SEC_RED_FLAGS, 2, o->urgent ? "!! " : " ! ", NULL, false), o);
     }
-    n = fired_under(r, OK_REFERRAL, "VERWIJZING", "REFERRAL", &list);
+    n = fired_under(r, OK_REFERRAL, SEC_REFERRALS, "VERWIJZING", "REFERRAL", &list);
     for (uint32_t i = 0; i < n; i++) {
         const GdlOutcome *o = &r->p->outcomes[list[i]];
-        buf_printf(r->b, "  %s%s%s", o->urgent ? "!! " : " > ", o->urgent ? L(r, "SPOED: ", "URGENT: ") : "",
-                   ACTION_WORDS[o->action][r->en]);
+        row_start(r);
+        buf_printf(r->b, "%s%s", o->urgent ? L(r, "SPOED: ", "URGENT: ") : "", ACTION_WORDS[o->action][r->en]);
         put_because(r, o->cond);
         put_section(r, o->section);
         put_id(r, "referral", S(r, o->id));
-        buf_putc(r->b, '\n');
+        row_outcome(r, row_end(r, SEC_REFERRALS, 2, o->urgent ? "!! " : " > ", NULL, false), o);
     }
 }
 
 /* ---- 2. scope and classifications ------------------------------------- */
 
-/* A classification: name, value, reasons, section. */
-static void put_classification(const Report *r, uint32_t f)
+/* A classification: name (the key, when keyed), value, reasons, section. */
+static void put_classification(Report *r, uint32_t f, bool keyed)
 {
     put_fact_name(r, f);
-    buf_puts(r->b, ": ");
+    buf_putc(r->b, ':');
+    if (keyed)
+        row_key_ends(r);
+    else
+        buf_putc(r->b, ' ');
     put_classification_value(r, f);
     if (r->vm->facts[f].tag == VT_NUM)
         put_because(r, f);
@@ -405,13 +472,17 @@ static void put_scope(Report *r, const Missing *miss)
     const char *undecided = advice_scope_waits_for_findings(miss)
         ? L(r, "onbeslist (bevindingen ontbreken, zie onder)", "undecided (findings missing, see below)")
         : L(r, "onbeslist (geen bevinding beslist het, zie onder)", "undecided (no finding would decide it, see below)");
-    buf_printf(r->b, "\n%s: %s\n", L(r, "Binnen de richtlijn", "In scope"),
+    row_start(r);
+    buf_printf(r->b, "%s: %s", L(r, "Binnen de richtlijn", "In scope"),
                scope < 0 ? undecided : scope ? L(r, "ja", "yes") : L(r, "nee", "no"));
+    r->m->sections[SEC_SCOPE].heading = take_from(r, 0);
     uint16_t *list;
     uint32_t n = advice_fired(r->vm, OK_EXCLUSION, &list);
     for (uint32_t i = 0; i < n; i++) {
         const GdlOutcome *o = &r->p->outcomes[list[i]];
-        buf_puts(r->b, L(r, "  uitgesloten: ", "  excluded: "));
+        row_start(r);
+        buf_puts(r->b, L(r, "uitgesloten:", "excluded:"));
+        row_key_ends(r);
         uint16_t input = find_input(r->p, S(r, o->id));
         if (input != GDL_NONE)
             put_fact_name(r, input);
@@ -420,38 +491,36 @@ static void put_scope(Report *r, const Missing *miss)
         put_because(r, o->cond);
         put_section(r, o->section);
         put_id(r, "exclusion", S(r, o->id));
-        buf_putc(r->b, '\n');
+        row_end(r, SEC_SCOPE, 2, "", " ", false);
     }
     /* In the summary the classifications without a reason of their own
-     * (undecided, or decided by the gates alone) share one line. */
-    ByteBuf plain = { 0 };
-    bool any = false;
+     * (undecided, or decided by the gates alone) share one line, worded
+     * after the others. */
     uint32_t nplain = 0;
-    for (uint32_t k = 0; k < r->vm->advice->nclassifications; k++) {
-        uint32_t f = r->vm->advice->classifications[k];
-        if (!advice_classification_applies(r->vm, f))
-            continue;
-        if (!any)
-            buf_printf(r->b, "\n%s\n", L(r, "Classificatie", "Classification"));
-        any = true;
-        bool decided = r->vm->facts[f].tag == VT_NUM;
-        if (!r->full && (!decided || is_generic(r, f))) {
-            ByteBuf *keep = r->b;
-            r->b = &plain;
-            buf_puts(&plain, nplain++ ? "; " : "");
-            put_classification(r, f);
-            r->b = keep;
-            continue;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && nplain)
+            row_start(r);
+        for (uint32_t k = 0; k < r->vm->advice->nclassifications; k++) {
+            uint32_t f = r->vm->advice->classifications[k];
+            if (!advice_classification_applies(r->vm, f))
+                continue;
+            r->m->sections[SEC_CLASSIFICATION].heading = L(r, "Classificatie", "Classification");
+            bool plain = !r->full && (r->vm->facts[f].tag != VT_NUM || is_generic(r, f));
+            if (pass == 0 && !plain) {
+                row_start(r);
+                put_classification(r, f, true);
+                row_end(r, SEC_CLASSIFICATION, 2, "", " ", false);
+            } else if (pass == 0) {
+                nplain++;
+            } else if (plain) {
+                buf_puts(r->b, r->b->len ? "; " : "");
+                put_classification(r, f, false);
+            }
         }
-        buf_puts(r->b, "  ");
-        put_classification(r, f);
-        buf_putc(r->b, '\n');
     }
     if (nplain)
-        put_wrapped(r->b, plain.failed ? "" : (const char *)plain.data, plain.failed ? 0 : plain.len, "  ", "    ");
-    buf_free(&plain);
+        row_end(r, SEC_CLASSIFICATION, 2, "", NULL, true);
 }
-
 /* ---- 3, 4. advice ----------------------------------------------------- */
 
 /* The dose in words: each key's label and value; strings only in English,
@@ -529,24 +598,27 @@ static bool strength_is_negative(uint8_t s)
 }
 
 /* One advice line. */
-static void put_advice_item(const Report *r, const GdlOutcome *o)
+static void put_advice_item(Report *r, const GdlOutcome *o, ReportSectionKind sec)
 {
-    buf_printf(r->b, "  %s:", STRENGTH_WORDS[o->strength][r->en]);
-    put_section(r, o->section);
-    buf_putc(r->b, ' ');
+    row_start(r);
+    buf_printf(r->b, "%s:", STRENGTH_WORDS[o->strength][r->en]);
+    row_key_ends(r);
+    if (o->section != GDL_NONE)
+        buf_printf(r->b, "[%s] ", S(r, o->section));
     put_advice_text(r, o);
     if (r->full)
         put_dose(r, o);
     put_because(r, o->cond);
     put_id(r, "advice", S(r, o->id));
-    buf_putc(r->b, '\n');
+    ReportRow *row = row_end(r, sec, 2, "", " ", false);
+    row->section = o->section == GDL_NONE ? NULL : S(r, o->section);
 }
 
 /* What to do (negative false) or not to do. In full: every item, in the
  * advice format's order. In the summary: the items specific to this case,
  * strongest first ("Doen" before "Bij voorkeur" before "Overweeg"), at most
  * SUMMARY_ADVICE_MAX, then one line counting the rest. */
-static void put_advice(const Report *r, bool negative)
+static void put_advice(Report *r, bool negative)
 {
     static const uint8_t BY_FORCE[] = { STR_DO, STR_DO_NOT, STR_PREFERABLY, STR_PREFERABLY_NOT, STR_CONSIDER };
     uint16_t *list;
@@ -560,7 +632,8 @@ static void put_advice(const Report *r, bool negative)
     }
     if (!total)
         return;
-    buf_printf(r->b, "\n%s\n", negative ? L(r, "Niet doen", "Do not") : L(r, "Nu doen", "To do now"));
+    ReportSectionKind sec = negative ? SEC_DONOT : SEC_TODO;
+    r->m->sections[sec].heading = negative ? L(r, "Niet doen", "Do not") : L(r, "Nu doen", "To do now");
     for (size_t k = 0; k < (r->full ? 1 : sizeof BY_FORCE); k++)
         for (uint32_t i = 0; i < n; i++) {
             const GdlOutcome *o = &r->p->outcomes[list[i]];
@@ -568,28 +641,30 @@ static void put_advice(const Report *r, bool negative)
                 continue;
             if (!r->full && (o->strength != BY_FORCE[k] || is_generic(r, o->cond) || shown == SUMMARY_ADVICE_MAX))
                 continue;
-            put_advice_item(r, o);
+            put_advice_item(r, o, sec);
             shown++;
         }
     if (shown == total)
         return;
     uint32_t specific = total - generic - shown;
+    row_start(r);
     if (specific)
-        buf_printf(r->b, r->en ? "  + %u more specific and %u general recommendations, see --detail full\n"
-                               : "  + %u andere specifieke en %u algemene aanbevelingen, zie --detail full\n",
+        buf_printf(r->b, r->en ? "+ %u more specific and %u general recommendations, see --detail full"
+                               : "+ %u andere specifieke en %u algemene aanbevelingen, zie --detail full",
                    specific, generic);
     else
-        buf_printf(r->b, r->en ? "  + %u general recommendation%s, see --detail full\n"
-                               : "  + %u algemene aanbeveling%s, zie --detail full\n",
+        buf_printf(r->b, r->en ? "+ %u general recommendation%s, see --detail full"
+                               : "+ %u algemene aanbeveling%s, zie --detail full",
                    generic, generic == 1 ? "" : (r->en ? "s" : "en"));
+    row_end(r, sec, 2, "", NULL, false);
 }
 
 /* ---- 5, 6. planning and measurement ----------------------------------- */
 
-static void put_schedule(const Report *r)
+static void put_schedule(Report *r)
 {
     uint16_t *list;
-    uint32_t n = fired_under(r, OK_SCHEDULE, "Planning", "Schedule", &list);
+    uint32_t n = fired_under(r, OK_SCHEDULE, SEC_SCHEDULE, "Planning", "Schedule", &list);
     for (uint32_t i = 0; i < n; i++) {
         const GdlOutcome *o = &r->p->outcomes[list[i]];
         int32_t day;
@@ -597,7 +672,9 @@ static void put_schedule(const Report *r)
         char date[11] = "----------";
         if (dated)
             gdl_date_format(day, date);
-        buf_printf(r->b, "  %s  ", date);
+        row_start(r);
+        buf_puts(r->b, date);
+        row_key_ends(r);
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
         bool days = o->after_unit == AFTER_DAYS;
         buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), o->after,
@@ -615,7 +692,7 @@ static void put_schedule(const Report *r)
         }
         put_section(r, o->section);
         put_id(r, "schedule", S(r, o->id));
-        buf_putc(r->b, '\n');
+        row_end(r, SEC_SCHEDULE, 2, "", "  ", false);
     }
 }
 
@@ -647,42 +724,35 @@ static void put_moments(const Report *r, uint8_t moments)
 static void put_measurements(Report *r)
 {
     uint16_t *list;
-    uint32_t n = fired_under(r, OK_MEASUREMENT, "Meten", "Measure", &list);
+    uint32_t n = fired_under(r, OK_MEASUREMENT, SEC_MEASURE, "Meten", "Measure", &list);
     for (uint32_t i = 0; r->full && i < n; i++) {
         const GdlOutcome *o = &r->p->outcomes[list[i]];
-        buf_puts(r->b, "  ");
+        row_start(r);
         put_instrument(r, S(r, o->id));
         buf_puts(r->b, L(r, " — bij ", " — at "));
         put_moments(r, o->moments);
         put_section(r, o->section);
         put_id(r, "measurement", S(r, o->id));
-        buf_putc(r->b, '\n');
+        row_end(r, SEC_MEASURE, 2, "", NULL, false);
     }
     for (uint8_t moments = 1; !r->full && moments <= MOMENT__ALL; moments++) {
-        ByteBuf line = { 0 }, head = { 0 };
-        ByteBuf *keep = r->b;   /* the instruments go to the line to wrap */
-        r->b = &line;
+        row_start(r);
+        buf_puts(r->b, L(r, "bij ", "at "));
+        put_moments(r, moments);
+        buf_putc(r->b, ':');
+        row_key_ends(r);
         uint32_t count = 0;
         for (uint32_t i = 0; i < n; i++) {
             const GdlOutcome *o = &r->p->outcomes[list[i]];
             if (o->moments != moments)
                 continue;
-            buf_puts(&line, count++ ? "; " : "");
+            buf_puts(r->b, count++ ? "; " : "");
             put_instrument(r, S(r, o->id));
             put_section(r, o->section);
             put_id(r, "measurement", S(r, o->id));
         }
-        r->b = &head;
-        buf_puts(&head, L(r, "  bij ", "  at "));
-        put_moments(r, moments);
-        buf_puts(&head, ": ");
-        buf_putc(&head, '\0');
-        r->b = keep;
-        if (count && !head.failed)
-            put_wrapped(r->b, line.failed ? "" : (const char *)line.data, line.failed ? 0 : line.len,
-                        (const char *)head.data, "    ");
-        buf_free(&line);
-        buf_free(&head);
+        if (count)
+            row_end(r, SEC_MEASURE, 2, "", " ", true);
     }
 }
 
@@ -770,10 +840,11 @@ static void put_conclusion_counts(const Report *r, const Missing *m, const uint1
 static void put_missing(Report *r, const Missing *m)
 {
     bool out_of_scope = r->p->in_scope_fact != GDL_NONE && gdl_fact_truth(r->vm, r->p->in_scope_fact) == 0;
-    bool heading = false;
     for (int g = 0; g < GROUP__COUNT; g++) {
-        ByteBuf line = { 0 };
         uint32_t shown = 0, more = 0;
+        row_start(r);
+        buf_printf(r->b, "%s:", GROUP_HEADINGS[g][r->en]);
+        row_key_ends(r);
         for (uint32_t k = 0; k < m->nfields; k++) {
             if (group_of_field(m, k) != g)
                 continue;
@@ -781,71 +852,79 @@ static void put_missing(Report *r, const Missing *m)
                 more++;
                 continue;
             }
-            ByteBuf *keep = r->b;   /* the field names go to the line to wrap */
-            r->b = &line;
-            buf_puts(&line, shown++ ? "; " : "");
+            buf_puts(r->b, shown++ ? "; " : "");
             put_fact_name(r, m->fields[k]);
             if (r->full) {
-                buf_puts(&line, " (");
+                buf_puts(r->b, " (");
                 put_conclusion_counts(r, m, m->needed + m->needed_off[k], m->needed_off[k + 1] - m->needed_off[k]);
-                buf_putc(&line, ')');
+                buf_putc(r->b, ')');
             }
-            r->b = keep;
         }
         if (more && shown)
-            buf_printf(&line, r->en ? " and %u more, see --detail full" : " en %u andere, zie --detail full", more);
+            buf_printf(r->b, r->en ? " and %u more, see --detail full" : " en %u andere, zie --detail full", more);
         else if (more)
-            buf_printf(&line, r->en ? "%u finding%s, see --detail full" : "%u bevinding%s, zie --detail full", more,
+            buf_printf(r->b, r->en ? "%u finding%s, see --detail full" : "%u bevinding%s, zie --detail full", more,
                        more == 1 ? "" : (r->en ? "s" : "en"));
         if (shown || more) {
-            if (!heading)
-                buf_printf(r->b, "\n%s\n", L(r, "Ontbreekt (kan het advies veranderen)", "Missing (could change the advice)"));
-            heading = true;
-            char first[160];
-            snprintf(first, sizeof first, "  %s: ", GROUP_HEADINGS[g][r->en]);
-            put_wrapped(r->b, line.failed ? "" : (const char *)line.data, line.failed ? 0 : line.len, first, "    ");
+            r->m->sections[SEC_MISSING].heading =
+                L(r, "Ontbreekt (kan het advies veranderen)", "Missing (could change the advice)");
+            row_end(r, SEC_MISSING, 2, "", " ", true);
         }
-        buf_free(&line);
         for (uint32_t k = 0; r->ids && k < m->nfields; k++) {
             if (group_of_field(m, k) != g)
                 continue;
-            buf_printf(r->b, "    {%s: ", S(r, r->p->facts[m->fields[k]].name));
+            row_start(r);
+            buf_printf(r->b, "{%s: ", S(r, r->p->facts[m->fields[k]].name));
             advice_put_needed_for(r->b, r->vm, m, k, " ", false);
-            buf_puts(r->b, "}\n");
+            buf_putc(r->b, '}');
+            row_end(r, SEC_MISSING, 4, "", NULL, false);
         }
     }
     if (m->reason_off[GDL_WHY__COUNT])
-        buf_printf(r->b, "\n%s\n", L(r, "Onbeslist, en geen bevinding beslist het", "Undecided, and no finding would decide it"));
+        r->m->sections[SEC_UNDECIDED].heading =
+            L(r, "Onbeslist, en geen bevinding beslist het", "Undecided, and no finding would decide it");
     for (uint32_t k = 0; k < GDL_WHY__COUNT; k++) {
         uint32_t from = m->reason_off[k], count = m->reason_off[k + 1] - from;
         if (!count)
             continue;
-        buf_printf(r->b, "  %s: ", gdl_unknown_reason_text(gdl_unknown_reason_order()[k], r->en));
+        row_start(r);
+        buf_printf(r->b, "%s:", gdl_unknown_reason_text(gdl_unknown_reason_order()[k], r->en));
+        row_key_ends(r);
         put_conclusion_counts(r, m, m->by_reason + from, count);
         if (r->ids) {
             buf_puts(r->b, " {");
             advice_put_conclusions(r->b, r->vm, m, m->by_reason + from, count, " ", false);
             buf_putc(r->b, '}');
         }
-        buf_putc(r->b, '\n');
+        row_end(r, SEC_UNDECIDED, 2, "", " ", false);
     }
 }
 
-void gdl_report_text(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out)
+void report_model_build(ReportModel *m, const GdlVm *vm, const GdlCaseErrors *errs, bool en, bool full, bool ids)
 {
-    Report r = { .vm = vm, .p = vm->p, .b = out, .en = strcmp(opt->lang, "en") == 0, .full = opt->detail_full,
-                 .ids = opt->ids };
+    *m = (ReportModel){ .en = en, .full = full, .ids = ids };
+    arena_init(&m->arena, 0);
+    ByteBuf words = { 0 };
+    Report r = { .vm = vm, .p = vm->p, .m = m, .b = &words, .en = en, .full = full, .ids = ids };
     put_header(&r);
     if (errs && errs->count) {
         put_errors(&r, errs);
-        return;
+    } else {
+        Missing miss = advice_find_missing(vm);
+        put_red_flags(&r);
+        put_scope(&r, &miss);
+        put_advice(&r, false);
+        put_advice(&r, true);
+        put_schedule(&r);
+        put_measurements(&r);
+        put_missing(&r, &miss);
     }
-    Missing miss = advice_find_missing(vm);
-    put_red_flags(&r);
-    put_scope(&r, &miss);
-    put_advice(&r, false);
-    put_advice(&r, true);
-    put_schedule(&r);
-    put_measurements(&r);
-    put_missing(&r, &miss);
+    if (words.failed)
+        m->failed = true;
+    buf_free(&words);
+}
+
+void report_model_free(ReportModel *m)
+{
+    arena_free(&m->arena);
 }
