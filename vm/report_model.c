@@ -109,7 +109,8 @@ static ReportRow *row_end(Report *r, ReportSectionKind sec, uint8_t indent, cons
 /* The text of r->b from `from` to its end, kept, and r->b back to `from`. */
 static const char *take_from(Report *r, size_t from)
 {
-    const char *t = keep(r, (const char *)r->b->data + from, r->b->failed ? 0 : r->b->len - from);
+    bool none = r->b->failed || r->b->len == from;     /* then data may be NULL */
+    const char *t = keep(r, none ? "" : (const char *)r->b->data + from, none ? 0 : r->b->len - from);
     r->b->len = from;
     return t;
 }
