@@ -5,6 +5,7 @@
  * name-based (sha1.c), so the same case gives the same bytes. */
 #include "advice.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "report_model.h"
@@ -93,10 +94,13 @@ static void put_summary(ByteBuf *b, const char *text)
 }
 
 /* The card's uuid: UUIDv5 of case id, guideline id and version, outcome
- * kind and id, NUL-separated. */
-static void put_uuid(ByteBuf *b, const ReportModel *m, const char *kind, const char *id)
+ * kind and id, and how many cards of that kind and id came before it (a
+ * guideline may give two rules one id), NUL-separated. */
+static void put_uuid(ByteBuf *b, const ReportModel *m, const char *kind, const char *id, uint32_t repeat)
 {
-    const char *parts[] = { m->case_id, m->guideline_id, m->guideline_version, kind, id };
+    char nth[12];
+    snprintf(nth, sizeof nth, "%u", repeat);
+    const char *parts[] = { m->case_id, m->guideline_id, m->guideline_version, kind, id, nth };
     Sha1 s;
     sha1_init(&s);
     sha1_update(&s, CARD_NAMESPACE, sizeof CARD_NAMESPACE);
@@ -111,11 +115,12 @@ static void put_uuid(ByteBuf *b, const ReportModel *m, const char *kind, const c
 
 /* One card; detail is Markdown; sections (NULL-terminated, may be empty)
  * name where in the guideline it comes from. */
-static void put_card(ByteBuf *b, const ReportModel *m, bool first, const char *kind, const char *id, const char *summary,
+static void put_card(ByteBuf *b, const ReportModel *m, bool first, const char *kind, const char *id, uint32_t repeat,
+                     const char *summary,
                      const ByteBuf *detail, const char *indicator, const char *const *sections)
 {
     buf_puts(b, first ? "{\"uuid\": " : ", {\"uuid\": ");
-    put_uuid(b, m, kind, id);
+    put_uuid(b, m, kind, id, repeat);
     buf_puts(b, ", \"summary\": ");
     put_summary(b, summary);
     buf_puts(b, ", \"detail\": ");
@@ -139,8 +144,11 @@ static void put_outcome_cards(ByteBuf *b, const ReportModel *m, ReportSectionKin
         put_md(&detail, row->text);
         buf_putc(&detail, '\n');
         const char *sections[] = { row->section, NULL };
+        uint32_t repeat = 0;
+        for (const ReportRow *before = m->sections[sec].first; before != row; before = before->next)
+            repeat += strcmp(before->outcome_id, row->outcome_id) == 0;
         bool first = row == m->sections[sec].first && (sec == SEC_RED_FLAGS || !m->sections[SEC_RED_FLAGS].first);
-        put_card(b, m, first, kind, row->outcome_id, row->text, &detail, row->urgent ? "critical" : "warning",
+        put_card(b, m, first, kind, row->outcome_id, repeat, row->text, &detail, row->urgent ? "critical" : "warning",
                  sections);
         buf_free(&detail);
     }
@@ -171,7 +179,7 @@ static void put_treatment_card(ByteBuf *b, const ReportModel *m)
     if (summary.failed)
         b->failed = 1;
     else
-        put_card(b, m, !m->sections[SEC_RED_FLAGS].first && !m->sections[SEC_REFERRALS].first, "advice", "treatment",
+        put_card(b, m, !m->sections[SEC_RED_FLAGS].first && !m->sections[SEC_REFERRALS].first, "advice", "treatment", 0,
                  (const char *)summary.data, &detail, "info", sections);
     buf_free(&summary);
     buf_free(&detail);
@@ -189,7 +197,7 @@ static void put_error_card(ByteBuf *b, const ReportModel *m)
     if (summary.failed)
         b->failed = 1;
     else
-        put_card(b, m, true, "error", "case", (const char *)summary.data, &detail, "warning", none);
+        put_card(b, m, true, "error", "case", 0, (const char *)summary.data, &detail, "warning", none);
     buf_free(&summary);
     buf_free(&detail);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # render.sh - the HTML report (gdl run --format html) in a real browser:
-# headless Chromium renders every example case (both guidelines) to PDF and
+# headless Chromium renders every example case (each guideline's) to PDF and
 # PNG without errors; the summary ends on page 1 (page 2 starts with the full
 # report's heading); the page loads nothing from outside; and the text
 # Chromium shows equals the text report, summary then full, whitespace aside
@@ -89,5 +89,6 @@ render() {   # guideline case name
 
 for c in examples/*.json; do render guidelines/kngf-lbp-2021.gdl "$c" "$(basename "$c" .json)"; done
 for c in examples/kngf-lbp-2013/*.json; do render guidelines/kngf-lbp-2013.gdl "$c" "2013-$(basename "$c" .json)"; done
+for c in examples/msk-lrs/*.json; do render guidelines/msk-lrs.gdl "$c" "msk-$(basename "$c" .json)"; done
 echo "html: $pass passed, $fail failed"
 [ $fail = 0 ]
