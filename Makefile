@@ -48,7 +48,7 @@ UNIT_BIN := $(BUILD)/unit_tests
 # Suites are registered through suites.def, not a header: no prototypes to miss.
 $(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes -Itests/unit
 
-.PHONY: all test check run clean install uninstall install-check help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf
+.PHONY: all test check run clean install uninstall install-check help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf test-html
 all: $(BIN)
 
 # -pthread: run --batch --jobs (compiler/main.c); the libraries use no threads.
@@ -109,6 +109,12 @@ guideline-tests: $(BIN)
 verify-guidelines: $(BIN)
 	$(BIN) verify --timing guidelines/*.gdl
 
+# The HTML report in headless Chromium: every example to PDF and PNG, the
+# summary on page 1, the visible text equal to the text report (docs/report.md).
+# Part of `test`; skips, saying so, where Chromium is not installed.
+test-html: $(BIN)
+	GDL=$(BIN) bash tests/html/render.sh
+
 # One build's suites: unit tests, golden files, the guidelines' own tests.
 check: unit golden guideline-tests
 	@echo "all test groups passed ($(if $(filter 1,$(SANITIZE)),ASan+UBSan,plain) build)"
@@ -126,6 +132,7 @@ test:
 	$(MAKE) difftest-ci WERROR=$(WERROR)
 	$(MAKE) verify-guidelines WERROR=$(WERROR)
 	$(MAKE) install-check WERROR=$(WERROR)
+	$(MAKE) test-html WERROR=$(WERROR)
 
 
 run: $(BIN)
@@ -176,6 +183,7 @@ help:
 	@echo "  build/unit_tests SUITE[/TEST]...  some CUnit suites or tests only (tests/unit/suites.def)"
 	@echo "  make golden T=NAME              one golden test (run/lrs-conservative or lrs-conservative)"
 	@echo "  bash tests/run_golden.sh DIR    the golden tests under DIR (--update rewrites them)"
+	@echo "make test-html  the HTML report in headless Chromium (PDF, PNG, text; part of test)"
 	@echo "make verify-guidelines  gdl verify on every shipped guideline (properties, dead rules)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"

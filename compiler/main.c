@@ -57,7 +57,8 @@ static const char USAGE[] =
     "                                 --batch (CASE is JSON Lines: a summary), --format text|json\n"
     "\n"
     "run options:\n"
-    "  --format json|text             output (default json)\n"
+    "  --format json|text|html|cds-hooks  output (default json); html: a page for the\n"
+    "                                 patient record, cds-hooks: CDS Hooks 2.0 cards\n"
     "  --lang nl|en                   language of advice texts (default nl)\n"
     "  --detail summary|full          text: the summary (default) or every item\n"
     "  --ids                          text: each item's id as well\n"
@@ -1112,7 +1113,9 @@ static int cmd_run(int argc, char **argv)
             const char *f = argv[++i];
             if (strcmp(f, "json") == 0) o.advice.format = ADVICE_JSON_PRETTY;
             else if (strcmp(f, "text") == 0) o.advice.format = ADVICE_TEXT;
-            else return usage_error("--format is json or text, not '%s'", f);
+            else if (strcmp(f, "html") == 0) o.advice.format = ADVICE_HTML;
+            else if (strcmp(f, "cds-hooks") == 0) o.advice.format = ADVICE_CDS;
+            else return usage_error("--format is json, text, html or cds-hooks, not '%s'", f);
         } else if (strcmp(a, "--lang") == 0 && i + 1 < argc) {
             const char *l = argv[++i];
             if (strcmp(l, "nl") && strcmp(l, "en"))

@@ -266,8 +266,8 @@ for v in 7 8 9; do grep -q "\"nprs\": $v}" "$tmp/boundary.jsonl" && ok || bad "n
 # The text report speaks one language (docs/report.md): no English label or
 # id in --lang nl, no Dutch one in --lang en, no snake_case id without --ids;
 # for every example case, as summary and in full.
-EN_TOKENS='do_not|preferably_not|consider|Consider|Do|refer_gp|contact_gp|advise_patient_contact_gp|refer_back_specialist|refer_specialist_with_gp|assess|Assess|indicated|not_indicated|ongoing|not_started|closing|interim|discharge|because|Advice|Referral|REFERRAL|Schedule|Measure|Missing|URGENT|RED FLAGS|In scope|undecided|after|weeks|days|general|see|assessed on|Case|OVERDUE|excluded|yes|no'
-NL_TOKENS='omdat|Doen|Overweeg|Bij voorkeur|Niet doen|Verwijs|huisarts|Beoordelen|tussenevaluatie|afsluiting|Casus|Binnen de richtlijn|Classificatie|Meten|Ontbreekt|SPOED|RODE VLAGGEN|VERWIJZING|weken|dagen|algemene|zie|onbeslist|beoordeeld|geïndiceerd|loopt|ACHTERSTALLIG|uitgesloten|ja|nee|bij|na'
+EN_TOKENS='do_not|preferably_not|consider|Consider|Do|refer_gp|contact_gp|advise_patient_contact_gp|refer_back_specialist|refer_specialist_with_gp|assess|Assess|indicated|not_indicated|ongoing|not_started|closing|interim|discharge|because|Advice|Referral|REFERRAL|Schedule|Measure|Missing|URGENT|RED FLAGS|In scope|undecided|after|weeks|days|general|see|assessed on|Case|OVERDUE|excluded|yes|no|Full report'
+NL_TOKENS='omdat|Doen|Overweeg|Bij voorkeur|Niet doen|Verwijs|huisarts|Beoordelen|tussenevaluatie|afsluiting|Casus|Binnen de richtlijn|Classificatie|Meten|Ontbreekt|SPOED|RODE VLAGGEN|VERWIJZING|weken|dagen|algemene|zie|onbeslist|beoordeeld|geïndiceerd|loopt|ACHTERSTALLIG|uitgesloten|ja|nee|bij|na|Volledig overzicht'
 scan_report() {   # guideline case
     for detail in summary full; do
         "$GDL" run --format text --detail $detail --lang nl "$1" "$2" > "$tmp/nl.txt" && [ -s "$tmp/nl.txt" ] \
@@ -285,13 +285,29 @@ scan_report() {   # guideline case
         grep -owE "omdat|because" "$tmp/nl.txt" "$tmp/en.txt" | grep -qvE 'nl.txt:omdat|en.txt:because' \
             && bad "$2 --detail $detail: 'omdat'/'because' in the other language" || ok
     done
+    # The HTML report (summary and full on one page), read as the text report's lines: a table row's
+    # header and cell joined, tags dropped, the title and case line (h1, p.case) left out.
+    for lang in nl en; do
+        if [ $lang = nl ]; then tokens=$EN_TOKENS; else tokens=$NL_TOKENS; fi
+        "$GDL" run --format html --lang $lang "$1" "$2" > "$tmp/$lang.html" && [ -s "$tmp/$lang.html" ] \
+            && ok || bad "$2 --lang $lang: no HTML report"
+        perl -0777 -ne 's{.*<body>}{}s; s{</th>\n<td>}{ }g; s{^<h1.*\n|^<p class="case">.*\n}{}mg; s{<[^>]*>}{}g;
+                        s{&#39;}{\x27}g; s{&quot;}{"}g; s{&lt;}{<}g; s{&gt;}{>}g; s{&amp;}{&}g; print' \
+            "$tmp/$lang.html" > "$tmp/$lang.html.txt"
+        hits=$(sed -E 's/(: | — ).*//' "$tmp/$lang.html.txt" | grep -owE "$tokens" | sort -u | tr '\n' ' ')
+        [ -z "$hits" ] && ok || bad "$2 --format html --lang $lang: labels in the other language: $hits"
+        ids=$(grep -oE '\b[a-z0-9]+_[a-z0-9_]+\b' "$tmp/$lang.html.txt" | sort -u | tr '\n' ' ')
+        [ -z "$ids" ] && ok || bad "$2 --format html --lang $lang: snake_case ids without --ids: $ids"
+    done
 }
 for c in examples/*.json; do scan_report "$G" "$c"; done
 for c in examples/kngf-lbp-2013/*.json; do scan_report guidelines/kngf-lbp-2013.gdl "$c"; done
 for c in examples/msk-lrs/*.json; do scan_report guidelines/msk-lrs.gdl "$c"; done
 # One case file runs under every shipped guideline (case-vocabulary.md): every example under each.
 for g in guidelines/*.gdl; do
-    for c in examples/*.json examples/*/*.json; do "$GDL" run "$g" "$c" > /dev/null && ok || bad "$c does not run under $g"; done
+    for c in examples/*.json examples/*/*.json; do
+        case $c in examples/cds-hooks/*) continue ;; esac    # a hook request and a discovery document, not cases
+        "$GDL" run "$g" "$c" > /dev/null && ok || bad "$c does not run under $g"; done
 done
 
 # gdl explain needs only the program and the run: a .gdlb explains what its
@@ -306,6 +322,35 @@ for c in examples/*.json; do
         && cmp -s "$tmp/report" <(head -c "$(stat -c %s "$tmp/report")" "$tmp/report-why") \
         && ! cmp -s "$tmp/report" "$tmp/report-why" && ok || bad "run --why $c: not the report followed by the explanation"
 done
+
+# CDS Hooks (docs/cds-hooks.md): a card per red flag and referral (critical when urgent) and one
+# for the advice, as the JSON result says; summaries under 140 characters, a source label,
+# version-5 uuids, unique; invoke.sh answers a hook request with the same bytes as gdl run.
+if command -v jq > /dev/null; then
+    cds_cards() {   # guideline case
+        "$GDL" run --format json "$1" "$2" > "$tmp/cds.json"
+        "$GDL" run --format cds-hooks "$1" "$2" > "$tmp/cds.out" \
+            && jq -e --slurpfile r "$tmp/cds.json" '($r[0].red_flags + $r[0].referrals) as $o
+                | (.cards | length) == ($o | length) + 1
+                and ([.cards[:-1][].indicator] == [$o[] | if .urgent then "critical" else "warning" end])
+                and .cards[-1].indicator == "info"
+                and all(.cards[]; (.summary | length) < 140 and (.source.label | length) > 0
+                        and (.uuid | test("^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")))
+                and ([.cards[].uuid] | length) == ([.cards[].uuid] | unique | length)' "$tmp/cds.out" > /dev/null \
+            && ok || bad "$2: CDS Hooks cards do not match the result"
+    }
+    for c in examples/*.json; do cds_cards "$G" "$c"; done
+    for c in examples/kngf-lbp-2013/*.json; do cds_cards guidelines/kngf-lbp-2013.gdl "$c"; done
+    for c in examples/msk-lrs/*.json; do cds_cards guidelines/msk-lrs.gdl "$c"; done
+    for c in examples/lrs-reactivity/*.json; do cds_cards guidelines/lrs-reactivity.gdl "$c"; done
+    GDL="$GDL" examples/cds-hooks/invoke.sh "$G" en < examples/cds-hooks/request.json > "$tmp/invoke.out" \
+        && "$GDL" run --format cds-hooks --lang en "$G" examples/red-flag-cauda-equina.json | cmp -s - "$tmp/invoke.out" \
+        && ok || bad "invoke.sh: not the cards of gdl run"
+    jq 'del(.prefetch)' examples/cds-hooks/request.json | GDL="$GDL" examples/cds-hooks/invoke.sh "$G" > "$tmp/invoke.out" 2>&1
+    [ $? = 4 ] && grep -q "no prefetch.case" "$tmp/invoke.out" && ok || bad "invoke.sh without prefetch.case"
+else
+    echo "cli checks: SKIPPED the CDS Hooks checks: jq is not installed (apt-get install jq)"
+fi
 
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"

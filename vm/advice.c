@@ -549,12 +549,19 @@ void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOp
                 out->data[i] = '?';
         return;
     }
+    if (opt->format == ADVICE_HTML) {
+        gdl_report_html(vm, errs, opt, out);
+        return;
+    }
     if (opt->format == ADVICE_JSON) {
         json_result(vm, errs, opt, out);
         return;
     }
     ByteBuf compact = { .mem = out->mem };
-    json_result(vm, errs, opt, &compact);
+    if (opt->format == ADVICE_CDS)
+        gdl_report_cds(vm, errs, opt, &compact);
+    else
+        json_result(vm, errs, opt, &compact);
     if (compact.len)
         pretty(compact.data, compact.len - 1, out);   /* without the final newline */
     buf_putc(out, '\n');

@@ -10,7 +10,7 @@
 #include "case_json.h"
 #include "vm.h"
 
-typedef enum { ADVICE_JSON, ADVICE_JSON_PRETTY, ADVICE_TEXT } AdviceFormat;
+typedef enum { ADVICE_JSON, ADVICE_JSON_PRETTY, ADVICE_TEXT, ADVICE_HTML, ADVICE_CDS } AdviceFormat;
 
 typedef struct {
     AdviceFormat format;
@@ -26,6 +26,10 @@ void gdl_advice_write(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOp
 
 /* The clinician's report (report_text.c, docs/report.md): the text form. */
 void gdl_report_text(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
+/* The same report as a self-contained HTML page (report_html.c). */
+void gdl_report_html(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
+/* The result as a CDS Hooks 2.0 response, {"cards": [...]}, compact (report_cds.c, docs/cds-hooks.md). */
+void gdl_report_cds(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
 
 /* For tests: three-valued state of a fact: 1 true, 0 false, -1 unknown. */
 int gdl_fact_truth(const GdlVm *vm, uint32_t fact);

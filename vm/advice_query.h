@@ -1,7 +1,7 @@
 /* advice_query.h - what both renderings of a result ask of an evaluated
  * case (advice.c answers): the fired outcomes in output order, schedule
  * dates, and the "missing" analysis. Internal to libgdlvm: the JSON writer
- * (advice.c) and the clinician's report (report_text.c) share it. */
+ * (advice.c) and the clinician's report (report_model.c) share it. */
 #ifndef GDL_ADVICE_QUERY_H
 #define GDL_ADVICE_QUERY_H
 

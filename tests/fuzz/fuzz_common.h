@@ -57,11 +57,12 @@ static inline void fuzz_advice_all_formats(const GdlVm *vm, const GdlCaseErrors 
         { .format = ADVICE_TEXT, .lang = "nl" }, { .format = ADVICE_TEXT, .lang = "en", .detail_full = true },
         { .format = ADVICE_TEXT, .lang = "nl", .detail_full = true, .ids = true },
         { .format = ADVICE_JSON, .lang = "en", .batch_line = 7 },
+        { .format = ADVICE_HTML, .lang = "nl", .ids = true }, { .format = ADVICE_CDS, .lang = "en" },
     };
     for (size_t i = 0; i < sizeof OPTS / sizeof OPTS[0]; i++) {
         size_t from = out->len;
         gdl_advice_write(vm, errs, &OPTS[i], out);
-        if (OPTS[i].format != ADVICE_TEXT && !out->failed)
+        if (OPTS[i].format != ADVICE_TEXT && OPTS[i].format != ADVICE_HTML && !out->failed)
             fuzz_check_json(out, from);
     }
     /* and why (docs/explain.md): what fired, as text and JSON (not parsed
