@@ -37,7 +37,7 @@ UNIT_BIN := $(BUILD)/unit_tests
 # Suites are registered through suites.def, not a header: no prototypes to miss.
 $(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes -Itests/unit
 
-.PHONY: all test check run clean install help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf
+.PHONY: all test check run clean install help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf fmt-check
 all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIBCOMP) $(LIBVM)
@@ -76,9 +76,14 @@ unit: $(UNIT_BIN)
 golden: $(BIN)
 	GDL=$(BIN) bash tests/run_golden.sh
 	GDL=$(BIN) bash tests/cli_checks.sh
+	GDL=$(BIN) bash tests/fmt_roundtrip.sh
 
 guideline-tests: $(BIN)
 	$(BIN) test guidelines/*.gdl
+
+# The shipped guidelines and stdlib are kept in gdl fmt's layout (`gdl fmt -w` fixes them). Part of `test`.
+fmt-check: $(BIN)
+	$(BIN) fmt --check guidelines/*.gdl $$(find stdlib -name '*.gdl' | LC_ALL=C sort)
 
 # gdl verify on every shipped guideline: its declared properties, dead and
 # contradictory rules (docs/verify.md). Part of `test`.
@@ -101,6 +106,7 @@ test:
 	$(MAKE) guideline-exclusive WERROR=$(WERROR)
 	$(MAKE) difftest-ci WERROR=$(WERROR)
 	$(MAKE) verify-guidelines WERROR=$(WERROR)
+	$(MAKE) fmt-check WERROR=$(WERROR)
 
 
 run: $(BIN)
@@ -122,6 +128,7 @@ help:
 	@echo "  build/unit_tests SUITE...       some CUnit suites only (tests/unit/suites.def)"
 	@echo "  bash tests/run_golden.sh DIR    the golden tests under DIR (--update rewrites them)"
 	@echo "make verify-guidelines  gdl verify on every shipped guideline (properties, dead rules)"
+	@echo "make fmt-check  the guidelines and stdlib are in gdl fmt's layout (gdl fmt -w fixes them)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"
 	@echo "make diff-kngf  gdl diff of the KNGF 2013 and 2021 guidelines over 2,000 generated cases"

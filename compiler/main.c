@@ -17,6 +17,7 @@
 #include "coverage.h"
 #include "diff.h"
 #include "disasm.h"
+#include "fmt.h"
 #include "test_runner.h"
 #include "verify.h"
 #include "vm.h"
@@ -52,6 +53,8 @@ static const char USAGE[] =
     "                                 --examples N (default 3), --format text|json\n"
     "  compare GUIDELINE... CASE.json run several guidelines on one case, side by side, conflicts marked\n"
     "                                 --batch (CASE is JSON Lines: a summary), --format text|json\n"
+    "  fmt [-w|--check] FILE.gdl...   print in the canonical layout; -w rewrites, --check names the\n"
+    "                                 files that are not formatted (exit 1)\n"
     "\n"
     "run options:\n"
     "  --format json|text             output (default json)\n"
@@ -946,5 +949,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "cases") == 0) return cmd_cases(n, rest);
     if (strcmp(cmd, "diff") == 0) return cmd_diff(n, rest);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(n, rest);
+    if (strcmp(cmd, "fmt") == 0) return fmt_command(n, rest);
     return usage_error("unknown command '%s'", cmd);
 }
