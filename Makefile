@@ -77,6 +77,7 @@ golden: $(BIN)
 	GDL=$(BIN) bash tests/run_golden.sh
 	GDL=$(BIN) bash tests/cli_checks.sh
 	GDL=$(BIN) bash tests/fmt_roundtrip.sh
+	python3 tests/editors_check.py
 
 guideline-tests: $(BIN)
 	$(BIN) test guidelines/*.gdl

@@ -17,6 +17,7 @@
 #include "coverage.h"
 #include "diff.h"
 #include "disasm.h"
+#include "doc.h"
 #include "fmt.h"
 #include "test_runner.h"
 #include "verify.h"
@@ -53,6 +54,7 @@ static const char USAGE[] =
     "                                 --examples N (default 3), --format text|json\n"
     "  compare GUIDELINE... CASE.json run several guidelines on one case, side by side, conflicts marked\n"
     "                                 --batch (CASE is JSON Lines: a summary), --format text|json\n"
+    "  doc FILE.gdl                   a Markdown summary: header, parameters, outcomes by section\n"
     "  fmt [-w|--check] FILE.gdl...   print in the canonical layout; -w rewrites, --check names the\n"
     "                                 files that are not formatted (exit 1)\n"
     "\n"
@@ -408,6 +410,26 @@ static int cmd_test(int argc, char **argv)
     }
     if (!cases_only)
         fprintf(results, "guideline tests: %u passed, %u failed\n", passed, failed);
+    return rc;
+}
+
+static int cmd_doc(int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-')
+        return usage_error("usage: gdl doc FILE.gdl%s", "");
+    Compiler c;
+    compiler_init(&c, stderr);
+    int rc = add_search_dirs(&c);
+    Arena out;
+    arena_init(&out, 0);
+    if (rc == EXIT_OK) {
+        if (compile_file(&c, argv[0], &out))
+            doc_write(&c, stdout);
+        else
+            rc = EXIT_INPUT;
+    }
+    arena_free(&out);
+    compiler_free(&c);
     return rc;
 }
 
@@ -950,5 +972,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "diff") == 0) return cmd_diff(n, rest);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(n, rest);
     if (strcmp(cmd, "fmt") == 0) return fmt_command(n, rest);
+    if (strcmp(cmd, "doc") == 0) return cmd_doc(n, rest);
     return usage_error("unknown command '%s'", cmd);
 }
