@@ -246,9 +246,9 @@ static void put_params(const Doc *d)
     if (!nparams)
         return;
     /* used[p * nrules + r]: rule r reads parameter p */
-    const AstNode *rules[4096];
+    const AstNode **rules = malloc((c->items.count + 1) * sizeof *rules);
     uint32_t nrules = 0;
-    for (uint32_t i = 0; i < c->items.count && nrules < 4096; i++) {
+    for (uint32_t i = 0; rules && i < c->items.count; i++) {
         const AstNode *n = c->items.items[i];
         if ((n->kind == AST_OUTCOME || n->kind == AST_CLASSIFY) && section_of(n))
             rules[nrules++] = n;
@@ -257,7 +257,7 @@ static void put_params(const Doc *d)
     Reach *r = malloc(sizeof *r);
     bool *params = calloc(nparams, sizeof *params);
     const char **secs = malloc((nrules ? nrules : 1) * sizeof *secs);
-    if (!used || !r || !params || !secs) {
+    if (!rules || !used || !r || !params || !secs) {
         fprintf(d->out, "\n(out of memory: parameters left out)\n");
         goto done;
     }
@@ -305,6 +305,7 @@ static void put_params(const Doc *d)
         fprintf(d->out, "%s |\n", shown ? "" : "(none)");
     }
 done:
+    free(rules);
     free(used);
     free(r);
     free(params);
