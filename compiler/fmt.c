@@ -379,8 +379,8 @@ static bool align_columns(Fmt *f)
         uint32_t b = a + 1;
         for (uint32_t n = a + 1; n < f->nlines && !f->lines[n].blank_before; n++) {
             const Line *l = &f->lines[n];
-            if (!l->count && arrows)
-                continue;       /* a comment between the rows of a table */
+            if (!l->count)
+                continue;       /* a comment line between the rows or fields */
             if (!l->count || l->block != first->block || !(arrows ? l->arrow != 0 : l->key_end != 0))
                 break;
             b = n + 1;
