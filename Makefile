@@ -48,7 +48,7 @@ UNIT_BIN := $(BUILD)/unit_tests
 # Suites are registered through suites.def, not a header: no prototypes to miss.
 $(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes -Itests/unit
 
-.PHONY: all test check run clean install uninstall install-check help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf test-html
+.PHONY: all test check run clean install uninstall install-check help unit golden guideline-tests guideline-exclusive verify-guidelines diff-kngf test-html fmt-check
 all: $(BIN)
 
 # -pthread: run --batch --jobs (compiler/main.c); the libraries use no threads.
@@ -99,10 +99,16 @@ unit: $(UNIT_BIN)
 golden: $(BIN)
 	GDL=$(BIN) bash tests/run_golden.sh $(T)
 	$(if $(T),,GDL=$(BIN) bash tests/cli_checks.sh)
+	$(if $(T),,GDL=$(BIN) bash tests/fmt_roundtrip.sh)
+	$(if $(T),,python3 tests/editors_check.py)
 
 guideline-tests: $(BIN)
 	$(BIN) test guidelines/*.gdl
 	bash tests/guidelines/vocabulary_contract.sh $(BIN)
+
+# The shipped guidelines and stdlib are kept in gdl fmt's layout (`gdl fmt -w` fixes them). Part of `test`.
+fmt-check: $(BIN)
+	$(BIN) fmt --check guidelines/*.gdl $$(find stdlib -name '*.gdl' | LC_ALL=C sort)
 
 # gdl verify on every shipped guideline: its declared properties, dead and
 # contradictory rules (docs/verify.md). Part of `test`.
@@ -133,6 +139,7 @@ test:
 	$(MAKE) verify-guidelines WERROR=$(WERROR)
 	$(MAKE) install-check WERROR=$(WERROR)
 	$(MAKE) test-html WERROR=$(WERROR)
+	$(MAKE) fmt-check WERROR=$(WERROR)
 
 
 run: $(BIN)
@@ -185,6 +192,7 @@ help:
 	@echo "  bash tests/run_golden.sh DIR    the golden tests under DIR (--update rewrites them)"
 	@echo "make test-html  the HTML report in headless Chromium (PDF, PNG, text; part of test)"
 	@echo "make verify-guidelines  gdl verify on every shipped guideline (properties, dead rules)"
+	@echo "make fmt-check  the guidelines and stdlib are in gdl fmt's layout (gdl fmt -w fixes them)"
 	@echo "make run        the 2021 guideline on an example case"
 	@echo "make bench      throughput against Lua 5.4, written to docs/performance.md"
 	@echo "make diff-kngf  gdl diff of the KNGF 2013 and 2021 guidelines over 2,000 generated cases"

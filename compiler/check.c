@@ -1420,6 +1420,13 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
 {
     for (uint32_t i = 0; i < expects->count; i++) {
         AstNode *x = expects->items[i];
+        if (x->kind == AST_PARAM) {     /* a test's own parameter value: check_tests */
+            if (in_property)
+                ERR(x->span, "a property cannot set a parameter (it holds for the parameters of the run)");
+            continue;
+        }
+        if (in_property && (x->b || x->c || x->list.count))
+            ERR(x->span, "a property's expectation names an outcome by kind, id and strength only (no section, dose or text)");
         const char *kind = x->name;
         if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {
             Symbol *s = sym_lookup(c, x->name2);
@@ -1638,6 +1645,7 @@ void check_program(Compiler *c)
     check_derived(c, c->red_flagged);
     for (uint32_t i = 0; i < c->tests.count; i++)
         check_expects(c, &c->tests.items[i]->list2, false);
+    check_tests(c);
     for (uint32_t i = 0; i < c->properties.count; i++)
         check_property(c, c->properties.items[i], i);
     for (Symbol *s = c->syms.first; s && (c->with_properties || c->with_row_facts) && !c->diag.errors; s = s->order_next)

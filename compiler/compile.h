@@ -99,6 +99,7 @@ typedef struct Compiler {
     SymTab syms;
     AstNode *header;
     AstList outcomes, tests, properties;
+    AstList bases;          /* `given NAME { ... }`: the base cases tests start `from` */
     /* gdl verify: each property's premise becomes a derived fact of its own
      * (property->ref is its Symbol), after every other fact. Off for build and
      * run, so their bytecode does not depend on the properties. */
@@ -152,6 +153,8 @@ Ty check_expr(Compiler *c, AstNode *e);
 bool check_is_member(Compiler *c, AstNode *e);     /* a bare name that is not declared */
 void check_operands(Compiler *c, AstNode *l, AstNode *r, Ty *tl, Ty *tr);
 int enum_index(const Symbol *owner, const char *name);
+/* check_tests.c: bases, parameters and the outcomes an expectation picks */
+void check_tests(Compiler *c);
 /* codegen.c */
 GdlProgram *codegen_program(Compiler *c, Arena *out);
 

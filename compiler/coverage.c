@@ -270,12 +270,19 @@ int coverage_run(Compiler *c, const GdlProgram *p, const char *path, bool json, 
     if (gdl_vm_init(&vm, p) != 0)
         goto done;
     vm_ok = true;
-    ByteBuf json_case = { 0 };
+    ByteBuf json_case = { 0 }, msg = { 0 };
+    GdlValue *defaults = p->nparams ? malloc(p->nparams * sizeof *defaults) : NULL;
+    if (p->nparams && !defaults)
+        goto done;
+    if (defaults)
+        memcpy(defaults, vm.params, p->nparams * sizeof *defaults);
     for (uint32_t k = 0; k < c->tests.count; k++) {
         json_case.len = 0;
         test_given_json(c->tests.items[k], &json_case);
         GdlCaseErrors errs;
-        if (gdl_case_load_json(&vm, (const char *)json_case.data, json_case.len, &errs) != 0)
+        const AstNode *bad = NULL;
+        if (test_set_params(&vm, c->tests.items[k], defaults, &msg, &bad) != 0
+            || gdl_case_load_json(&vm, (const char *)json_case.data, json_case.len, &errs) != 0)
             continue;       /* gdl test reports it */
         gdl_vm_run(&vm);
         for (uint32_t o = 0; o < p->noutcomes; o++) {
@@ -292,6 +299,8 @@ int coverage_run(Compiler *c, const GdlProgram *p, const char *path, bool json, 
         mark_thresholds(&cv, &vm);
     }
     buf_free(&json_case);
+    buf_free(&msg);
+    free(defaults);
     report(&cv, path, json, out);
     rc = 0;
 done:

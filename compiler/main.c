@@ -18,7 +18,9 @@
 #include "coverage.h"
 #include "diff.h"
 #include "disasm.h"
+#include "doc.h"
 #include "explain.h"
+#include "fmt.h"
 #include "gdl.h"
 #include "test_runner.h"
 #include "verify.h"
@@ -47,6 +49,7 @@ static const char USAGE[] =
     "  test --coverage FILE.gdl...    and what they cover: outcomes, table rows, thresholds\n"
     "                                 (--format json for CI)\n"
     "  test --cases FILE.gdl...       print each test's given case as a line of JSON\n"
+    "  test --param NAME=VALUE ...    run the tests with that parameter (each test's own 'param' wins)\n"
     "  disasm FILE.gdlb|FILE.gdl      show the bytecode with source lines\n"
     "  verify FILE.gdl...             prove properties, find dead and contradictory rules\n"
     "  cases --boundary FILE.gdl      JSON Lines: every threshold at its edges, every enum value once\n"
@@ -55,6 +58,9 @@ static const char USAGE[] =
     "                                 --examples N (default 3), --format text|json\n"
     "  compare GUIDELINE... CASE.json run several guidelines on one case, side by side, conflicts marked\n"
     "                                 --batch (CASE is JSON Lines: a summary), --format text|json\n"
+    "  doc FILE.gdl                   a Markdown summary: header, parameters, outcomes by section\n"
+    "  fmt [-w|--check] FILE.gdl...   print in the canonical layout; -w rewrites, --check names the\n"
+    "                                 files that are not formatted (exit 1)\n"
     "\n"
     "run options:\n"
     "  --format json|text|html|cds-hooks  output (default json); html: a page for the\n"
@@ -353,6 +359,8 @@ static int cmd_disasm(int argc, char **argv)
 static int cmd_test(int argc, char **argv)
 {
     bool coverage = false, json = false, cases_only = false;
+    const char *params[MAX_PARAMS_ON_CLI];
+    int nparams = 0;
     const char *files[256];
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
@@ -360,6 +368,10 @@ static int cmd_test(int argc, char **argv)
             coverage = true;
         } else if (strcmp(argv[i], "--cases") == 0) {
             cases_only = true;
+        } else if (strcmp(argv[i], "--param") == 0 && i + 1 < argc) {
+            if (nparams == MAX_PARAMS_ON_CLI)
+                return usage_error("too many --param options%s", "");
+            params[nparams++] = argv[++i];
         } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             const char *f = argv[++i];
             if (strcmp(f, "json") && strcmp(f, "text"))
@@ -377,6 +389,8 @@ static int cmd_test(int argc, char **argv)
         return usage_error("test needs at least one guideline file%s", "");
     if (json && !coverage)
         return usage_error("--format json is for --coverage%s", "");
+    if (nparams && (cases_only || coverage))
+        return usage_error("--param is for running the tests (not with --cases or --coverage)%s", "");
     if (cases_only && coverage)
         return usage_error("--cases prints the test cases; it does not run them (no --coverage)%s", "");
     /* With --coverage the coverage goes to stdout, the test results to stderr. */
@@ -401,7 +415,12 @@ static int cmd_test(int argc, char **argv)
             write_test_cases(&c, stdout);
         } else {
             unsigned before = failed;
-            run_guideline_tests(&c, p, results, &passed, &failed);
+            int r = run_guideline_tests(&c, p, (const char *const *)params, nparams, results, &passed, &failed);
+            if (r != 0) {
+                arena_free(&out);
+                compiler_free(&c);
+                return r == -2 ? EXIT_USAGE : EXIT_INPUT;
+            }
             if (c.tests.count == 0)
                 fprintf(results, "%s: no tests\n", files[i]);
             if (failed > before)
@@ -417,6 +436,26 @@ static int cmd_test(int argc, char **argv)
     }
     if (!cases_only)
         fprintf(results, "guideline tests: %u passed, %u failed\n", passed, failed);
+    return rc;
+}
+
+static int cmd_doc(int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-')
+        return usage_error("usage: gdl doc FILE.gdl%s", "");
+    Compiler c;
+    compiler_init(&c, stderr);
+    int rc = add_search_dirs(&c);
+    Arena out;
+    arena_init(&out, 0);
+    if (rc == EXIT_OK) {
+        if (compile_file(&c, argv[0], &out))
+            doc_write(&c, stdout);
+        else
+            rc = EXIT_INPUT;
+    }
+    arena_free(&out);
+    compiler_free(&c);
     return rc;
 }
 
@@ -670,19 +709,11 @@ static int apply_params(GdlVm *vm, const RunOptions *o)
 {
     for (int i = 0; i < o->nparams; i++) {
         char err[512];
-        const char *eq = strchr(o->params[i], '=');
-        if (!eq || eq == o->params[i]) {
-            fprintf(stderr, "gdl: --param takes NAME=VALUE, not '%s'\n", o->params[i]);
+        int rc = gdl_vm_set_param_arg(vm, o->params[i], err, sizeof err);
+        if (rc == -2) {
+            fprintf(stderr, "gdl: %s\n", err);
             return EXIT_USAGE;
         }
-        /* any length: a name longer than any parameter's is simply not one */
-        char *name = strndup(o->params[i], (size_t)(eq - o->params[i]));
-        if (!name) {
-            fprintf(stderr, "gdl: out of memory\n");
-            return EXIT_IO;
-        }
-        int rc = gdl_vm_set_param(vm, name, eq + 1, err, sizeof err);
-        free(name);
         if (rc != 0) {
             fprintf(stderr, "gdl: --param: %s\n", err);
             return EXIT_INPUT;
@@ -1286,5 +1317,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "cases") == 0) return cmd_cases(n, rest);
     if (strcmp(cmd, "diff") == 0) return cmd_diff(n, rest);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(n, rest);
+    if (strcmp(cmd, "fmt") == 0) return fmt_command(n, rest);
+    if (strcmp(cmd, "doc") == 0) return cmd_doc(n, rest);
     return usage_error("unknown command '%s'", cmd);
 }

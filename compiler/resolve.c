@@ -180,6 +180,10 @@ void resolve_declarations(Compiler *c)
             if (in_main)
                 ast_push(&b, &c->properties, it);
             break;
+        case AST_GIVEN:
+            if (in_main)
+                ast_push(&b, &c->bases, it);
+            break;
         default:
             break;
         }

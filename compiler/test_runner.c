@@ -3,6 +3,7 @@
  * every `expect` is checked against the evaluated result. */
 #include "test_runner.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "advice.h"
@@ -30,11 +31,38 @@ static void given_value(ByteBuf *b, const AstNode *v)
     }
 }
 
+/* The fields of a case: its base's (and theirs, first), then its own, each
+ * replacing a field of the same name in place or added at the end. */
+static uint32_t case_fields(const AstNode *n, const AstNode **fields, uint32_t count)
+{
+    if (n->b)
+        count = case_fields(n->b, fields, count);
+    for (uint32_t i = 0; i < n->list.count; i++) {
+        const AstNode *kv = n->list.items[i];
+        uint32_t k = 0;
+        while (k < count && strcmp(fields[k]->name, kv->name) != 0)
+            k++;
+        fields[k] = kv;
+        if (k == count)
+            count++;
+    }
+    return count;
+}
+
 void test_given_json(const AstNode *test, ByteBuf *b)
 {
+    uint32_t most = 0;
+    for (const AstNode *n = test; n; n = n->b)
+        most += n->list.count;
+    const AstNode **fields = malloc((most ? most : 1) * sizeof *fields);
+    if (!fields) {
+        b->failed = 1;
+        return;
+    }
+    uint32_t count = case_fields(test, fields, 0);
     buf_putc(b, '{');
-    for (uint32_t i = 0; i < test->list.count; i++) {
-        const AstNode *kv = test->list.items[i];
+    for (uint32_t i = 0; i < count; i++) {
+        const AstNode *kv = fields[i];
         if (i)
             buf_putc(b, ',');
         buf_json_string(b, kv->name, strlen(kv->name));
@@ -42,6 +70,38 @@ void test_given_json(const AstNode *test, ByteBuf *b)
         given_value(b, kv->a);
     }
     buf_putc(b, '}');
+    free(fields);
+}
+
+/* A test's own `param NAME = value` lines, on top of the run's values
+ * (saved in defaults). 0, or -1 with the reason in msg and *at. */
+int test_set_params(GdlVm *vm, const AstNode *test, const GdlValue *defaults, ByteBuf *msg, const AstNode **at)
+{
+    if (vm->p->nparams)
+        memcpy(vm->params, defaults, vm->p->nparams * sizeof *defaults);
+    ByteBuf text = { 0 };
+    int rc = 0;
+    for (uint32_t i = 0; i < test->list2.count && rc == 0; i++) {
+        const AstNode *x = test->list2.items[i];
+        if (x->kind != AST_PARAM)
+            continue;
+        text.len = 0;
+        if (x->a->kind == AST_NUM)
+            buf_json_number(&text, x->a->num);
+        else if (x->a->kind == AST_BOOL)
+            buf_puts(&text, x->a->flags ? "true" : "false");
+        else
+            buf_puts(&text, x->a->str ? x->a->str : "");
+        buf_putc(&text, '\0');
+        char err[512];
+        if (text.failed || gdl_vm_set_param(vm, x->name, (const char *)text.data, err, sizeof err) != 0) {
+            buf_printf(msg, "%s", text.failed ? "out of memory" : err);
+            *at = x;
+            rc = -1;
+        }
+    }
+    buf_free(&text);
+    return rc;
 }
 
 static OutcomeKind kind_of(const char *word)
@@ -107,6 +167,18 @@ static bool outcome_fired(const GdlVm *vm, OutcomeKind k, const char *id, const 
     return false;
 }
 
+/* An expectation with a section, dose or text: whether one of the outcome
+ * declarations it picks (check_tests.c) fired. */
+static bool picked_fired(const GdlVm *vm, const AstNode *x)
+{
+    for (uint32_t i = 0; i < x->list2.count; i++) {
+        const Symbol *s = x->list2.items[i]->ref;
+        if (s && s->fact >= 0 && gdl_fact_truth(vm, (uint32_t)s->fact) == 1)
+            return true;
+    }
+    return false;
+}
+
 bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
 {
     const GdlProgram *p = vm->p;
@@ -156,10 +228,14 @@ bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
         return false;
     }
     OutcomeKind k = kind_of(kind);
-    bool fired = outcome_fired(vm, k, x->name2, x->str);
+    bool fired = x->list2.count ? picked_fired(vm, x) : outcome_fired(vm, k, x->name2, x->str);
     if (fired != negated)
         return true;
-    buf_printf(msg, "expected %s %s%s%s %s, but it %s (%s fired: ", kind, x->name2, x->str ? " " : "", x->str ? x->str : "",
+    buf_printf(msg, "expected %s %s%s%s", kind, x->name2, x->str ? " " : "", x->str ? x->str : "");
+    if (x->b)
+        buf_printf(msg, " \"%s\"", x->b->str);
+    buf_printf(msg, "%s%s%s %s, but it %s (%s fired: ", x->c || x->list.count ? " with that " : "", x->c ? "dose" : "",
+               x->c && x->list.count ? " and text" : x->list.count ? "text" : "",
                negated ? "not to fire" : "to fire", fired ? "did" : "did not", kind);
     list_fired(vm, k, msg);
     buf_putc(msg, ')');
@@ -217,15 +293,34 @@ void write_test_cases(const Compiler *c, FILE *out)
     buf_free(&json);
 }
 
-void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *passed, unsigned *failed)
+int run_guideline_tests(Compiler *c, const GdlProgram *p, const char *const *params, int nparams, FILE *out,
+                        unsigned *passed, unsigned *failed)
 {
     GdlVm vm;
     if (gdl_vm_init(&vm, p) != 0) {
         fprintf(out, "gdl: out of memory\n");
         (*failed)++;
-        return;
+        return 0;
     }
     ByteBuf json = { 0 }, msg = { 0 };
+    GdlValue *defaults = NULL;
+    int rc = 0;
+    for (int i = 0; i < nparams && rc == 0; i++) {
+        char err[512];
+        rc = gdl_vm_set_param_arg(&vm, params[i], err, sizeof err);
+        if (rc)
+            fprintf(stderr, "gdl: %s%s\n", rc == -2 ? "" : "--param: ", err);
+    }
+    if (rc == 0 && p->nparams && !(defaults = malloc(p->nparams * sizeof *defaults))) {
+        fprintf(stderr, "gdl: out of memory\n");
+        rc = -1;
+    }
+    if (rc != 0) {
+        gdl_vm_free(&vm);
+        return rc;
+    }
+    if (defaults)
+        memcpy(defaults, vm.params, p->nparams * sizeof *defaults);
     for (uint32_t t = 0; t < c->tests.count; t++) {
         const AstNode *test = c->tests.items[t];
         uint32_t line, col;
@@ -235,7 +330,14 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
         test_given_json(test, &json);
         GdlCaseErrors errs;
         bool ok = true;
-        if (gdl_case_load_json(&vm, (const char *)json.data, json.len, &errs) != 0) {
+        const AstNode *bad_param = NULL;
+        msg.len = 0;
+        if (test_set_params(&vm, test, defaults, &msg, &bad_param) != 0) {
+            uint32_t pl, pc;
+            source_line_col(&c->sources, bad_param->span.file, bad_param->span.start, &pl, &pc);
+            fprintf(out, "%s:%u:%u: test \"%s\": %.*s\n", path, pl, pc, test->str, (int)msg.len, (const char *)msg.data);
+            ok = false;
+        } else if (gdl_case_load_json(&vm, (const char *)json.data, json.len, &errs) != 0) {
             for (uint32_t i = 0; i < errs.count; i++)
                 fprintf(out, "%s:%u:%u: test \"%s\": given case is invalid: %s%s%s\n", path, line, col, test->str,
                         errs.items[i].has_field ? errs.items[i].field : "", errs.items[i].has_field ? ": " : "",
@@ -245,6 +347,8 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
             gdl_vm_run(&vm);
             for (uint32_t i = 0; i < test->list2.count; i++) {
                 const AstNode *x = test->list2.items[i];
+                if (x->kind == AST_PARAM)
+                    continue;
                 msg.len = 0;
                 if (!test_expect_holds(&vm, x, &msg)) {
                     uint32_t xl, xc;
@@ -263,5 +367,7 @@ void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *
     }
     buf_free(&json);
     buf_free(&msg);
+    free(defaults);
     gdl_vm_free(&vm);
+    return 0;
 }

@@ -8,8 +8,11 @@
 #include "compile.h"
 #include "vm.h"
 
-/* Runs every test of the compiled main file; failures go to out. */
-void run_guideline_tests(Compiler *c, const GdlProgram *p, FILE *out, unsigned *passed, unsigned *failed);
+/* Runs every test of the compiled main file with the parameters "NAME=VALUE"
+ * of params (gdl test --param) under each test's own; failures go to out.
+ * 0, or -2 (malformed) / -1 (refused) for a --param, reported on stderr. */
+int run_guideline_tests(Compiler *c, const GdlProgram *p, const char *const *params, int nparams, FILE *out,
+                        unsigned *passed, unsigned *failed);
 
 /* Writes each test's `given` as one line of JSON (a case file), in file
  * order: the tests' cases for other tools (gdl test --cases). */
@@ -17,8 +20,12 @@ void write_test_cases(const Compiler *c, FILE *out);
 /* Whether one `expect` holds for the case the VM last ran; if not, why (in
  * msg). Tests and gdl verify's counterexamples share it. */
 bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg);
-/* The `given` of a test as a case file (JSON). */
+/* The `given` of a test as a case file (JSON): its base case's fields
+ * (`from`), overridden and added to by its own. */
 void test_given_json(const AstNode *test, ByteBuf *b);
+/* Sets a test's own parameters over `defaults` (the run's values); -1 with
+ * the reason in msg and the offending line in *at. */
+int test_set_params(GdlVm *vm, const AstNode *test, const GdlValue *defaults, ByteBuf *msg, const AstNode **at);
 /* A named fact (input, define, classification, built-in), or -1. */
 int test_fact_by_name(const GdlProgram *p, const char *name);
 

@@ -66,11 +66,11 @@ static AstNode *outcome(ParseCtx *ctx, int kind, SrcSpan span, const char *id, S
 %type <node> item header header_field import_decl module_decl unit_decl input_decl type
 %type <node> range_opt range decl_range bound length_opt param_decl literal signed_number
 %type <node> define_decl fn_decl classify_decl row outcome_decl text dose_entry
-%type <node> test_decl property_decl given_field json_value expect expect_body expect_literal expr primary call
+%type <node> test_decl given_decl test_param given_opt property_decl given_field json_value expect expect_body expect_literal expr primary call
 %type <node> plain_literal set_item fired
 %type <node> hit_opt columns_opt cells cell row_value
 %type <node> section_opt when_opt from_opt expect_value
-%type <str> dotted override_opt strength_opt unit_opt expect_kind
+%type <str> dotted override_opt strength_opt unit_opt expect_kind base_opt
 %type <flag> required_opt urgent_opt lo_bracket hi_bracket
 
 %left OR
@@ -94,6 +94,7 @@ file
 item
     : header | module_decl | import_decl | unit_decl | input_decl | param_decl
     | define_decl | fn_decl | classify_decl | outcome_decl | test_decl | property_decl
+    | given_decl
     ;
 
 /* header -> 'guideline' NAME '{' field* '}' */
@@ -319,11 +320,28 @@ dose_entry
           $$->a->a = $3; $$->a->b = $6; $$->a->unit = $7; $$->a->unit_span = @7; }
     ;
 
-/* test -> 'test' STRING '{' 'given' '{' field* '}' expect* '}' */
+/* test -> 'test' STRING ('from' NAME)? '{' ('given' '{' field* '}')? (expect | param)* '}'
+ * Without `from` the given is required (check.c says so). */
 test_decl
-    : TEST STRING '{' GIVEN '{' given_fields '}' expects '}'
-        { $$ = ast_new(B, AST_TEST, @$); $$->str = $2; $$->str_span = @2;
-          $$->list = ctx->given; ctx->given = (AstList){0}; $$->list2 = ctx->expects; ctx->expects = (AstList){0}; }
+    : TEST STRING base_opt '{' given_opt expects '}'
+        { $$ = ast_new(B, AST_TEST, @$); $$->str = $2; $$->str_span = @2; $$->name2 = $3; $$->name2_span = @3;
+          $$->a = $5; $$->list = ctx->given; ctx->given = (AstList){0}; $$->list2 = ctx->expects; ctx->expects = (AstList){0}; }
+    ;
+base_opt : %empty { $$ = NULL; } | FROM IDENT { $$ = $2; } ;
+given_opt
+    : %empty                        { $$ = NULL; ctx->given = (AstList){0}; }
+    | GIVEN '{' given_fields '}'    { $$ = ast_new(B, AST_NULL_LIT, @1); }
+    ;
+/* given -> 'given' NAME ('from' NAME)? '{' field* '}': a base case that tests
+ * name with `from` and add to or override field by field. */
+given_decl
+    : GIVEN IDENT base_opt '{' given_fields '}'
+        { $$ = ast_named(B, AST_GIVEN, @$, $2, @2); $$->name2 = $3; $$->name2_span = @3;
+          $$->list = ctx->given; ctx->given = (AstList){0}; }
+    ;
+/* In a test: a parameter's value for this test only. */
+test_param
+    : PARAM IDENT '=' literal       { $$ = ast_named(B, AST_PARAM, @$, $2, @2); $$->a = $4; }
     ;
 /* property -> 'property' NAME SECTION? ('when' expr)? '{' expect* '}'
  * "For every case where the premise holds, the expectations hold" (gdl verify). */
@@ -351,12 +369,19 @@ json_items
 expects
     : %empty                        { ctx->expects = (AstList){0}; }
     | expects expect                { ast_push(B, &ctx->expects, $2); }
+    | expects test_param            { ast_push(B, &ctx->expects, $2); }
     | expects error                 { }
     ;
-/* expect -> 'expect' 'not'? KIND NAME (STRENGTH | 'urgent')? | 'expect' NAME '==' value | 'expect' NAME value */
+/* expect -> 'expect' 'not'? KIND NAME (STRENGTH | 'urgent')? SECTION? ('dose' '{' entries '}')? text*
+ *         | 'expect' NAME '==' value | 'expect' NAME value
+ * The section, dose and texts pick the outcome declarations meant (check.c). */
 expect
     : EXPECT expect_body            { $$ = $2; $$->span = @$; }
     | EXPECT NOT expect_body        { $$ = $3; $$->span = @$; $$->flags = EXPECT_NEGATED; }
+    | expect STRING                 { $$ = $1; $$->span = @$; $$->b = ast_new(B, AST_STR, @2); $$->b->str = $2; }
+    | expect DOSE '{' dose_entries '}'
+        { $$ = $1; $$->span = @$; $$->c = ast_new(B, AST_ARRAY, @2); $$->c->list = ctx->values; ctx->values = (AstList){0}; }
+    | expect text                   { $$ = $1; $$->span = @$; ast_push(B, &$$->list, $2); }
     ;
 expect_body
     : expect_kind IDENT strength_opt

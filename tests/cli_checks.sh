@@ -355,5 +355,14 @@ fi
 # Help and version.
 "$GDL" --help | grep -q "usage: gdl" && ok || bad "--help"
 
+# gdl fmt -w rewrites a file into the layout gdl fmt prints, after which
+# --check finds nothing; an unparsable file is left as it is.
+cp tests/golden/fmt/messy.gdl "$tmp/messy.gdl"
+"$GDL" fmt -w "$tmp/messy.gdl" && cmp -s "$tmp/messy.gdl" tests/golden/fmt/messy.out \
+    && "$GDL" fmt --check "$tmp/messy.gdl" && ok || bad "gdl fmt -w does not give the formatted file"
+cp tests/golden/fmt/broken.gdl "$tmp/broken.gdl"
+"$GDL" fmt -w "$tmp/broken.gdl" 2> /dev/null; st=$?
+[ $st = 1 ] && cmp -s "$tmp/broken.gdl" tests/golden/fmt/broken.gdl && ok || bad "gdl fmt -w on a syntax error: exit $st or file changed"
+
 echo "cli checks: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -305,6 +305,26 @@ static int set_param_value(GdlVm *vm, const char *name, const char *text, char *
     return -1;
 }
 
+int gdl_vm_set_param_arg(GdlVm *vm, const char *arg, char *err, size_t errlen)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        snprintf(err, errlen, "--param takes NAME=VALUE, not '%s'", arg);
+        return -2;
+    }
+    /* any length: a name longer than any parameter's is simply not one */
+    char *name = malloc((size_t)(eq - arg) + 1);
+    if (!name) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = '\0';
+    int rc = gdl_vm_set_param(vm, name, eq + 1, err, errlen);
+    free(name);
+    return rc;
+}
+
 const char *gdl_unknown_reason_text(uint32_t why, bool en)
 {
     static const char *const EN[] = {

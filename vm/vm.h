@@ -101,6 +101,9 @@ void gdl_vm_reset_case(GdlVm *vm);
  * UTF-8 without control characters). -1 with a message when unknown or out
  * of range. */
 int gdl_vm_set_param(GdlVm *vm, const char *name, const char *text, char *err, size_t errlen);
+/* The same from "NAME=VALUE" (gdl run and gdl test --param): -2 when arg
+ * has no name or no '=', -1 when the value is refused; err says why. */
+int gdl_vm_set_param_arg(GdlVm *vm, const char *arg, char *err, size_t errlen);
 /* Evaluates every derived fact in program order. */
 void gdl_vm_run(GdlVm *vm);
 

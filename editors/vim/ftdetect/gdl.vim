@@ -1,0 +1,2 @@
+" GDL guideline files: *.gdl (editors/README.md)
+autocmd BufRead,BufNewFile *.gdl setfiletype gdl
