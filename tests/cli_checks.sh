@@ -303,6 +303,7 @@ scan_report() {   # guideline case
 for c in examples/*.json; do scan_report "$G" "$c"; done
 for c in examples/kngf-lbp-2013/*.json; do scan_report guidelines/kngf-lbp-2013.gdl "$c"; done
 for c in examples/msk-lrs/*.json; do scan_report guidelines/msk-lrs.gdl "$c"; done
+for c in examples/lrs-reactivity/*.json; do scan_report guidelines/lrs-reactivity.gdl "$c"; done
 # One case file runs under every shipped guideline (case-vocabulary.md): every example under each.
 for g in guidelines/*.gdl; do
     for c in examples/*.json examples/*/*.json; do

@@ -90,5 +90,6 @@ render() {   # guideline case name
 for c in examples/*.json; do render guidelines/kngf-lbp-2021.gdl "$c" "$(basename "$c" .json)"; done
 for c in examples/kngf-lbp-2013/*.json; do render guidelines/kngf-lbp-2013.gdl "$c" "2013-$(basename "$c" .json)"; done
 for c in examples/msk-lrs/*.json; do render guidelines/msk-lrs.gdl "$c" "msk-$(basename "$c" .json)"; done
+for c in examples/lrs-reactivity/*.json; do render guidelines/lrs-reactivity.gdl "$c" "reactivity-$(basename "$c" .json)"; done
 echo "html: $pass passed, $fail failed"
 [ $fail = 0 ]
