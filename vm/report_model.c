@@ -457,8 +457,11 @@ static void put_classification(Report *r, uint32_t f, bool keyed)
     else
         buf_putc(r->b, ' ');
     put_classification_value(r, f);
-    if (r->vm->facts[f].tag == VT_NUM && (r->vm->facts[f].len & GDL_FROM_OTHERWISE))
-        buf_puts(r->b, L(r, " — omdat: geen andere rij van de tabel geldt", " — because: no other row of the table holds"));
+    /* On the summary's shared line (not keyed) a table's default needs no reason. */
+    if (r->vm->facts[f].tag == VT_NUM && (r->vm->facts[f].len & GDL_FROM_OTHERWISE)) {
+        if (keyed)
+            buf_puts(r->b, L(r, " — omdat: geen andere rij van de tabel geldt", " — because: no other row of the table holds"));
+    }
     else if (r->vm->facts[f].tag == VT_NUM)
         put_because(r, f);
     put_section(r, r->p->facts[f].section);
