@@ -198,7 +198,7 @@ help:
 	@echo "make diff-kngf  gdl diff of the KNGF 2013 and 2021 guidelines over 2,000 generated cases"
 	@echo "make difftest   SEED=S N=PROGRAMS: random guidelines against the reference model (tests/diff/README.md)"
 	@echo "make fuzz       each fuzz harness for FUZZ_SECONDS (default 60); docs/robustness.md"
-	@echo "make test-valgrind  unit, golden and CLI tests under valgrind memcheck"
+	@echo "make test-valgrind  unit and golden tests under valgrind memcheck (VALGRIND_CLI=1: CLI checks too)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) (make uninstall: the same files away)"
 	@echo "make install-check  staged install: embedding example via pkg-config, nm, man pages"
 	@echo "make clean"

@@ -3,7 +3,7 @@
 #   make fuzz-smoke              the same, 60 s each: what CI runs
 #   make fuzz-afl [FUZZ_SECONDS=N]  the same harnesses under AFL++ (afl-clang-fast)
 #   make fuzz-regress            replay every saved crash and seed through the harnesses (part of check)
-#   make test-valgrind           unit, golden and CLI tests under valgrind memcheck
+#   make test-valgrind           unit and golden tests under valgrind memcheck (VALGRIND_CLI=1: the CLI checks too)
 # Harnesses: tests/fuzz/fuzz_{compile,case,load}.c. Seeds: tests/fuzz/corpus/<harness>/;
 # saved crashes: tests/fuzz/regress/<harness>/. Everything generated goes to build-fuzz/.
 
@@ -149,7 +149,10 @@ test-valgrind:
 	$(MAKE) $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY)
 	valgrind $(VALGRIND_OPTS) $(UNIT_BIN) > /dev/null
 	GDL=tests/fuzz/valgrind-gdl.sh GDL_REAL=$(BIN) VALGRIND_OPTS="$(VALGRIND_OPTS)" bash tests/run_golden.sh
-	GDL=tests/fuzz/valgrind-gdl.sh GDL_REAL=$(BIN) VALGRIND_OPTS="$(VALGRIND_OPTS)" bash tests/cli_checks.sh
+	@# The CLI checks (about 1,000 runs, most of them repeating the goldens' paths per example)
+	@# run plain and under ASan+UBSan in `make test`; under valgrind only with VALGRIND_CLI=1,
+	@# to keep CI within its time on 2 cores.
+	$(if $(VALGRIND_CLI),GDL=tests/fuzz/valgrind-gdl.sh GDL_REAL=$(BIN) VALGRIND_OPTS="$(VALGRIND_OPTS)" bash tests/cli_checks.sh)
 	valgrind $(VALGRIND_OPTS) $(BIN) test guidelines/*.gdl > /dev/null
 	@set -e; for h in $(FUZZ_NAMES); do \
 	    valgrind $(VALGRIND_OPTS) $(BUILD)/fuzz_replay_$$h $$(find tests/fuzz/regress/$$h tests/fuzz/corpus/$$h -type f 2> /dev/null) \
