@@ -144,10 +144,14 @@ check: fuzz-regress
 # golden comparison fails on it.
 VALGRIND_OPTS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
+VALGRIND_UNITS := $(filter-out api,$(patsubst SUITE(%),%,$(shell grep -o '^SUITE([a-z_0-9]*)' tests/unit/suites.def))) \
+    $(addprefix api/,run_like_cli versions compile_error_located bytecode_verified case_and_param_errors vm_init_reports_failures)
 test-valgrind:
 	@if [ "$(SANITIZE)" = 1 ]; then echo "test-valgrind: not with SANITIZE=1 (ASan and valgrind do not mix)"; exit 2; fi
 	$(MAKE) $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY)
-	valgrind $(VALGRIND_OPTS) $(UNIT_BIN) > /dev/null
+	@# Every unit test but api/every_allocation_failure: it compiles and runs the guideline once
+	@# per allocation (240 times), minutes under valgrind; it runs under ASan in make test.
+	valgrind $(VALGRIND_OPTS) $(UNIT_BIN) $(VALGRIND_UNITS) > /dev/null
 	GDL=tests/fuzz/valgrind-gdl.sh GDL_REAL=$(BIN) VALGRIND_OPTS="$(VALGRIND_OPTS)" bash tests/run_golden.sh
 	@# The CLI checks (about 1,000 runs, most of them repeating the goldens' paths per example)
 	@# run plain and under ASan+UBSan in `make test`; under valgrind only with VALGRIND_CLI=1,
