@@ -2,7 +2,9 @@
  *   load.c     read the main file and its imports (module search path)
  *   resolve.c  declare every name; header; duplicates
  *   check.c    types, units, ranges, citations; dependency order of facts
- *   codegen.c  facts and outcomes -> GdlProgram (tables + bytecode)
+ *   codegen.c  facts and outcomes -> GdlProgram (tables + bytecode); its pools
+ *              in const_pool.c, emitter in emit.c, lowering in lower.c (codegen.h)
+ *   compile.c  the pipeline: the passes above in order
  * Each pass reports through Diag and leaves codegen out when errors exist. */
 #ifndef GDL_COMPILE_H
 #define GDL_COMPILE_H
@@ -158,7 +160,7 @@ void check_tests(Compiler *c);
 /* codegen.c */
 GdlProgram *codegen_program(Compiler *c, Arena *out);
 
-/* The whole pipeline: load, resolve, check, generate. NULL on errors. */
+/* compile.c - the whole pipeline: load, resolve, check, generate. NULL on errors. */
 GdlProgram *compile_file(Compiler *c, const char *path, Arena *out);
 /* The same on source text in memory, shown in messages as `path`. */
 GdlProgram *compile_text(Compiler *c, const char *path, const char *text, size_t len, Arena *out);

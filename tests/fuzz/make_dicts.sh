@@ -15,7 +15,7 @@ q() { sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$/"/'; }
     printf '%s\n' '(' ')' '{' '}' '[' ']' ',' ':' '.' '=' '+' '-' '*' '/' '//' '"' \
         '2021-12-01' '1.5' '0' '65535' '99999999999999999' | q
     # words the checker gives a meaning (types, builtins, strengths, actions, header fields)
-    grep -ohE '"[a-z_]{2,}"' compiler/check.c compiler/resolve.c compiler/codegen.c | tr -d '"' | sort -u | q
+    grep -ohE '"[a-z_]{2,}"' compiler/check.c compiler/resolve.c compiler/codegen.c compiler/lower.c | tr -d '"' | sort -u | q
     # names the stdlib declares: modules, inputs, units, functions
     grep -ohE '^(module|input|fn|unit) +[a-z_.0-9]+' stdlib/*/*.gdl | awk '{print $2}' | sort -u | q
     echo '"\x0a"'
