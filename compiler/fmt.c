@@ -60,16 +60,16 @@ static bool scan_tokens(const char *text, size_t len, Tok **toks, uint32_t *ntok
     ctx->diag = diag;
     ctx->file = file;
     yyscan_t scanner;
-    if (yylex_init_extra(ctx, &scanner) != 0)
+    if (gdl_yylex_init_extra(ctx, &scanner) != 0)
         return false;
-    YY_BUFFER_STATE buf = yy_scan_bytes(text, (int)len, scanner);
+    YY_BUFFER_STATE buf = gdl_yy_scan_bytes(text, (int)len, scanner);
     uint32_t n = 0, cap = 0;
     Tok *t = NULL;
     bool ok = true;
     for (;;) {
         YYSTYPE val;
         SrcSpan at;
-        int kind = yylex(&val, &at, scanner);
+        int kind = gdl_yylex(&val, &at, scanner);
         if (kind == TOK_YYEOF || kind == 0)
             break;
         if (kind == TOK_YYerror) {
@@ -87,8 +87,8 @@ static bool scan_tokens(const char *text, size_t len, Tok **toks, uint32_t *ntok
         }
         t[n++] = (Tok){ kind, at.start, at.end };
     }
-    yy_delete_buffer(buf, scanner);
-    yylex_destroy(scanner);
+    gdl_yy_delete_buffer(buf, scanner);
+    gdl_yylex_destroy(scanner);
     *toks = t;
     *ntoks = n;
     return ok;

@@ -275,9 +275,9 @@ static void lex_unlink(ParseCtx *ctx, union LexBlock *b)
         b->link.next->link.prev = b->link.prev;
 }
 
-void *yyalloc(yy_size_t size, yyscan_t scanner)
+void *gdl_yyalloc(yy_size_t size, yyscan_t scanner)
 {
-    ParseCtx *ctx = yyget_extra(scanner);
+    ParseCtx *ctx = gdl_yyget_extra(scanner);
     if (size > SIZE_MAX - sizeof(union LexBlock))
         return NULL;
     union LexBlock *b = mem_alloc(lex_mem(ctx), sizeof *b + size);
@@ -287,11 +287,11 @@ void *yyalloc(yy_size_t size, yyscan_t scanner)
     return b + 1;
 }
 
-void *yyrealloc(void *ptr, yy_size_t size, yyscan_t scanner)
+void *gdl_yyrealloc(void *ptr, yy_size_t size, yyscan_t scanner)
 {
-    ParseCtx *ctx = yyget_extra(scanner);
+    ParseCtx *ctx = gdl_yyget_extra(scanner);
     if (!ptr)
-        return yyalloc(size, scanner);
+        return gdl_yyalloc(size, scanner);
     if (size > SIZE_MAX - sizeof(union LexBlock))
         return NULL;
     union LexBlock *old = (union LexBlock *)ptr - 1;
@@ -301,11 +301,11 @@ void *yyrealloc(void *ptr, yy_size_t size, yyscan_t scanner)
     return b ? b + 1 : NULL;
 }
 
-void yyfree(void *ptr, yyscan_t scanner)
+void gdl_yyfree(void *ptr, yyscan_t scanner)
 {
     if (!ptr)
         return;
-    ParseCtx *ctx = yyget_extra(scanner);
+    ParseCtx *ctx = gdl_yyget_extra(scanner);
     union LexBlock *b = (union LexBlock *)ptr - 1;
     lex_unlink(ctx, b);
     mem_free(lex_mem(ctx), b);
@@ -314,7 +314,7 @@ void yyfree(void *ptr, yyscan_t scanner)
 _Noreturn void lex_fatal(void *scanner, const char *msg)
 {
     (void)msg;      /* every one of flex's fatal errors here is a failed allocation */
-    ParseCtx *ctx = yyget_extra(scanner);
+    ParseCtx *ctx = gdl_yyget_extra(scanner);
     longjmp(ctx->lex_escape, 1);
 }
 
@@ -335,16 +335,16 @@ unsigned parse_file(SourceSet *sources, uint32_t file, Diag *diag, Arena *arena,
     unsigned before = diag->errors;
 
     yyscan_t scanner;
-    if (yylex_init_extra(ctx, &scanner) != 0) {
+    if (gdl_yylex_init_extra(ctx, &scanner) != 0) {
         diag_file(diag, SEV_ERROR, sources->files[file].path, "out of memory (starting the scanner)");
         return 1;
     }
     const Source *src = &sources->files[file];
     if (setjmp(ctx->lex_escape) == 0) {
-        YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
-        yyparse(scanner, ctx);
-        yy_delete_buffer(buf, scanner);
-        yylex_destroy(scanner);
+        YY_BUFFER_STATE buf = gdl_yy_scan_bytes(src->text, (int)src->len, scanner);
+        gdl_yyparse(scanner, ctx);
+        gdl_yy_delete_buffer(buf, scanner);
+        gdl_yylex_destroy(scanner);
     } else {        /* lex_fatal: the scanner's blocks, itself included, go back */
         while (ctx->lex_blocks) {
             union LexBlock *b = ctx->lex_blocks;

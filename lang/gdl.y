@@ -4,11 +4,11 @@
 %require "3.8"
 %expect 0
 %define api.pure full
+%define api.prefix {gdl_yy}
 %define api.token.prefix {TOK_}
 %define api.location.type {SrcSpan}
 %define parse.error custom
 %define parse.lac full
-%define parse.trace
 %locations
 %parse-param {yyscan_t scanner} {ParseCtx *ctx}
 %lex-param {yyscan_t scanner}
@@ -32,7 +32,13 @@ typedef void *yyscan_t;
 }
 
 %code provides {
-int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
+/* api.prefix renames the parser's globals (gdl_yyparse, gdl_yylex: no
+ * clash with an embedder's yacc); the scanner and its callers keep bison's
+ * plain names for the types and the error token. */
+#define YYSTYPE GDL_YYSTYPE
+#define YYLTYPE GDL_YYLTYPE
+#define TOK_YYerror TOK_GDL_YYerror
+int gdl_yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 }
 
 %code {
