@@ -41,6 +41,11 @@ SONAME   := libgdl.so.$(firstword $(subst ., ,$(VERSION)))
 LIBGDL   := $(BUILD)/libgdl.a
 SHLIB    := $(BUILD)/libgdl.so.$(VERSION)
 PIC_OBJ  := $(patsubst $(BUILD)/%,$(BUILD)/pic/%,$(VM_OBJ) $(COMP_OBJ))
+OBJCOPY  ?= objcopy
+# vm/ sees its own headers only, so the VM cannot include the compiler (the
+# build proves it); compiler/ and everything else also see compiler/ and the
+# generated front end in $(BUILD).
+$(VM_OBJ) $(filter $(BUILD)/pic/vm/%,$(PIC_OBJ)): ALL_CFLAGS := $(filter-out -Icompiler -I$(BUILD),$(ALL_CFLAGS))
 
 UNIT_SRC := $(filter-out %_main.c,$(wildcard tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -60,8 +65,14 @@ $(LIBVM): $(VM_OBJ)
 	$(AR) rcs $@ $^
 $(LIBCOMP): $(COMP_OBJ)
 	$(AR) rcs $@ $^
-$(LIBGDL): $(VM_OBJ) $(COMP_OBJ)
-	$(AR) rcs $@ $^
+# libgdl.a is one object, linked (ld -r) from the shared library's objects,
+# whose hidden symbols are then made local: it exports gdl.h's functions
+# only, like the .so, so an embedder's own json_parse or arena_alloc cannot
+# clash with the library's (docs/api.md, Symbols).
+$(LIBGDL): $(PIC_OBJ)
+	$(LD) -r -o $(BUILD)/libgdl.o $^
+	$(OBJCOPY) --localize-hidden $(BUILD)/libgdl.o
+	rm -f $@ && $(AR) rcs $@ $(BUILD)/libgdl.o
 $(SHLIB): $(PIC_OBJ)
 	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDFLAGS) -lm
 $(BUILD)/pic/%.o: %.c | $(BUILD)/gdl.tab.h $(BUILD)/gdl.lex.h

@@ -44,7 +44,7 @@ static Ty ty_enum(const Symbol *owner)
 
 /* The tri enum (absent / present / dominant) is shared by every input. */
 static const char *const TRI_NAMES[] = { "absent", "present", "dominant" };
-static Symbol tri_owner = { .kind = SYM_INPUT, .name = "tri", .enum_names = (const char **)TRI_NAMES, .nenum = 3 };
+static const Symbol tri_owner = { .kind = SYM_INPUT, .name = "tri", .enum_names = (const char **)TRI_NAMES, .nenum = 3 };
 
 int enum_index(const Symbol *owner, const char *name)
 {
