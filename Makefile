@@ -83,10 +83,11 @@ $(BUILD)/pic/gdl.tab.o $(BUILD)/pic/gdl.lex.o: $(BUILD)/pic/%.o: $(BUILD)/%.c
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) -fPIC -fvisibility=hidden -Ivm -Icompiler -I$(BUILD) -w -c -o $@ $<
 
 # Generated front end: never committed.
-$(BUILD)/gdl.tab.c $(BUILD)/gdl.tab.h: lang/gdl.y
+# Grouped targets (&:): one bison run makes both files, so make -j never runs it twice.
+$(BUILD)/gdl.tab.c $(BUILD)/gdl.tab.h &: lang/gdl.y
 	@mkdir -p $(BUILD)
 	bison -Wall -Werror --defines=$(BUILD)/gdl.tab.h -o $(BUILD)/gdl.tab.c $<
-$(BUILD)/gdl.lex.c $(BUILD)/gdl.lex.h: lang/gdl.l $(BUILD)/gdl.tab.h
+$(BUILD)/gdl.lex.c $(BUILD)/gdl.lex.h &: lang/gdl.l $(BUILD)/gdl.tab.h
 	flex --header-file=$(BUILD)/gdl.lex.h -o $(BUILD)/gdl.lex.c $<
 
 # Generated code gets the warnings its generators allow.
