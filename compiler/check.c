@@ -1297,6 +1297,26 @@ static void check_advice_texts(Compiler *c, AstNode *o)
     }
 }
 
+/* A rate in a dose, `3 per week` or `2..3 per day` (docs/language.md): per
+ * week or per day; a key that names its rate (sessions_per_week) takes that one. */
+static void check_dose_rate(Compiler *c, const AstNode *d)
+{
+    const AstNode *v = d->a;
+    static const NamedValue PERIODS[] = { { "week", 7 }, { "day", 1 } };
+    if (strcmp(v->name, "per") != 0) {
+        ERR(v->name_span, "a rate is written N per week or N per day, not '%s %s'", v->name, v->name2);
+        return;
+    }
+    char hint[96];
+    if (NAMED(PERIODS, v->name2) < 0) {
+        ERR(v->name2_span, "a rate is per week or per day, not per '%s'%s", v->name2, NAMED_HINT(PERIODS, v->name2, hint));
+        return;
+    }
+    const char *per = strstr(d->name, "_per_");
+    if (per && strcmp(per + 5, v->name2) != 0)
+        ERR(v->name2_span, "'%s' counts per %s, not per %s", d->name, per + 5, v->name2);
+}
+
 /* `after PARAM`: a parameter in weeks or days whose every value (its range, which
  * --param keeps to) is a whole schedule of at most 10 years; the VM refuses a fraction. */
 static void check_schedule_param(Compiler *c, AstNode *o)
@@ -1357,6 +1377,8 @@ static void check_outcome_body(Compiler *c, AstNode *o)
         if (o->c)
             for (uint32_t i = 0; i < o->c->list.count; i++) {
                 AstNode *d = o->c->list.items[i];
+                if (d->a->name2)
+                    check_dose_rate(c, d);
                 if (d->a->kind == AST_NAME)
                     param_ref(c, d->a->name, d->a->span, "a dose");
                 else if (d->a->kind == AST_RANGE) {
@@ -1379,8 +1401,13 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (strcmp(kind, "schedule") == 0) {
         if (o->name2)
             check_schedule_param(c, o);
-        else if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
-            ERR(o->unit_span, "a schedule counts in weeks or days, not '%s'", o->unit);
+        else if (strcmp(o->unit, "month") == 0 && o->num != 1)
+            ERR(o->unit_span, "'month' is for 1 month: write %g months", o->num);
+        else if (strcmp(o->unit, "months") == 0 || strcmp(o->unit, "month") == 0) {
+            if (o->num != floor(o->num) || o->num > GDL_MAX_SCHEDULE_MONTHS)
+                ERR(o->span, "a schedule in months is a whole number of calendar months (at most %d)", GDL_MAX_SCHEDULE_MONTHS);
+        } else if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
+            ERR(o->unit_span, "a schedule counts in weeks, days or months, not '%s'", o->unit);
         else if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
             ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
         if (o->c && o->c->kind != AST_ARRAY) {

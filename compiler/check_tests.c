@@ -93,13 +93,21 @@ static void check_test_param(Compiler *c, const AstNode *x)
     }
 }
 
+static bool same_word(const char *a, const char *b)
+{
+    return (a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0);
+}
+
 static bool same_literal(const AstNode *a, const AstNode *b)
 {
     if (a->kind != b->kind)
         return false;
     switch (a->kind) {
-    case AST_NUM:
-        return a->num == b->num && (a->unit == NULL) == (b->unit == NULL) && (!a->unit || strcmp(a->unit, b->unit) == 0);
+    case AST_NUM:    /* with its unit, and its rate (3 per week) */
+        return a->num == b->num && same_word(a->unit, b->unit) && same_word(a->name2, b->name2);
+    case AST_RANGE:  /* a dose range: 10..15 min, 2..3 per week */
+        return a->a->num == b->a->num && a->b->num == b->b->num && same_word(a->unit, b->unit)
+               && same_word(a->name2, b->name2);
     case AST_BOOL:
         return a->flags == b->flags;
     default:

@@ -16,7 +16,7 @@ typedef struct {
     Compiler *c;
     Arena *out;
     GdlProgram *p;
-    uint32_t cap_strings, cap_lens, cap_numbers, cap_code, cap_lines, cap_syms;
+    uint32_t cap_strings, cap_lens, cap_numbers, cap_code, cap_lines, cap_syms, cap_texts;
     uint16_t *string_hash;      /* open addressing: index + 1, 0 = empty */
     uint32_t string_hash_cap;
     int depth;                  /* current stack depth */

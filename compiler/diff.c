@@ -809,7 +809,7 @@ static void json_outcome(ByteBuf *b, const GdlProgram *p, uint32_t i)
         put_jstr(b, S(p, o->cluster));
     }
     if (o->kind == OK_SCHEDULE)
-        buf_printf(b, ", \"after\": \"%u %s\"", o->after, o->after_unit == AFTER_DAYS ? "days" : "weeks");
+        buf_printf(b, ", \"after\": \"%u %s\"", o->after, gdl_after_unit_name(o->after_unit));
     if (o->dose != GDL_NONE) {
         buf_puts(b, ", \"dose\": ");
         param_render_dose(b, p, NULL, gdl_str(p, o->dose));  /* JSON text, checked by the verifier */

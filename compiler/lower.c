@@ -387,29 +387,37 @@ static uint16_t dose_json(Gen *g, AstNode *dose)
         AstNode *d = dose->list.items[i];
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"%s\": ", i ? ", " : "", d->name);
         AstNode *v = d->a;
+        /* a rate (3 per week) has the unit "per week", which a key that names
+         * it (sessions_per_week) carries in its name: a plain number there */
+        char rate[48];
+        const char *unit = v->unit;
+        if (v->name2 && v->kind != AST_NAME) {
+            snprintf(rate, sizeof rate, "per %.32s", v->name2);
+            unit = strstr(d->name, "_per_") ? NULL : rate;
+        }
         if (v->kind == AST_NAME) {
             /* a parameter: the VM puts in the run's value (param_render.c) */
             n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"$param\": \"%s\"}", v->name);
         } else if (v->kind == AST_RANGE) {
             /* advice format, "Dose keys": [10, 15], with a unit {"value": [10, 15], "unit": "min"} */
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s[", v->unit ? "{\"value\": " : "");
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s[", unit ? "{\"value\": " : "");
             json_number(buf + n, sizeof buf - n, v->a->num);
             n += strlen(buf + n);
             n += (size_t)snprintf(buf + n, sizeof buf - n, ", ");
             json_number(buf + n, sizeof buf - n, v->b->num);
             n += strlen(buf + n);
             n += (size_t)snprintf(buf + n, sizeof buf - n, "]");
-            if (v->unit)
-                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", v->unit);
+            if (unit)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", unit);
         } else if (v->kind == AST_NUM) {
             /* A number written with a unit keeps it (advice format, "Dose keys"):
              * {"value": 30, "unit": "min"}; a unit name is an ASCII identifier. */
-            if (v->unit)
+            if (unit)
                 n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"value\": ");
             json_number(buf + n, sizeof buf - n, v->num);
             n += strlen(buf + n);
-            if (v->unit && n < sizeof buf - 64)
-                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", v->unit);
+            if (unit && n < sizeof buf - 64)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", unit);
         } else if (v->kind == AST_BOOL) {
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", v->flags ? "true" : "false");
         } else {
@@ -434,6 +442,21 @@ static uint16_t dose_json(Gen *g, AstNode *dose)
     return intern_n(g, buf, n);
 }
 
+/* An advice's texts in the header's languages other than nl and en. */
+static void add_texts(Gen *g, AstNode *d, uint16_t outcome)
+{
+    GdlProgram *p = g->p;
+    for (uint32_t i = 0; i < d->list.count; i++) {
+        AstNode *t = d->list.items[i];
+        if (strcmp(t->name, "nl") == 0 || strcmp(t->name, "en") == 0)
+            continue;
+        GROW(g, p->texts, p->ntexts, g->cap_texts, GdlText);
+        if (g->failed)
+            return;
+        p->texts[p->ntexts++] = (GdlText){ .outcome = outcome, .lang = intern(g, t->name), .text = intern(g, t->str) };
+    }
+}
+
 void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
 {
     AstNode *d = s->decl;
@@ -456,6 +479,7 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
         o->strength = (uint8_t)outcome_strength(d->name2);
         o->text_nl = intern(g, text_of(d, "nl"));
         o->text_en = intern(g, text_of(d, "en"));
+        add_texts(g, d, (uint16_t)(o - g->p->outcomes));
         o->dose = dose_json(g, d->c);
         break;
     case OK_SCHEDULE:
@@ -466,7 +490,8 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
             o->after_unit = strcmp(pa->decl->a->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
         } else {
             o->after = (uint32_t)d->num;
-            o->after_unit = strcmp(d->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
+            o->after_unit = strcmp(d->unit, "days") == 0 ? AFTER_DAYS
+                          : strncmp(d->unit, "month", 5) == 0 ? AFTER_MONTHS : AFTER_WEEKS;
         }
         o->from = (uint16_t)(s->fact + 1);   /* the date fact follows the condition */
         break;

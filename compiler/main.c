@@ -65,7 +65,7 @@ static const char USAGE[] =
     "run options:\n"
     "  --format json|text|html|cds-hooks  output (default json); html: a page for the\n"
     "                                 patient record, cds-hooks: CDS Hooks 2.0 cards\n"
-    "  --lang nl|en                   language of advice texts (default nl)\n"
+    "  --lang LANG                    language of advice texts: nl, en or one the header declares (default nl)\n"
     "  --detail summary|full          text: the summary (default) or every item\n"
     "  --ids                          text: each item's id as well\n"
     "  --param NAME=VALUE             override a guideline parameter (range-checked)\n"
@@ -75,7 +75,7 @@ static const char USAGE[] =
     "  --jobs N                       with --batch: N threads (default 1, 0: one per processor);\n"
     "                                 the same output, in input order\n"
     "\n"
-    "explain options: --format text|json, --lang nl|en, --ids, --param NAME=VALUE,\n"
+    "explain options: --format text|json, --lang LANG, --ids, --param NAME=VALUE,\n"
     "  --depth N (levels of derived facts shown inside a condition, default 2)\n"
     "\n"
     "verify options:\n"
@@ -1148,10 +1148,7 @@ static int cmd_run(int argc, char **argv)
             else if (strcmp(f, "cds-hooks") == 0) o.advice.format = ADVICE_CDS;
             else return usage_error("--format is json, text, html or cds-hooks, not '%s'", f);
         } else if (strcmp(a, "--lang") == 0 && i + 1 < argc) {
-            const char *l = argv[++i];
-            if (strcmp(l, "nl") && strcmp(l, "en"))
-                return usage_error("--lang is nl or en, not '%s'", l);
-            o.advice.lang = l;
+            o.advice.lang = argv[++i];     /* run_with checks it against the guideline's languages */
         } else if (strcmp(a, "--detail") == 0 && i + 1 < argc) {
             const char *d = argv[++i];
             if (strcmp(d, "summary") && strcmp(d, "full"))
@@ -1208,7 +1205,8 @@ static int run_with(RunOptions *o, const char *guideline, const char *case_path)
     GdlProgram *p;
     int rc = load_program(guideline, &a, &p);
     char err[512];
-    if (rc == EXIT_OK && explain_check_targets(p, o->targets, o->ntargets, err, sizeof err) != 0) {
+    if (rc == EXIT_OK && (!gdl_language_check(p, o->advice.lang, err, sizeof err)
+                          || explain_check_targets(p, o->targets, o->ntargets, err, sizeof err) != 0)) {
         fprintf(stderr, "gdl: %s\n", err);
         rc = EXIT_USAGE;
     }
@@ -1254,10 +1252,7 @@ static int cmd_explain(int argc, char **argv)
             o.explain.json = strcmp(f, "json") == 0;
             o.advice.format = o.explain.json ? ADVICE_JSON_PRETTY : ADVICE_TEXT;
         } else if (strcmp(a, "--lang") == 0 && i + 1 < argc) {
-            const char *l = argv[++i];
-            if (strcmp(l, "nl") && strcmp(l, "en"))
-                rc = usage_error("--lang is nl or en, not '%s'", l);
-            o.advice.lang = l;
+            o.advice.lang = argv[++i];     /* run_with checks it against the guideline's languages */
         } else if (strcmp(a, "--ids") == 0) {
             o.explain.ids = true;
         } else if (strcmp(a, "--depth") == 0 && i + 1 < argc) {

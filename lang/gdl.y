@@ -115,7 +115,8 @@ header_fields
     ;
 header_field
     : IDENT header_values
-        { $$ = ast_named(B, AST_HEADER_FIELD, @$, $1, @1); $$->list = ctx->values; ctx->values = (AstList){0}; }
+        { $$ = ast_named(B, AST_HEADER_FIELD, @$, $1, @1); $$->list = ctx->values; ctx->values = (AstList){0};
+          parse_header_field(ctx, $$); }
     ;
 header_values
     : plain_literal                 { ctx->values = (AstList){0}; ast_push(B, &ctx->values, $1); }
@@ -324,6 +325,12 @@ dose_entry
     | IDENT ':' signed_number '.' '.' signed_number unit_opt      /* a range: 10..15 min */
         { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_new(B, AST_RANGE, @$); $$->a->span.start = @3.start;
           $$->a->a = $3; $$->a->b = $6; $$->a->unit = $7; $$->a->unit_span = @7; }
+    | IDENT ':' signed_number IDENT IDENT                         /* a rate: 3 per week (check.c: 'per') */
+        { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = $3; $3->span.end = @5.end;
+          $3->name = $4; $3->name_span = @4; $3->name2 = $5; $3->name2_span = @5; }
+    | IDENT ':' signed_number '.' '.' signed_number IDENT IDENT   /* a rate range: 2..3 per week */
+        { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_new(B, AST_RANGE, @$); $$->a->span.start = @3.start;
+          $$->a->a = $3; $$->a->b = $6; $$->a->name = $7; $$->a->name_span = @7; $$->a->name2 = $8; $$->a->name2_span = @8; }
     ;
 
 /* test -> 'test' STRING ('from' NAME)? '{' ('given' '{' field* '}')? (expect | param)* '}'

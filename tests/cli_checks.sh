@@ -33,6 +33,17 @@ for p in "" "--param ps=xyz"; do
         && ok || bad "string parameter from .gdlb ($p) differs from the .gdl"
 done
 
+# Texts in a further language and schedules in calendar months (format 1.6)
+# read back from a .gdlb: the same French texts, rates and month-end dates.
+LG=tests/golden/semantics/languages.gdl
+"$GDL" build "$LG" -o "$tmp/lg.gdlb"
+for c in month-end-jan31 nprs-8; do
+    "$GDL" run --lang fr "$LG" tests/golden/semantics/$c.json > "$tmp/lg-src.json"
+    "$GDL" run --lang fr "$tmp/lg.gdlb" tests/golden/semantics/$c.json > "$tmp/lg-bin.json"
+    cmp -s "$tmp/lg-src.json" "$tmp/lg-bin.json" && grep -q '"after_days"' "$tmp/lg-bin.json" \
+        && ok || bad "languages.gdl from .gdlb ($c) differs from the .gdl"
+done
+
 # gdl diff reads the compiled program: a .gdlb and its .gdl are the same
 # (exit 0), and the output is the same bytes every run (issue 13).
 V1=tests/golden/diff/v1.gdl

@@ -208,15 +208,16 @@ GDL_API int gdl_evaluate(gdl_evaluator *e, const char *case_json, size_t len, un
     }
     if (!lang)
         lang = "nl";
-    if (strcmp(lang, "nl") != 0 && strcmp(lang, "en") != 0) {
-        snprintf(e->error, sizeof e->error, "gdl_evaluate: language is nl or en, not '%.40s'", lang);
+    char why[200];
+    if (!gdl_language_check(e->vm.p, lang, why, sizeof why)) {
+        snprintf(e->error, sizeof e->error, "gdl_evaluate: %s", why);
         return GDL_ERR_USAGE;
     }
     if (!case_json && len) {
         snprintf(e->error, sizeof e->error, "gdl_evaluate: no case text");
         return GDL_ERR_USAGE;
     }
-    AdviceOptions opt = { .format = FORMATS[base], .lang = strcmp(lang, "en") == 0 ? "en" : "nl",
+    AdviceOptions opt = { .format = FORMATS[base], .lang = lang,
                           .detail_full = (format & GDL_DETAIL_FULL) != 0, .ids = (format & GDL_WITH_IDS) != 0 };
     int rc = GDL_OK;
     gdl_case_errors_clear(&e->errs);

@@ -160,6 +160,12 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
         put_u32(b, o->after);
         put_u16(b, o->after_param);
     }
+    put_u32(b, p->ntexts);              /* 1.6 */
+    for (uint32_t i = 0; i < p->ntexts; i++) {
+        put_u16(b, p->texts[i].outcome);
+        put_u16(b, p->texts[i].lang);
+        put_u16(b, p->texts[i].text);
+    }
     section_end(b, s);
 
     s = section_begin(b, "CODE");
@@ -520,6 +526,15 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
             o->from = (uint16_t)get_u16(r);
             o->after = get_u32(r);
             o->after_param = has_after_param ? (uint16_t)get_u16(r) : GDL_NONE;
+        }
+        if (minor >= 6 && !r->failed) {  /* 1.6 appended the texts in further languages */
+            p->ntexts = get_count(r, 6, 65535, "texts");
+            p->texts = alloc(r, a, sizeof(GdlText) * p->ntexts);
+            for (uint32_t i = 0; !r->failed && i < p->ntexts; i++) {
+                p->texts[i].outcome = (uint16_t)get_u16(r);
+                p->texts[i].lang = (uint16_t)get_u16(r);
+                p->texts[i].text = (uint16_t)get_u16(r);
+            }
         }
         leave_section(r);
     }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
 #include "advice_query.h"
 #include "date.h"
 #include "opcodes.h"
@@ -820,7 +821,7 @@ int explain_write(const GdlVm *vm, const char *const *targets, uint32_t ntargets
                   ByteBuf *out, char *err, size_t errlen)
 {
     const GdlProgram *p = vm->p;
-    Explainer x = { .vm = vm, .p = p, .opt = opt, .b = out, .en = strcmp(opt->lang, "en") == 0, .err = err,
+    Explainer x = { .vm = vm, .p = p, .opt = opt, .b = out, .en = gdl_labels_en(opt->lang), .err = err,
                     .errlen = errlen };
     uint32_t max = p->noutcomes + p->nfacts + 1;
     x.trees = calloc(p->nfacts + 1u, sizeof *x.trees);

@@ -33,3 +33,6 @@ const char *gdl_type_name(GdlType t) { return NAME_OF(TYPE_NAMES, t); }
 const char *gdl_action_name(GdlAction a) { return NAME_OF(ACTION_NAMES, a); }
 const char *gdl_strength_name(GdlStrength s) { return NAME_OF(STRENGTH_NAMES, s); }
 const char *gdl_outcome_kind_name(OutcomeKind k) { return NAME_OF(OUTCOME_NAMES, k); }
+
+static const char *const AFTER_UNIT_NAMES[] = { [AFTER_WEEKS] = "weeks", [AFTER_DAYS] = "days", [AFTER_MONTHS] = "months" };
+const char *gdl_after_unit_name(unsigned after_unit) { return NAME_OF(AFTER_UNIT_NAMES, after_unit); }

@@ -592,7 +592,7 @@ static void put_one_line(const Report *r, const char *t, size_t n)
  * when longer than SUMMARY_TEXT_MAX. */
 static void put_advice_text(const Report *r, const GdlOutcome *o)
 {
-    const char *t = advice_str(r->vm->advice, r->p, advice_text_for(o, r->en));
+    const char *t = advice_str(r->vm->advice, r->p, advice_text_for(r->p, o, r->m->lang));
     size_t len = strlen(t);
     if (r->full) {
         put_one_line(r, t, len);
@@ -694,11 +694,13 @@ static void put_schedule(Report *r)
         buf_puts(r->b, date);
         row_key_ends(r);
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
-        bool days = o->after_unit == AFTER_DAYS;
         uint32_t after = r->vm->advice->after[o - r->p->outcomes];
-        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after,
-                   days ? L(r, after == 1 ? "dag" : "dagen", after == 1 ? "day" : "days")
-                        : L(r, after == 1 ? "week" : "weken", after == 1 ? "week" : "weeks"));
+        static const char *const UNIT_WORDS[3][2][2] = {    /* [after_unit][en][plural] */
+            [AFTER_WEEKS] = { { "week", "weken" }, { "week", "weeks" } },
+            [AFTER_DAYS] = { { "dag", "dagen" }, { "day", "days" } },
+            [AFTER_MONTHS] = { { "maand", "maanden" }, { "month", "months" } },
+        };
+        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after, UNIT_WORDS[o->after_unit % 3][r->en][after != 1]);
         if (dated && r->has_today) {
             int32_t d = day - r->today;
             if (d < 0)
@@ -919,9 +921,10 @@ static void put_missing(Report *r, const Missing *m)
     }
 }
 
-void report_model_build(ReportModel *m, const GdlVm *vm, const GdlCaseErrors *errs, bool en, bool full, bool ids)
+void report_model_build(ReportModel *m, const GdlVm *vm, const GdlCaseErrors *errs, const char *lang, bool full, bool ids)
 {
-    *m = (ReportModel){ .en = en, .full = full, .ids = ids };
+    bool en = gdl_labels_en(lang);
+    *m = (ReportModel){ .en = en, .lang = lang, .full = full, .ids = ids };
     arena_init_mem(&m->arena, 0, vm->mem);
     ByteBuf words = { .mem = vm->mem };
     Report r = { .vm = vm, .p = vm->p, .m = m, .b = &words, .en = en, .full = full, .ids = ids };

@@ -80,12 +80,23 @@ def param_at(data, i, field):
 
 
 def as_minor(data, minor, pcs):
-    """The same program in an older format minor: PUSH_NUM where 1.5 has
+    """The same program in an older format minor: for 1.5, OUTC without the
+    table of texts in further languages that 1.6 appended (and no schedule in
+    months, after_unit 2, which 1.6 added); PUSH_NUM where 1.5 has
     OTHERWISE (same operand) and OUTC records without the 'after_param' field
     that 1.5 appended; for 1.3 also FACT records without the 'applies' field
     that 1.4 appended, and for 1.2 also PARM records without the text field
     that 1.3 appended (a newer reader must still read them all)."""
     b = bytearray(data)
+    if minor <= 5:
+        tag, payload, n = sections(bytes(b))["OUTC"]
+        (count,) = struct.unpack_from("<I", b, payload)
+        for i in range(count):
+            assert b[payload + 4 + i * OUTC_SIZE + 5] != 2, "a 1.5 file has no schedule in months"
+        at = payload + 4 + count * OUTC_SIZE
+        assert b[at:at + 4] == b"\0\0\0\0" and at + 4 == payload + n, "a 1.5 file has no texts in further languages"
+        del b[at:at + 4]
+        struct.pack_into("<I", b, tag + 4, n - 4)
     if minor <= 4:
         op = opcodes()
         for pc, name in pcs:
@@ -261,7 +272,8 @@ def bytecode():
     # Files of earlier minor versions run as their originals do (a 1.4 file
     # has no OTHERWISE: its 'otherwise' values have an empty because).
     runs = {"date-fact-huge": seal(huge), "minor-1.2": seal(as_minor(good, 2, pcs)),
-            "minor-1.3": seal(as_minor(good, 3, pcs)), "minor-1.4": seal(as_minor(good, 4, pcs))}
+            "minor-1.3": seal(as_minor(good, 3, pcs)), "minor-1.4": seal(as_minor(good, 4, pcs)),
+            "minor-1.5": seal(as_minor(good, 5, pcs))}
     out = os.path.join(ROOT, "gdlb")
     os.makedirs(out, exist_ok=True)
     for name, data in list(bad.items()) + list(runs.items()):

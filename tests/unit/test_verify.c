@@ -528,6 +528,17 @@ static void test_params(void)
     EXPECT_REJECT(t->params[0].flags |= 0x80, "PARM[0]", "unknown flags 0x80");
 }
 
+/* Outcome 0 as kind, with one text in a further language (strings 7 and text). */
+static void with_text(TestProgram *t, OutcomeKind kind, uint16_t text)
+{
+    static GdlText texts[1];
+    t->outcomes[0].kind = (uint8_t)kind;
+    t->outcomes[0].strength = kind == OK_ADVICE ? STR_DO : STR_NONE;
+    texts[0] = (GdlText){ .outcome = 0, .lang = 7, .text = text };
+    t->p.texts = texts;
+    t->p.ntexts = 1;
+}
+
 static void test_outcomes(void)
 {
     EXPECT_REJECT(t->outcomes[0].kind = 0, "OUTC[0]", "invalid kind 0");
@@ -538,7 +549,15 @@ static void test_outcomes(void)
                   "a referral without an action");
     EXPECT_REJECT(t->outcomes[0].strength = STR__COUNT, "OUTC[0]", "invalid strength 6");
     EXPECT_REJECT(t->outcomes[0].moments = MOMENT__ALL + 1, "OUTC[0]", "invalid moments 0x8");
-    EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_DAYS + 1, "OUTC[1]", "invalid after unit 2");
+    EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_MONTHS + 1, "OUTC[1]", "invalid after unit 3");
+    /* calendar months (1.6): at most 119, and never from a parameter */
+    EXPECT_ACCEPT(t->outcomes[1].after_unit = AFTER_MONTHS; t->outcomes[1].after = 119);
+    EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_MONTHS; t->outcomes[1].after = 120, "OUTC[1]",
+                  "after 120 months: at most 119");
+    /* texts in further languages (1.6): of an advice, with a language and a text */
+    EXPECT_ACCEPT(with_text(t, OK_ADVICE, 16));
+    EXPECT_REJECT(with_text(t, OK_EXCLUSION, 16), "OUTC text[0]", "text of outcome 0, which is not an advice");
+    EXPECT_REJECT(with_text(t, OK_ADVICE, 900), "OUTC text[0]", "text string 900 out of range");
     EXPECT_REJECT(t->outcomes[0].after_param = 0, "OUTC[0]", "after parameter 0 is not a parameter of a schedule");
     EXPECT_REJECT(t->outcomes[1].after_param = 1, "OUTC[1]", "after parameter 1 is not a parameter of a schedule");
     EXPECT_REJECT(t->outcomes[1].after_param = 0, "OUTC[1]",
