@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "program.h"
 #include "source.h"
+#include "types.h"
 
 typedef enum {
 #define AK(kind, name) AST_##kind,
@@ -50,6 +51,15 @@ struct AstNode {
     AstNode *a, *b, *c;
     AstList list, list2;
     void *ref;          /* set by check.c: the Symbol an OUTCOME or NAME stands for */
+    /* Set by check.c where it resolves them, so that codegen only lowers
+     * (it calls nothing in check.c and looks up no name): */
+    Ty ty;              /* an expression's type where it stands */
+    AstNode *arg;       /* NAME of a function parameter: the argument it stands for */
+    AstNode *expansion; /* CALL of a function: the body, copied for this call and checked there */
+    int builtin;        /* CALL: the built-in function (check.c BUILTIN_FNS); -1: none (ast_new) */
+    bool member;        /* NAME: a value of the enum on the other side (`trauma == minor`) */
+    int ordinal;        /* that value's index in its enum; a classification row's symbolic value too */
+    Symbol *name2_sym;  /* CLASSIFY: the override input; OUTCOME: the 'after' parameter */
 };
 
 typedef struct {
@@ -63,6 +73,11 @@ AstNode *ast_named(AstBuilder *b, AstKind kind, SrcSpan span, const char *name, 
 AstNode *ast_binary(AstBuilder *b, int op, AstNode *l, AstNode *r);
 AstNode *ast_unary(AstBuilder *b, int op, AstNode *x, SrcSpan span);
 void ast_push(AstBuilder *b, AstList *list, AstNode *item);
+/* A copy of the tree e, node by node (function expansion: check.c checks and
+ * annotates each call's copy of the body). Below `depth` levels the nodes are
+ * shared, not copied: the checker rejects a tree that deep. Each copied node
+ * takes one from *budget. NULL: no memory, or the budget ran out (then 0). */
+AstNode *ast_clone(Arena *arena, AstNode *e, uint32_t depth, uint32_t *budget);
 SrcSpan span_join(SrcSpan a, SrcSpan b);
 const char *ast_kind_name(AstKind k);
 

@@ -440,6 +440,7 @@ static Ty check_name(Compiler *c, AstNode *e)
     FnEnv *arg_env;
     Symbol *s = lookup_name(c, e->name, &arg, &arg_env);
     if (arg) {
+        e->arg = arg;
         FnEnv *env = c->env;
         uint32_t i = (uint32_t)(arg_index(env, e->name));
         if (env->arg_checked[i])
@@ -476,8 +477,11 @@ bool check_is_member(Compiler *c, AstNode *e)
 static Ty check_member(Compiler *c, AstNode *name, Ty other)
 {
     if (other.kind == TY_ENUM) {
-        if (enum_index(other.enum_of, name->name) >= 0)
+        if ((name->ordinal = enum_index(other.enum_of, name->name)) >= 0) {
+            name->member = true;
+            name->ty = other;
             return other;
+        }
         const Symbol *o = other.enum_of;
         char list[200];
         size_t n = 0;
@@ -805,8 +809,22 @@ static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
     env->fn = decl;
     env->args = e->list.items;
     env->outer = c->env;
+    /* This call's own copy of the body: its annotations (types, enum values)
+     * hold for these arguments, and codegen lowers it as it stands. */
+    uint32_t budget = COMPILE_MAX_EXPANDED_NODES - c->expanded_nodes;
+    e->expansion = ast_clone(&c->arena, decl->a, COMPILE_MAX_EXPR_DEPTH, &budget);
+    if (!e->expansion && budget == 0 && c->expanded_nodes < COMPILE_MAX_EXPANDED_NODES)
+        ERR(c->depth_root->span, "function calls expand too much (limit is %d expression nodes in the expanded "
+            "bodies: each call of a function repeats its body, so long bodies called often grow fast)",
+            COMPILE_MAX_EXPANDED_NODES);
+    c->expanded_nodes = COMPILE_MAX_EXPANDED_NODES - budget;
+    if (!e->expansion) {
+        env->outer = c->env_free;
+        c->env_free = env;
+        return T_ERR;
+    }
     c->env = env;
-    Ty t = check_expr(c, decl->a);
+    Ty t = check_expr(c, e->expansion);
     c->env = env->outer;
     env->outer = c->env_free;   /* nothing keeps a pointer to it */
     c->env_free = env;
@@ -815,7 +833,7 @@ static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
 
 static Ty check_call(Compiler *c, AstNode *e)
 {
-    int bf = builtin_fn(e->name);
+    int bf = e->builtin = builtin_fn(e->name);
     if (bf < 0) {
         AstNode *arg;
         FnEnv *env;
@@ -929,7 +947,7 @@ Ty check_expr(Compiler *c, AstNode *e)
         return T_ERR;
     }
     c->depth++;
-    Ty t = check_expr_kind(c, e);
+    Ty t = e->ty = check_expr_kind(c, e);
     c->depth--;
     return t;
 }
@@ -1043,6 +1061,9 @@ static void check_classify(Compiler *c, Symbol *s)
             s->enum_names[s->nenum++] = row->b->name;
     }
     s->ty = symbolic ? ty_enum(s) : ty_num(NULL, true);
+    for (uint32_t i = 0; symbolic && i < d->list.count; i++)
+        if (d->list.items[i]->b->kind == AST_NAME)
+            d->list.items[i]->b->ordinal = enum_index(s, d->list.items[i]->b->name);
     if (d->a)
         expect_bool(c, d->a, "a classification's 'when'");
     if (d->name2) {
@@ -1051,6 +1072,7 @@ static void check_classify(Compiler *c, Symbol *s)
             ERR(d->name2_span, "override '%s' must be an input of the case vocabulary", d->name2);
         } else {
             o->used = true;
+            d->name2_sym = o;
             bool fits = symbolic ? (o->ty.kind == TY_ENUM && o->ty.enum_of->nenum == s->nenum)
                                  : (o->ty.kind == TY_NUM && !o->ty.unit);
             for (uint32_t i = 0; fits && symbolic && i < s->nenum; i++)
@@ -1321,7 +1343,7 @@ static void check_dose_rate(Compiler *c, const AstNode *d)
  * --param keeps to) is a whole schedule of at most 10 years; the VM refuses a fraction. */
 static void check_schedule_param(Compiler *c, AstNode *o)
 {
-    Symbol *s = param_ref(c, o->name2, o->name2_span, "'after'");
+    Symbol *s = o->name2_sym = param_ref(c, o->name2, o->name2_span, "'after'");
     if (!s)
         return;
     const AstNode *v = s->decl->a, *r = s->decl->b;
@@ -1657,6 +1679,11 @@ void check_program(Compiler *c)
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->kind == SYM_INPUT) check_input(c, s);
         else if (s->kind == SYM_PARAM) check_param(c, s);
+    }
+    static const char *const SCHEDULE_FROM[] = { "first_contact_on", "assessed_on" };
+    for (int i = 0; i < 2; i++) {
+        Symbol *from = sym_lookup(c, SCHEDULE_FROM[i]);
+        c->schedule_from[i] = from && from->kind == SYM_INPUT && from->ty.kind == TY_DATE ? from : NULL;
     }
     make_outcome_symbols(c);
     for (Symbol *s = c->syms.first; s; s = s->order_next)

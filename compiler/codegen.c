@@ -215,7 +215,7 @@ static GdlProgram *generate(Gen *g)
                 f->sym_count = (uint16_t)s->nenum;
             }
             if (s->decl->name2)
-                f->override = (uint16_t)sym_lookup(c, s->decl->name2)->fact;
+                f->override = (uint16_t)s->decl->name2_sym->fact;
             if (s->decl->a) {
                 GdlFact *af = &p->facts[s->fact + 1];
                 char label[160];

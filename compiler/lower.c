@@ -10,7 +10,6 @@
 
 #include "date.h"
 
-int builtin_fn(const char *name);
 int outcome_action(const char *word);
 int outcome_strength(const char *word);
 int outcome_moment(const char *word);
@@ -44,36 +43,27 @@ static bool const_number(AstNode *e, double *v)
 /* A compare operand that is an enum value pushes its ordinal. */
 static void gen_operand(Gen *g, AstNode *e, Ty other)
 {
-    if (other.kind == TY_ENUM && check_is_member(g->c, e)) {
-        emit(g, OP_PUSH_NUM, number(g, enum_index(other.enum_of, e->name)), 0);
+    if (other.kind == TY_ENUM && e->member) {
+        emit(g, OP_PUSH_NUM, number(g, e->ordinal), 0);
         return;
     }
     gen_expr(g, e);
 }
 
-static Ty type_of(Gen *g, AstNode *e)
-{
-    return check_expr(g->c, e);
-}
-
 /* The fact a bare name reads, or -1 (a parameter, a function argument). */
-static int fact_of(Gen *g, AstNode *e)
+static int fact_of(const AstNode *e)
 {
-    if (e->kind != AST_NAME || check_is_member(g->c, e))
+    if (e->kind != AST_NAME || e->member || e->arg)
         return -1;
-    if (g->c->env)
-        for (uint32_t i = 0; i < g->c->env->fn->list.count; i++)
-            if (strcmp(g->c->env->fn->list.items[i]->name, e->name) == 0)
-                return -1;
-    Symbol *s = sym_lookup(g->c, e->name);
+    const Symbol *s = e->ref;
     return s && s->kind != SYM_PARAM && s->fact >= 0 ? s->fact : -1;
 }
 
 /* The constant a compare operand stands for: a number, a date, a boolean, an enum value. */
-static bool const_operand(Gen *g, AstNode *e, Ty other, double *v)
+static bool const_operand(AstNode *e, Ty other, double *v)
 {
-    if (other.kind == TY_ENUM && check_is_member(g->c, e)) {
-        *v = enum_index(other.enum_of, e->name);
+    if (other.kind == TY_ENUM && e->member) {
+        *v = e->ordinal;
         return true;
     }
     if (e->kind == AST_DATE)
@@ -100,12 +90,12 @@ static void gen_cmp(Gen *g, AstNode *l, int op, AstNode *r, Ty tl, Ty tr)
     if (tl.kind != TY_STRING && tl.kind != TY_LIST) {
         double k;
         int f;
-        if ((f = fact_of(g, l)) >= 0 && const_operand(g, r, tl, &k)) {
+        if ((f = fact_of(l)) >= 0 && const_operand(r, tl, &k)) {
             mark_line(g, l->span);
             emit(g, OP_FACT_CMP_K, (uint32_t)f, number(g, k) | (uint32_t)CMP_OF[op] << 16);
             return;
         }
-        if ((f = fact_of(g, r)) >= 0 && const_operand(g, l, tr, &k)) {
+        if ((f = fact_of(r)) >= 0 && const_operand(l, tr, &k)) {
             mark_line(g, r->span);
             emit(g, OP_FACT_CMP_K, (uint32_t)f, number(g, k) | (uint32_t)MIRROR[CMP_OF[op]] << 16);
             return;
@@ -126,26 +116,16 @@ static void gen_cmp(Gen *g, AstNode *l, int op, AstNode *r, Ty tl, Ty tr)
 
 static void gen_compare(Gen *g, AstNode *e)
 {
-    Ty tl, tr;
-    check_operands(g->c, e->a, e->b, &tl, &tr);
-    gen_cmp(g, e->a, e->op, e->b, tl, tr);
+    gen_cmp(g, e->a, e->op, e->b, e->a->ty, e->b->ty);
 }
 
 static void gen_name(Gen *g, AstNode *e)
 {
-    Compiler *c = g->c;
-    if (c->env) {
-        AstNode *fn = c->env->fn;
-        for (uint32_t i = 0; i < fn->list.count; i++)
-            if (strcmp(fn->list.items[i]->name, e->name) == 0) {
-                FnEnv *saved = c->env;
-                c->env = saved->outer;
-                gen_expr(g, saved->args[i]);
-                c->env = saved;
-                return;
-            }
+    if (e->arg) {           /* a function's parameter: its argument, as the caller wrote it */
+        gen_expr(g, e->arg);
+        return;
     }
-    Symbol *s = sym_lookup(c, e->name);
+    const Symbol *s = e->ref;
     if (!s) {
         gen_error(g, e->span, "internal error: unresolved name");
         return;
@@ -169,10 +149,9 @@ static void gen_chain(Gen *g, AstNode **args, uint32_t n, Opcode op)
 
 static void gen_call(Gen *g, AstNode *e)
 {
-    Compiler *c = g->c;
     AstNode **args = e->list.items;
     uint32_t n = e->list.count;
-    int bf = builtin_fn(e->name);
+    int bf = e->builtin;
     switch (bf) {
     case 0: gen_expr(g, args[0]); emit(g, OP_KNOWN, 0, 0); return;          /* known */
     case 1: gen_chain(g, args, n, OP_OR); return;                           /* any */
@@ -199,18 +178,11 @@ static void gen_call(Gen *g, AstNode *e)
         return;
     default: break;
     }
-    Symbol *fn = sym_lookup(c, e->name);
-    FnEnv *env = arena_zalloc(&c->arena, sizeof *env);
-    if (!env) {
-        g->failed = true;
+    if (!e->expansion) {
+        gen_error(g, e->span, "internal error: a function call the checker did not expand");
         return;
     }
-    env->fn = fn->decl;
-    env->args = args;
-    env->outer = c->env;
-    c->env = env;
-    gen_expr(g, fn->decl->a);
-    c->env = env->outer;
+    gen_expr(g, e->expansion);  /* this call's copy of the body (check.c), its parameters bound */
 }
 
 void gen_expr(Gen *g, AstNode *e)
@@ -260,17 +232,15 @@ void gen_expr(Gen *g, AstNode *e)
         return;
     case AST_RANGE_TEST: {
         AstNode *r = e->b;
-        Ty tx = type_of(g, e->a), tlo = type_of(g, r->a), thi = type_of(g, r->b);
-        gen_cmp(g, e->a, (r->flags & RANGE_LO_EXCL) ? OP_GT_ : OP_GE_, r->a, tx, tlo);
-        gen_cmp(g, e->a, (r->flags & RANGE_HI_EXCL) ? OP_LT_ : OP_LE_, r->b, tx, thi);
+        gen_cmp(g, e->a, (r->flags & RANGE_LO_EXCL) ? OP_GT_ : OP_GE_, r->a, e->a->ty, r->a->ty);
+        gen_cmp(g, e->a, (r->flags & RANGE_HI_EXCL) ? OP_LT_ : OP_LE_, r->b, e->a->ty, r->b->ty);
         emit(g, OP_AND, 0, 0);
         return;
     }
     case AST_SET_TEST: {
-        Ty tx = type_of(g, e->a);
         for (uint32_t i = 0; i < e->list.count; i++) {
             AstNode *m = e->list.items[i];
-            gen_cmp(g, e->a, OP_EQ_, m, tx, check_is_member(g->c, m) ? tx : type_of(g, m));
+            gen_cmp(g, e->a, OP_EQ_, m, e->a->ty, m->ty);
             if (i)
                 emit(g, OP_OR, 0, 0);
         }
@@ -317,7 +287,7 @@ void store(Gen *g, Symbol *s)
 void gen_classify(Gen *g, Symbol *s)
 {
     AstNode *d = s->decl;
-    Symbol *ov = d->name2 ? sym_lookup(g->c, d->name2) : NULL;
+    const Symbol *ov = d->name2_sym;
     uint32_t guard = 0;
     if (d->a) {
         emit(g, OP_LOAD_FACT, (uint32_t)s->fact + 1, 0);
@@ -330,7 +300,7 @@ void gen_classify(Gen *g, Symbol *s)
     int base = g->depth;
     for (uint32_t i = 0; i < d->list.count; i++) {
         AstNode *row = d->list.items[i];
-        double v = row->b->kind == AST_NAME ? enum_index(s, row->b->name) : row->b->num;
+        double v = row->b->kind == AST_NAME ? row->b->ordinal : row->b->num;
         mark_line(g, row->span);
         if (!row->a) {
             emit(g, OP_OTHERWISE, number(g, v), 0);
@@ -484,7 +454,7 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
         break;
     case OK_SCHEDULE:
         if (d->name2) {     /* after PARAM: its default here, the run's value in the VM */
-            Symbol *pa = sym_lookup(g->c, d->name2);
+            const Symbol *pa = d->name2_sym;
             o->after_param = (uint16_t)pa->param;
             o->after = (uint32_t)pa->decl->a->num;
             o->after_unit = strcmp(pa->decl->a->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
@@ -511,9 +481,8 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
             gen_expr(g, d->c);
         } else {
             /* advice format: dates count from first_contact_on, else assessed_on */
-            Symbol *first = sym_lookup(g->c, "first_contact_on"), *assessed = sym_lookup(g->c, "assessed_on");
-            bool fd = first && first->kind == SYM_INPUT && first->ty.kind == TY_DATE;
-            bool ad = assessed && assessed->kind == SYM_INPUT && assessed->ty.kind == TY_DATE;
+            const Symbol *first = g->c->schedule_from[0], *assessed = g->c->schedule_from[1];
+            bool fd = first != NULL, ad = assessed != NULL;
             if (fd) emit(g, OP_LOAD_FACT, (uint32_t)first->fact, 0);
             if (ad) emit(g, OP_LOAD_FACT, (uint32_t)assessed->fact, 0);
             if (fd && ad) emit(g, OP_COALESCE, 0, 0);

@@ -646,6 +646,20 @@ static void test_tables(void)
     built_free(b);
 }
 
+/* Each call lowers its own copy of the function's body, as check.c typed it
+ * for that call's arguments: `high` is value 1 of pain's enum, 0 of mood's,
+ * also through a function that calls the function. */
+static void test_function_expansions(void)
+{
+    BUILD(b, "input pain: enum { low, high }\ninput mood: enum { high, low }\n"
+             "fn is_high(x) = x == high\nfn either(u, v) = is_high(u) or is_high(v)\n"
+             "define p = is_high(pain)\ndefine m = is_high(mood)\ndefine e = either(pain, mood)\n");
+    BLOCK_IS(b, "p", "LOAD_FACT pain; PUSH_NUM #1; EQ; STORE_FACT p");
+    BLOCK_IS(b, "m", "LOAD_FACT mood; PUSH_NUM #0; EQ; STORE_FACT m");
+    BLOCK_IS(b, "e", "LOAD_FACT pain; PUSH_NUM #1; EQ; LOAD_FACT mood; PUSH_NUM #0; EQ; OR_STORE e");
+    built_free(b);
+}
+
 void test_codegen_register(void);
 void test_codegen_register(void)
 {
@@ -664,6 +678,7 @@ void test_codegen_register(void)
         {"stack_limit", test_stack_limit},
         {"code_limit_single_error", test_code_limit_single_error},
         {"tables", test_tables},
+        {"function_expansions", test_function_expansions},
     };
     UNIT_REGISTER("codegen", tests);
 }
