@@ -295,8 +295,8 @@ static void check_input(Compiler *c, Symbol *s)
     else if (strcmp(tn, "tri") == 0) {
         s->ty = ty_enum(&tri_owner);
     } else if (strcmp(tn, "enum") == 0) {
-        s->nenum = type->list.count;
-        s->enum_names = arena_alloc(&c->arena, sizeof(char *) * (s->nenum ? s->nenum : 1));
+        s->enum_names = arena_alloc(&c->arena, sizeof(char *) * (type->list.count ? type->list.count : 1));
+        s->nenum = s->enum_names ? type->list.count : 0;    /* out of memory: no values, not values at NULL */
         for (uint32_t i = 0; i < type->list.count && s->enum_names; i++) {
             AstNode *m = type->list.items[i];
             for (uint32_t j = 0; j < i; j++)
