@@ -1,6 +1,9 @@
 /* ast.h - the syntax tree. Nodes live in the compile arena and are never
  * freed one by one. One node shape serves all kinds (see ast_kinds.def for
- * which fields each kind uses), so grammar actions stay one-liners. */
+ * which fields each kind uses), so grammar actions stay one-liners; where a
+ * field means something else for one kind it has that kind's name too (an
+ * anonymous union: a red flag's `action` is stored where a number's `unit`
+ * is), and an outcome's dose and `from` have fields of their own. */
 #ifndef GDL_AST_H
 #define GDL_AST_H
 
@@ -42,13 +45,26 @@ struct AstNode {
     AstKind kind;
     SrcSpan span;
     const char *name;   SrcSpan name_span;
-    const char *name2;  SrcSpan name2_span;
+    union {             /* a second name; an OUTCOME's qualifier, named by its kind: */
+        struct { const char *name2; SrcSpan name2_span; };
+        struct { const char *cluster; SrcSpan cluster_span; };          /* red_flag */
+        struct { const char *strength; SrcSpan strength_span; };        /* advice */
+        struct { const char *after_param; SrcSpan after_param_span; };  /* schedule after PARAM */
+    };
     const char *str;    SrcSpan str_span;
-    const char *unit;   SrcSpan unit_span;
+    union {
+        struct { const char *unit; SrcSpan unit_span; };
+        struct { const char *action; SrcSpan action_span; };            /* OUTCOME red_flag, refer */
+    };
     double num;
     int op;             /* AstOp, or the OutcomeKind of an OUTCOME */
-    int flags;
+    union {
+        int flags;
+        int urgent;     /* OUTCOME red_flag, refer: 1 when 'urgent' */
+    };
     AstNode *a, *b, *c;
+    AstNode *dose;      /* OUTCOME (advice only: check.c), EXPECT: ARRAY of DOSE_ENTRY */
+    AstNode *from;      /* OUTCOME schedule: the date it counts from; NULL: first_contact_on, else assessed_on */
     AstList list, list2;
     void *ref;          /* set by check.c: the Symbol an OUTCOME or NAME stands for */
     /* Set by check.c where it resolves them, so that codegen only lowers

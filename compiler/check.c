@@ -1343,20 +1343,20 @@ static void check_dose_rate(Compiler *c, const AstNode *d)
  * --param keeps to) is a whole schedule of at most 10 years; the VM refuses a fraction. */
 static void check_schedule_param(Compiler *c, AstNode *o)
 {
-    Symbol *s = o->name2_sym = param_ref(c, o->name2, o->name2_span, "'after'");
+    Symbol *s = o->name2_sym = param_ref(c, o->after_param, o->after_param_span, "'after'");
     if (!s)
         return;
     const AstNode *v = s->decl->a, *r = s->decl->b;
     bool weeks = v->kind == AST_NUM && v->unit && strcmp(v->unit, "weeks") == 0;
     if (v->kind != AST_NUM || !v->unit || (!weeks && strcmp(v->unit, "days") != 0)) {
-        ERR(o->name2_span, "parameter '%s' is not in weeks or days: a schedule counts in weeks or days", o->name2);
-        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
+        ERR(o->after_param_span, "parameter '%s' is not in weeks or days: a schedule counts in weeks or days", o->after_param);
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->after_param);
         return;
     }
     if (!r || v->num != floor(v->num) || r->a->num < 0 || r->b->num * (weeks ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS) {
-        ERR(o->name2_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %s] (every value --param may give it is a schedule)",
-            o->name2, weeks ? "520 weeks" : "3640 days");
-        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
+        ERR(o->after_param_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %s] (every value --param may give it is a schedule)",
+            o->after_param, weeks ? "520 weeks" : "3640 days");
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->after_param);
     }
 }
 
@@ -1374,31 +1374,31 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (o->a)
         expect_bool(c, o->a, kind);
     if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
-        int action = NAMED(ACTIONS, o->unit);
+        int action = NAMED(ACTIONS, o->action);
         if (action < 0) {
             char names[256];
             size_t len = 0;
             for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
                 len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", ACTIONS[i].word);
             char hint[96];
-            ERR(o->unit_span, "unknown action '%s' (actions: %s)%s", o->unit, names, NAMED_HINT(ACTIONS, o->unit, hint));
+            ERR(o->action_span, "unknown action '%s' (actions: %s)%s", o->action, names, NAMED_HINT(ACTIONS, o->action, hint));
         } else if ((action == ACT_ASSESS || action == ACT_NONE) && strcmp(kind, "red_flag") != 0) {
             /* assess weighs a single red-flag feature, none marks an alert whose
              * source names no action; a referral always acts */
-            ERR(o->unit_span, "action '%s' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)", o->unit);
-        } else if (action == ACT_NONE && o->flags) {   /* flags: 1 when `urgent` */
-            ERR(o->unit_span, "an urgent red flag needs an action; 'none' says the source gives no action at all");
+            ERR(o->action_span, "action '%s' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)", o->action);
+        } else if (action == ACT_NONE && o->urgent) {
+            ERR(o->action_span, "an urgent red flag needs an action; 'none' says the source gives no action at all");
         }
     }
     if (strcmp(kind, "advice") == 0) {
         char hint[96];
-        if (NAMED(STRENGTHS, o->name2) < 0)
-            ERR(o->name2_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)%s", o->name2,
-                NAMED_HINT(STRENGTHS, o->name2, hint));
+        if (NAMED(STRENGTHS, o->strength) < 0)
+            ERR(o->strength_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)%s", o->strength,
+                NAMED_HINT(STRENGTHS, o->strength, hint));
         check_advice_texts(c, o);
-        if (o->c)
-            for (uint32_t i = 0; i < o->c->list.count; i++) {
-                AstNode *d = o->c->list.items[i];
+        if (o->dose)
+            for (uint32_t i = 0; i < o->dose->list.count; i++) {
+                AstNode *d = o->dose->list.items[i];
                 if (d->a->name2)
                     check_dose_rate(c, d);
                 if (d->a->kind == AST_NAME)
@@ -1411,17 +1411,17 @@ static void check_outcome_body(Compiler *c, AstNode *o)
                 } else
                     literal_type(c, d->a);
                 for (uint32_t j = 0; j < i; j++)
-                    if (strcmp(o->c->list.items[j]->name, d->name) == 0)
+                    if (strcmp(o->dose->list.items[j]->name, d->name) == 0)
                         ERR(d->name_span, "dose has '%s' twice", d->name);
             }
     } else {
         if (o->list.count)
             ERR(o->list.items[0]->span, "only advice has texts");
-        if (o->c && o->c->kind == AST_ARRAY)
-            ERR(o->c->span, "only advice has a dose");
+        if (o->dose)
+            ERR(o->dose->span, "only advice has a dose");
     }
     if (strcmp(kind, "schedule") == 0) {
-        if (o->name2)
+        if (o->after_param)
             check_schedule_param(c, o);
         else if (strcmp(o->unit, "month") == 0 && o->num != 1)
             ERR(o->unit_span, "'month' is for 1 month: write %g months", o->num);
@@ -1432,11 +1432,11 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             ERR(o->unit_span, "a schedule counts in weeks, days or months, not '%s'", o->unit);
         else if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
             ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
-        if (o->c && o->c->kind != AST_ARRAY) {
-            Ty t = check_expr(c, o->c);
+        if (o->from) {
+            Ty t = check_expr(c, o->from);
             if (t.kind != TY_DATE && t.kind != TY_ERROR && t.kind != TY_ANY) {
                 char b[96];
-                ERR(o->c->span, "'from' needs a date, but this is %s", describe(c, t, b));
+                ERR(o->from->span, "'from' needs a date, but this is %s", describe(c, t, b));
             }
         }
     }
@@ -1474,7 +1474,7 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
                 ERR(x->span, "a property cannot set a parameter (it holds for the parameters of the run)");
             continue;
         }
-        if (in_property && (x->b || x->c || x->list.count))
+        if (in_property && (x->b || x->dose || x->list.count))
             ERR(x->span, "a property's expectation names an outcome by kind, id and strength only (no section, dose or text)");
         const char *kind = x->name;
         if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {

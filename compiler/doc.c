@@ -174,10 +174,8 @@ static void reach_expr(const Compiler *c, Reach *r, const AstNode *e)
         reach_symbol(c, r, sym_lookup(c, e->name));
     reach_expr(c, r, e->a);
     reach_expr(c, r, e->b);
-    if (e->kind != AST_OUTCOME)     /* an outcome's c is its dose or `from` */
-        reach_expr(c, r, e->c);
-    else
-        reach_expr(c, r, e->c && e->c->kind != AST_ARRAY ? e->c : NULL);
+    reach_expr(c, r, e->c);
+    reach_expr(c, r, e->from);
     if (e->kind == AST_CALL || e->kind == AST_SET_TEST)
         reach_list(c, r, &e->list);
 }
@@ -271,8 +269,8 @@ static void put_params(const Doc *d)
         if (n->kind == AST_CLASSIFY)
             for (uint32_t i = 0; i < n->list.count; i++)
                 reach_expr(c, r, n->list.items[i]->a);
-        else if (n->c && n->c->kind != AST_ARRAY)
-            reach_expr(c, r, n->c);
+        else
+            reach_expr(c, r, n->from);
         for (uint32_t p = 0; p < nparams; p++)
             used[(size_t)p * nrules + k] = params[p];
     }
@@ -327,19 +325,19 @@ static void put_outcome(const Doc *d, const AstNode *n)
     fprintf(o, "- **%s** `%s`", n->op >= 1 && n->op <= 6 ? KIND[n->op] : "outcome", n->name);
     switch (n->op) {
     case OK_RED_FLAG:
-        fprintf(o, " in `%s`%s → `%s`", n->name2, n->flags ? ", urgent" : "", n->unit);
+        fprintf(o, " in `%s`%s → `%s`", n->cluster, n->urgent ? ", urgent" : "", n->action);
         break;
     case OK_REFERRAL:
-        fprintf(o, "%s → `%s`", n->flags ? " urgent" : "", n->unit);
+        fprintf(o, "%s → `%s`", n->urgent ? " urgent" : "", n->action);
         break;
     case OK_ADVICE:
-        fprintf(o, " (%s)", n->name2);
+        fprintf(o, " (%s)", n->strength);
         break;
     case OK_SCHEDULE:
         fprintf(o, " after %g %s", n->num, n->unit);
-        if (n->c) {
+        if (n->from) {
             fprintf(o, " from ");
-            put_code(d, n->c, false);
+            put_code(d, n->from, false);
         }
         break;
     case OK_MEASUREMENT:
@@ -354,10 +352,10 @@ static void put_outcome(const Doc *d, const AstNode *n)
         fprintf(o, " when ");
         put_code(d, n->a, false);
     }
-    if (n->op == OK_ADVICE && n->c && n->c->kind == AST_ARRAY) {
+    if (n->op == OK_ADVICE && n->dose) {
         fprintf(o, "; dose:");
-        for (uint32_t i = 0; i < n->c->list.count; i++) {
-            const AstNode *e = n->c->list.items[i];
+        for (uint32_t i = 0; i < n->dose->list.count; i++) {
+            const AstNode *e = n->dose->list.items[i];
             fprintf(o, "%s %s ", i ? "," : "", e->name);
             put_code(d, e->a, false);
         }

@@ -439,21 +439,21 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
     o->text_nl = o->text_en = o->dose = o->from = o->after_param = GDL_NONE;
     switch (o->kind) {
     case OK_RED_FLAG:
-        o->cluster = intern(g, d->name2);
+        o->cluster = intern(g, d->cluster);
         /* fall through */
     case OK_REFERRAL:
-        o->action = (uint8_t)outcome_action(d->unit);
-        o->urgent = (uint8_t)d->flags;
+        o->action = (uint8_t)outcome_action(d->action);
+        o->urgent = (uint8_t)d->urgent;
         break;
     case OK_ADVICE:
-        o->strength = (uint8_t)outcome_strength(d->name2);
+        o->strength = (uint8_t)outcome_strength(d->strength);
         o->text_nl = intern(g, text_of(d, "nl"));
         o->text_en = intern(g, text_of(d, "en"));
         add_texts(g, d, (uint16_t)(o - g->p->outcomes));
-        o->dose = dose_json(g, d->c);
+        o->dose = dose_json(g, d->dose);
         break;
     case OK_SCHEDULE:
-        if (d->name2) {     /* after PARAM: its default here, the run's value in the VM */
+        if (d->after_param) {   /* after PARAM: its default here, the run's value in the VM */
             const Symbol *pa = d->name2_sym;
             o->after_param = (uint16_t)pa->param;
             o->after = (uint32_t)pa->decl->a->num;
@@ -476,9 +476,9 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
         emit(g, OP_PUSH_TRUE, 0, 0);
     store(g, s);
     if (o->kind == OK_SCHEDULE) {
-        mark_fact(g, (uint16_t)(s->fact + 1), d->c ? d->c : d);
-        if (d->c) {
-            gen_expr(g, d->c);
+        mark_fact(g, (uint16_t)(s->fact + 1), d->from ? d->from : d);
+        if (d->from) {
+            gen_expr(g, d->from);
         } else {
             /* advice format: dates count from first_contact_on, else assessed_on */
             const Symbol *first = g->c->schedule_from[0], *assessed = g->c->schedule_from[1];
