@@ -92,7 +92,8 @@ while IFS= read -r test_file; do
         if ! cmp -s "$tmp/$part" "$want"; then
             ok=0
             echo "FAIL $name: $part differs"
-            diff -u "$want" "$tmp/$part" | head -20
+            diff -u --label "$base.$part$([ "$want" = "$tmp/default" ] && echo ' (missing)')" --label "gdl's $part" \
+                "$want" "$tmp/$part" | head -20
         fi
     done
     if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
