@@ -17,6 +17,13 @@ void gen_error(Gen *g, SrcSpan at, const char *msg)
     g->failed = true;
 }
 
+void limit_reached(Gen *g, const char *fmt, int limit)
+{
+    if (!g->failed)
+        diag_file(&g->c->diag, SEV_ERROR, g->c->sources.files[g->c->main_file].path, fmt, limit);
+    g->failed = true;
+}
+
 static GdlType fact_type(Ty t)
 {
     switch (t.kind) {

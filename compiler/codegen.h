@@ -45,6 +45,9 @@ typedef struct {
     } while (0)
 
 void gen_error(Gen *g, SrcSpan at, const char *msg);
+/* A limit of the bytecode format reached (fmt takes the limit): reported
+ * once, about the file, and nothing more is generated. */
+void limit_reached(Gen *g, const char *fmt, int limit);
 
 /* const_pool.c */
 uint16_t intern_n(Gen *g, const char *s, size_t n);
