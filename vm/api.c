@@ -68,6 +68,14 @@ int api_program_new(const gdl_options *opt, gdl_program **out)
     return GDL_OK;
 }
 
+int api_program_start(const gdl_options *opt, gdl_program **out, bool input_missing, const char *missing)
+{
+    int rc = api_program_new(opt, out);
+    if (rc == GDL_OK && input_missing)
+        rc = api_program_fail_msg(*out, GDL_ERR_USAGE, missing);
+    return rc;
+}
+
 int api_program_fail(gdl_program *p, int status, const char *text, size_t len)
 {
     if (p->mem.failed)
@@ -103,12 +111,8 @@ int api_program_read(gdl_program *p, const uint8_t *data, size_t len, const char
 
 GDL_API int gdl_load_bytecode(const void *data, size_t len, const char *name, const gdl_options *opt, gdl_program **out)
 {
-    int rc = api_program_new(opt, out);
-    if (rc != GDL_OK)
-        return rc;
-    if (!data && len)
-        return api_program_fail_msg(*out, GDL_ERR_USAGE, "gdl_load_bytecode: no data");
-    return api_program_read(*out, data, len, name);
+    int rc = api_program_start(opt, out, !data && len, "gdl_load_bytecode: no data");
+    return rc != GDL_OK ? rc : api_program_read(*out, data, len, name);
 }
 
 GDL_API const char *gdl_program_error(const gdl_program *p)

@@ -565,19 +565,26 @@ static void test_enum_values(void)
                  "t.gdl:5:12: error: type mismatch: cannot compare a value of 's' (red, green, ...) and a number without unit");
 }
 
+/* A guideline with input x, the function fn, and define r = NAME(NAME(...
+ * NAME(x)...)) > 1, depth calls deep. */
+static void nested_calls(char *src, size_t size, const char *fn, const char *name, int depth)
+{
+    size_t n = (size_t)snprintf(src, size, HEADER "input x: number\n%s\ndefine r = ", fn);
+    for (int i = 0; i < depth; i++)
+        n += (size_t)snprintf(src + n, size - n, "%s(", name);
+    n += (size_t)snprintf(src + n, size - n, "x");
+    for (int i = 0; i < depth; i++)
+        n += (size_t)snprintf(src + n, size - n, ")");
+    snprintf(src + n, size - n, " > 1\n");
+}
+
 /* BUG (compiler/check.c check_user_call, lines 524-526): the guard against
  * recursion counts nesting depth, so 40 nested calls of a function that
  * does not call itself are reported as "function 'inc' calls itself". */
 static void test_nested_calls_are_not_recursion(void)
 {
     char src[2048];
-    size_t n = (size_t)snprintf(src, sizeof src, HEADER "input x: number\nfn inc(y) = y + 1\ndefine r = ");
-    for (int i = 0; i < 40; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, "inc(");
-    n += (size_t)snprintf(src + n, sizeof src - n, "x");
-    for (int i = 0; i < 40; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, ")");
-    snprintf(src + n, sizeof src - n, " > 1\n");
+    nested_calls(src, sizeof src, "fn inc(y) = y + 1", "inc", 40);
     Diags d;
     diags_collect(src, &d);
     if (strstr(d.raw ? d.raw : "", "calls itself"))
@@ -606,13 +613,7 @@ static void test_nested_calls_are_not_recursion(void)
 static void test_fn_expansion_not_exponential(void)
 {
     char src[2048];
-    size_t n = (size_t)snprintf(src, sizeof src, HEADER "input x: number\nfn sq(v) = v * v\ndefine r = ");
-    for (int i = 0; i < 30; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, "sq(");
-    n += (size_t)snprintf(src + n, sizeof src - n, "x");
-    for (int i = 0; i < 30; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, ")");
-    snprintf(src + n, sizeof src - n, " > 1\n");
+    nested_calls(src, sizeof src, "fn sq(v) = v * v", "sq", 30);
     fflush(NULL);
     pid_t pid = fork();
     CU_ASSERT_FATAL(pid >= 0);

@@ -398,50 +398,35 @@ static bool has_c_and_d(const Parsed *p)
     return c && d;
 }
 
-/* Two bad declarations: two errors, and the good ones after them parse. */
+/* Two bad declarations: two errors, each where its declaration turns out
+ * bad, and the good ones after them parse. */
+static const struct {
+    const char *bad;        /* the second declaration; the first is `define a = 1 +` */
+    const char *first, *second;
+} RECOVERY_CASES[] = {
+    /* The first where `define a` turns out incomplete, the second at the '*'. */
+    { "define b = * 2\n", "p.gdl:2:1: error: ", "p.gdl:2:12: error: " },
+    /* An unclosed call recovers at the next declaration too. */
+    { "define b = f(2\n", "p.gdl:2:1: error: ", "p.gdl:3:1: error: " },
+    /* An unclosed '(' must not swallow the rest of the file while recovery
+     * looks for its ')' (a former `'(' error ')'` production did). */
+    { "define b = (2\n", "p.gdl:2:1: error: ", "p.gdl:3:1: error: " },
+};
+
 static void test_error_recovery(void)
 {
-    Parsed *p = parse_text("define a = 1 +\n"
-                           "define b = * 2\n"
-                           "define c = 3\n"
-                           "input d: bool\n");
-    CU_ASSERT_FATAL(p != NULL);
-    CU_ASSERT_EQUAL(p->errors, 2);
-    CU_ASSERT_EQUAL(diag_lines(p), 2);
-    /* The first where `define a` turns out incomplete, the second at the '*'. */
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:1: error: ") != NULL);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:12: error: ") != NULL);
-    CU_ASSERT(has_c_and_d(p));
-    parsed_free(p);
-
-    /* An unclosed call recovers at the next declaration too. */
-    p = parse_text("define a = 1 +\n"
-                   "define b = f(2\n"
-                   "define c = 3\n"
-                   "input d: bool\n");
-    CU_ASSERT_FATAL(p != NULL);
-    CU_ASSERT_EQUAL(p->errors, 2);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:1: error: ") != NULL);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:3:1: error: ") != NULL);
-    CU_ASSERT(has_c_and_d(p));
-    parsed_free(p);
-}
-
-/* An unclosed '(' must not swallow the rest of the file while recovery
- * looks for its ')' (a former `'(' error ')'` production did). */
-static void test_error_recovery_unclosed_paren(void)
-{
-    Parsed *p = parse_text("define a = 1 +\n"
-                           "define b = (2\n"
-                           "define c = 3\n"
-                           "input d: bool\n");
-    CU_ASSERT_FATAL(p != NULL);
-    CU_ASSERT_EQUAL(p->errors, 2);
-    CU_ASSERT_EQUAL(diag_lines(p), 2);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:1: error: ") != NULL);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:3:1: error: ") != NULL);
-    CU_ASSERT(has_c_and_d(p));
-    parsed_free(p);
+    for (size_t i = 0; i < sizeof RECOVERY_CASES / sizeof RECOVERY_CASES[0]; i++) {
+        char src[128];
+        snprintf(src, sizeof src, "define a = 1 +\n%sdefine c = 3\ninput d: bool\n", RECOVERY_CASES[i].bad);
+        Parsed *p = parse_text(src);
+        CU_ASSERT_FATAL(p != NULL);
+        CU_ASSERT_EQUAL(p->errors, 2);
+        CU_ASSERT_EQUAL(diag_lines(p), 2);
+        CU_ASSERT(strstr(p->out ? p->out : "", RECOVERY_CASES[i].first) != NULL);
+        CU_ASSERT(strstr(p->out ? p->out : "", RECOVERY_CASES[i].second) != NULL);
+        CU_ASSERT(has_c_and_d(p));
+        parsed_free(p);
+    }
 }
 
 static void test_stray_character(void)
@@ -586,7 +571,6 @@ void test_parse_register(void)
         {"comparison_nonassoc", test_comparison_nonassoc},
         {"ranges", test_ranges},
         {"error_recovery", test_error_recovery},
-        {"error_recovery_unclosed_paren", test_error_recovery_unclosed_paren},
         {"stray_character", test_stray_character},
         {"unterminated_string", test_unterminated_string},
         {"nesting_limit", test_nesting_limit},
