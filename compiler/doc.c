@@ -19,58 +19,13 @@ typedef struct {
 
 /* ---- source text ------------------------------------------------------- */
 
-/* A parenthesised expression's node spans what is inside the brackets, so
- * `a and (b or c)` ends before ')': widen the span until its brackets
- * balance. */
-static SrcSpan balanced(const char *t, size_t len, SrcSpan s)
-{
-    int depth = 0, lowest = 0;
-    bool in_str = false;
-    for (uint32_t i = s.start; i < s.end; i++) {
-        if (t[i] == '"' && (i == s.start || t[i - 1] != '\\'))
-            in_str = !in_str;
-        else if (!in_str && t[i] == '(')
-            depth++;
-        else if (!in_str && t[i] == ')' && --depth < lowest)
-            lowest = depth;
-    }
-    for (; lowest < 0 && s.start > 0; s.start--)
-        lowest += t[s.start - 1] == '(';
-    for (depth -= lowest; depth > 0 && s.end < len; s.end++)
-        depth -= t[s.end] == ')';
-    return s;
-}
-
-/* The source of a span on one line: comments dropped, every run of blanks
- * one space. */
+/* The source of a span on one line (source_quote), `|` escaped in a table. */
 static void put_source(const Doc *d, SrcSpan s, bool in_table)
 {
-    const Source *src = &d->c->sources.files[s.file];
-    const char *t = src->text;
-    s = balanced(t, src->len, s);
-    bool blank = false, in_str = false, any = false;
-    for (uint32_t i = s.start; i < s.end; i++) {
-        char ch = t[i];
-        if (!in_str && ch == '/' && i + 1 < s.end && t[i + 1] == '/') {
-            while (i + 1 < s.end && t[i + 1] != '\n')
-                i++;
-            blank = true;
-            continue;
-        }
-        if (!in_str && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')) {
-            blank = true;
-            continue;
-        }
-        if (blank && any)
-            fputc(' ', d->out);
-        blank = false;
-        any = true;
-        if (ch == '"' && (i == s.start || t[i - 1] != '\\'))
-            in_str = !in_str;
-        if (ch == '|' && in_table)
-            fputc('\\', d->out);
-        fputc(ch, d->out);
-    }
+    ByteBuf b = { 0 };
+    source_quote(&d->c->sources, s, in_table, &b);
+    fwrite(b.data ? (const char *)b.data : "", 1, b.len, d->out);
+    buf_free(&b);
 }
 
 static void put_code(const Doc *d, const AstNode *n, bool in_table)

@@ -49,6 +49,12 @@ done
 V1=tests/golden/diff/v1.gdl
 "$GDL" build "$V1" -o "$tmp/v1.gdlb"
 "$GDL" diff --boundary "$tmp/v1.gdlb" "$V1" > /dev/null && ok || bad "diff of a .gdlb and its .gdl: not the same"
+# properties are only in the source: against a .gdlb they are not compared (and not a difference)
+"$GDL" build tests/golden/diff/parts-old.gdl -o "$tmp/parts-old.gdlb"
+"$GDL" diff "$tmp/parts-old.gdlb" tests/golden/diff/parts-old.gdl | grep -q "^properties: not compared ($tmp/parts-old.gdlb is bytecode" \
+    && ok || bad "diff of a .gdlb: properties should be 'not compared'"
+"$GDL" diff --format json tests/golden/diff/parts-old.gdl "$tmp/parts-old.gdlb" | grep -q '^ "properties": null,$' \
+    && ok || bad "diff --format json of a .gdlb: properties should be null"
 "$GDL" diff --format json --boundary "$V1" tests/golden/diff/v2.gdl > "$tmp/d1.json"
 "$GDL" diff --format json --boundary "$V1" tests/golden/diff/v2.gdl > "$tmp/d2.json"
 cmp -s "$tmp/d1.json" "$tmp/d2.json" && ok || bad "two runs of gdl diff differ"
