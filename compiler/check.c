@@ -1503,13 +1503,19 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
         char hint[96];
         GdlSuggest near;
         gdl_suggest_begin(&near, x->name2, strlen(x->name2));
-        for (uint32_t j = 0; j < c->outcomes.count; j++) {
+        for (uint32_t j = 0; j < c->outcomes.count && !found; j++) {
             AstNode *o = c->outcomes.items[j];
             if (strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), kind) != 0)
                 continue;
             known_kind = true;
-            found |= strcmp(o->name, x->name2) == 0;
-            gdl_suggest_offer(&near, o->name);
+            found = strcmp(o->name, x->name2) == 0;
+        }
+        /* Near names only for an error: edit distances over every outcome of
+         * every expectation were most of a guideline's compile time. */
+        for (uint32_t j = 0; j < c->outcomes.count && !found; j++) {
+            AstNode *o = c->outcomes.items[j];
+            if (strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), kind) == 0)
+                gdl_suggest_offer(&near, o->name);
         }
         static const char *const KINDS[] = { "red_flag", "exclusion", "referral", "advice", "schedule", "measurement" };
         bool valid_kind = false;
