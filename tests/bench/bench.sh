@@ -67,13 +67,14 @@ bash "$here/equiv.sh" "$gdl" "$gen" "$n" "$work" "$cases" >&2
 # ---- compile and verify time --------------------------------------------------
 mapfile -t guidelines < <(grep -l '^guideline ' guidelines/*.gdl guidelines/*/*.gdl 2>/dev/null | sort)
 # time_each KIND RUNS WARMUP DIGITS [HYPERFINE_FLAG] -- ARGS...: hyperfine of `gdl KIND G ARGS`
-# for each guideline G (NAME in ARGS is its basename); sets total (ms) and rows (table lines).
+# for each guideline G (NAME in ARGS is its basename); sets total and most (ms: the sum, and
+# the slowest guideline's mean) and rows (table lines).
 time_each() {
     local kind=$1 nruns=$2 warmup=$3 digits=$4 flags=() g name mean sd lo
     shift 4
     while [ "$1" != -- ]; do flags+=("$1"); shift; done
     shift
-    total=0
+    total=0 most=0
     rows=""
     for g in "${guidelines[@]}"; do
         name=$(basename "$g" .gdl)
@@ -83,15 +84,16 @@ time_each() {
         read -r mean sd lo < <(lua5.4 -e 'local r = require("cjson").decode(io.read("a")).results[1]
             print(r.mean * 1e3, r.stddev * 1e3, r.min * 1e3)' < "$work/$kind-$name.json")
         total=$(calc "$total + $mean" 3)
+        most=$(calc "($mean > $most) ? $mean : $most" 3)
         rows+="| \`gdl $kind $g\` | $(calc "$mean" "$digits") ± $(calc "$sd" "$digits") ms (min $(calc "$lo" "$digits")) |"$'\n'
     done
 }
 time_each build 50 5 2 -- -o "$work/NAME.gdlb"
-build_total=$total build_rows=$rows
+build_total=$total build_most=$most build_rows=$rows
 # gdl verify (docs/verify.md), budget 2 s a guideline. -i: verify exits 1 while a
 # guideline violates one of its properties; the time is what counts here.
 time_each verify 10 2 1 -i --
-verify_total=$total verify_rows=$rows
+verify_total=$total verify_most=$most verify_rows=$rows
 "$bench_eval" compile 50 stdlib "${guidelines[@]}" > "$work/compile.txt"
 inproc_total=$(kv compile_ms_total "$work/compile.txt")
 
@@ -126,6 +128,21 @@ if ! cmp -s "$work/jobs1.sum" "$work/jobs2.sum"; then
 fi
 jobs2_rate=$(calc "$n / $jobs2_s" 0)
 jobs2_ratio=$(calc "$gdl_s / $jobs2_s" 2)
+# The ceiling of any --jobs 2 figure on this machine: two independent one-job
+# processes at once, each on all the cases (a shared or throttled host gives
+# less than 2x, whatever the program does).
+pair_s=""
+for ((i = 1; i <= runs; i++)); do
+    t0=$(date +%s%N)
+    "$gdl" run --batch "$guideline" < "$cases" > /dev/null &
+    "$gdl" run --batch "$guideline" < "$cases" > /dev/null
+    wait
+    t1=$(date +%s%N)
+    s=$(calc "($t1 - $t0) / 1e9" 4)
+    say "two one-job processes at once, run $i: $s s"
+    if [ -z "$pair_s" ] || LC_ALL=C awk "BEGIN { exit !($s < $pair_s) }"; then pair_s=$s; fi
+done
+pair_ratio=$(calc "2 * $gdl_s / $pair_s" 2)
 best_of "lua5.4 reference.lua" lua5.4 "$ref"
 lua_s=$best lua_rss=$rss
 gdl_rate=$(calc "$n / $gdl_s" 0)
@@ -202,10 +219,11 @@ gdl and reference.lua agree on the decisions of every case.
 | ratio GDL / Lua (cases/s) | **${ratio}×** | 1× | ≥ 3× | $(met "$ratio >= 3") |
 | \`--jobs 2\` (two threads), same cases, best of $runs; output the same bytes | **$(group "$jobs2_rate") cases/s** ($(mb "$jobs2_rss") MiB peak RSS) | | | |
 | ratio \`--jobs 2\` / one job (cases/s), measured in the same run | **${jobs2_ratio}×** | | ≥ 1.8× on 2 cores | $(met "$jobs2_ratio >= 1.8") |
+| the machine's ceiling for it: two independent one-job processes at once / one alone (cases/s) | ${pair_ratio}× | | | |
 | evaluation alone (case loaded), per case | **${eval_us} µs** | | < 2 µs | $(met "$eval_us < 2") |
-| compile every shipped guideline ($(echo "${#guidelines[@]}") file(s)), \`gdl build\` process | **$(calc "$build_total" 2) ms** | | < 20 ms | $(met "$build_total < 20") |
+| compile every shipped guideline ($(echo "${#guidelines[@]}") file(s)), \`gdl build\` process | **$(calc "$build_total" 2) ms** (slowest $(calc "$build_most" 2) ms) | | < 20 ms each | $(met "$build_most < 20") |
 | same, in process (compile + serialize, no exec) | $(calc "$inproc_total" 2) ms | | | |
-| \`gdl verify\` every shipped guideline (properties, dead rules; one process each) | **$(calc "$verify_total" 0) ms** | | < 2000 ms each | $(met "$verify_total < 2000") |
+| \`gdl verify\` every shipped guideline (properties, dead rules; one process each) | **$(calc "$verify_total" 0) ms** (slowest $(calc "$verify_most" 0) ms) | | < 2000 ms each | $(met "$verify_most < 2000") |
 | peak RSS, $(group "$rss_small") cases streamed | $(mb "$rss_s") MiB | | | |
 | peak RSS, $(group "$rss_big") cases streamed | **$(mb "$rss_b") MiB** | | < 16 MiB, same as $(group "$rss_small") | $(met "$rss_b < 16384 && $rss_diff <= 512 && $rss_diff >= -512") |
 | peak RSS, the $(group "$n")-case runs above | $(mb "$gdl_rss") MiB | $(mb "$lua_rss") MiB | | |
