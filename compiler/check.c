@@ -1116,19 +1116,25 @@ typedef struct {
     int value;
 } NamedValue;
 
+static const NamedValue OUTCOME_KINDS[] = {
+#define X(id, name, keyword, doc_one, doc_many) { name, OK_##id },
+#include "outcome_kinds.def"
+#undef X
+};
 static const NamedValue ACTIONS[] = {
-    { "refer_gp", ACT_REFER_GP }, { "contact_gp", ACT_CONTACT_GP },
-    { "advise_patient_contact_gp", ACT_ADVISE_PATIENT_CONTACT_GP },
-    { "refer_back_specialist", ACT_REFER_BACK_SPECIALIST },
-    { "refer_specialist_with_gp", ACT_REFER_SPECIALIST_WITH_GP }, { "assess", ACT_ASSESS },
-    { "none", ACT_NONE },
+#define X(id, name, nl, en) { name, ACT_##id },
+#include "actions.def"
+#undef X
 };
 static const NamedValue STRENGTHS[] = {
-    { "do", STR_DO }, { "consider", STR_CONSIDER }, { "preferably", STR_PREFERABLY },
-    { "preferably_not", STR_PREFERABLY_NOT }, { "do_not", STR_DO_NOT },
+#define X(id, name, nl, en) { name, STR_##id },
+#include "strengths.def"
+#undef X
 };
 static const NamedValue MOMENTS[] = {
-    { "intake", MOMENT_INTAKE }, { "interim", MOMENT_INTERIM }, { "discharge", MOMENT_DISCHARGE },
+#define X(id, name, nl, en) { name, MOMENT_##id },
+#include "moments.def"
+#undef X
 };
 
 static int named_value(const NamedValue *t, size_t n, const char *word)
@@ -1150,6 +1156,18 @@ static const char *named_hint(const NamedValue *t, size_t n, const char *word, c
     return hint_text(near.best, buf, len);
 }
 #define NAMED_HINT(t, w, buf) named_hint(t, sizeof t / sizeof t[0], w, buf, sizeof buf)
+
+/* "w1, w2, ..." of a table's words into buf, starting at row `first` and
+ * wrapping round, for the list in an "unknown ..." error. */
+static const char *named_list(const NamedValue *t, size_t n, size_t first, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t[(first + i) % n].word);
+    return buf;
+}
+#define NAMED_LIST(t, first, buf) named_list(t, sizeof t / sizeof t[0], first, buf, sizeof buf)
 
 int outcome_action(const char *word);
 int outcome_strength(const char *word);
@@ -1334,12 +1352,9 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
         int action = NAMED(ACTIONS, o->unit);
         if (action < 0) {
-            char names[256];
-            size_t len = 0;
-            for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
-                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", ACTIONS[i].word);
-            char hint[96];
-            ERR(o->unit_span, "unknown action '%s' (actions: %s)%s", o->unit, names, NAMED_HINT(ACTIONS, o->unit, hint));
+            char names[256], hint[96];  /* 'none', the row of ACT_NONE, last: it is the fallback */
+            ERR(o->unit_span, "unknown action '%s' (actions: %s)%s", o->unit, NAMED_LIST(ACTIONS, ACT_NONE + 1, names),
+                NAMED_HINT(ACTIONS, o->unit, hint));
         } else if ((action == ACT_ASSESS || action == ACT_NONE) && strcmp(kind, "red_flag") != 0) {
             /* assess weighs a single red-flag feature, none marks an alert whose
              * source names no action; a referral always acts */
@@ -1349,9 +1364,9 @@ static void check_outcome_body(Compiler *c, AstNode *o)
         }
     }
     if (strcmp(kind, "advice") == 0) {
-        char hint[96];
+        char names[128], hint[96];
         if (NAMED(STRENGTHS, o->name2) < 0)
-            ERR(o->name2_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)%s", o->name2,
+            ERR(o->name2_span, "unknown strength '%s' (strengths: %s)%s", o->name2, NAMED_LIST(STRENGTHS, 0, names),
                 NAMED_HINT(STRENGTHS, o->name2, hint));
         check_advice_texts(c, o);
         if (o->c)
@@ -1394,9 +1409,9 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (strcmp(kind, "measurement") == 0)
         for (uint32_t i = 0; i < o->list2.count; i++)
             if (NAMED(MOMENTS, o->list2.items[i]->name) < 0) {
-                char hint[96];
-                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: intake, interim, discharge)%s", o->list2.items[i]->name,
-                    NAMED_HINT(MOMENTS, o->list2.items[i]->name, hint));
+                char names[128], hint[96];
+                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: %s)%s", o->list2.items[i]->name,
+                    NAMED_LIST(MOMENTS, 0, names), NAMED_HINT(MOMENTS, o->list2.items[i]->name, hint));
             }
     /* One id per kind and section. */
     for (uint32_t i = 0; i < c->outcomes.count; i++) {
@@ -1462,13 +1477,10 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
             found |= strcmp(o->name, x->name2) == 0;
             gdl_suggest_offer(&near, o->name);
         }
-        static const char *const KINDS[] = { "red_flag", "exclusion", "referral", "advice", "schedule", "measurement" };
-        bool valid_kind = false;
-        for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++)
-            valid_kind |= strcmp(KINDS[k], kind) == 0;
-        if (!valid_kind)
-            ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, %sor NAME == value)",
-                kind, in_property ? "" : "missing, ");
+        char kinds[128];
+        if (NAMED(OUTCOME_KINDS, kind) < 0)
+            ERR(x->name_span, "unknown expectation '%s' (expect %s, %sor NAME == value)", kind,
+                NAMED_LIST(OUTCOME_KINDS, 0, kinds), in_property ? "" : "missing, ");
         else if (!found)
             ERR(x->name2_span, "no %s '%s' in this guideline%s%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)",
                 hint_text(near.best, hint, sizeof hint));

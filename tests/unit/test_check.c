@@ -377,12 +377,15 @@ static void test_closed_vocabularies(void)
                  "refer f1 \"B.1\" -> call_gp when a\n"             /* 5 */
                  "red_flag r1 \"B.1\" in cl urgent -> phone when a\n" /* 6 */
                  "measure m1 \"B.3\" at intake, weekly\n"           /* 7 */
-                 "schedule s1 \"B.2\" after 3 months\n",            /* 8 */
+                 "schedule s1 \"B.2\" after 3 months\n"             /* 8 */
+                 "test \"t\" { given { a: true } expect bogus v1 }\n", /* 9 */
                  "t.gdl:3:11: error: unknown strength 'maybe' (strengths: do, consider, preferably, preferably_not, do_not)",
                  "t.gdl:5:19: error: unknown action 'call_gp' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess, none)",
                  "t.gdl:6:35: error: unknown action 'phone' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess, none)",
                  "t.gdl:7:29: error: unknown moment 'weekly' (moments: intake, interim, discharge)",
-                 "t.gdl:8:27: error: a schedule counts in weeks or days, not 'months'");
+                 "t.gdl:8:27: error: a schedule counts in weeks or days, not 'months'",
+                 "t.gdl:9:37: error: unknown expectation 'bogus' (expect exclusion, red_flag, referral, advice, schedule, "
+                 "measurement, missing, or NAME == value)");
 }
 
 /* A classification's 'when' is a condition like a row's. */
