@@ -3,6 +3,7 @@
  * derived facts (a cycle is an error). Codegen runs only on a clean result
  * and calls check_expr again to learn types, which then reports nothing. */
 #include "compile.h"
+#include "builtins.h"
 #include "suggest.h"
 #include "parse_ctx.h"
 #include "date.h"
@@ -731,25 +732,6 @@ static Ty check_set_test(Compiler *c, AstNode *e)
     return T_BOOL;
 }
 
-/* Built-in functions: name, arity, and what they take. */
-typedef enum { BF_KNOWN, BF_ANY, BF_ALL, BF_AT_LEAST, BF_COUNT, BF_COALESCE, BF_WEEKS, BF_DAYS, BF_SUM } BuiltinFn;
-static const struct { const char *name; int min, max; } BUILTIN_FNS[] = {
-    [BF_KNOWN] = { "known", 1, 1 },     [BF_ANY] = { "any", 1, 255 },
-    [BF_ALL] = { "all", 1, 255 },       [BF_AT_LEAST] = { "at_least", 2, 255 },
-    [BF_COUNT] = { "count", 1, 255 },   [BF_COALESCE] = { "coalesce", 1, 255 },
-    [BF_WEEKS] = { "weeks_between", 2, 2 }, [BF_DAYS] = { "days_between", 2, 2 },
-    [BF_SUM] = { "sum", 1, 3 },
-};
-
-int builtin_fn(const char *name);
-int builtin_fn(const char *name)
-{
-    for (size_t i = 0; i < sizeof BUILTIN_FNS / sizeof BUILTIN_FNS[0]; i++)
-        if (strcmp(BUILTIN_FNS[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* sum(l, i, j) reads item j: every valid case must have it, so j may not
  * exceed the list's declared minimum length (a shorter list could only
  * give unknown, though the list is present). */
@@ -828,43 +810,41 @@ static Ty check_call(Compiler *c, AstNode *e)
         return T_ERR;
     }
     uint32_t n = e->list.count;
-    if ((int)n < BUILTIN_FNS[bf].min || (int)n > BUILTIN_FNS[bf].max) {
-        if (BUILTIN_FNS[bf].min == BUILTIN_FNS[bf].max)
-            ERR(e->span, "'%s' takes %d argument%s, not %u", e->name, BUILTIN_FNS[bf].min,
-                BUILTIN_FNS[bf].min == 1 ? "" : "s", n);
-        else if (BUILTIN_FNS[bf].max == 255)
-            ERR(e->span, "'%s' takes at least %d argument%s, not %u", e->name, BUILTIN_FNS[bf].min,
-                BUILTIN_FNS[bf].min == 1 ? "" : "s", n);
+    const BuiltinInfo *fn = &BUILTINS[bf];
+    if ((int)n < fn->min || (int)n > fn->max) {
+        if (fn->min == fn->max)
+            ERR(e->span, "'%s' takes %d argument%s, not %u", e->name, fn->min, fn->min == 1 ? "" : "s", n);
+        else if (fn->max == 255)
+            ERR(e->span, "'%s' takes at least %d argument%s, not %u", e->name, fn->min, fn->min == 1 ? "" : "s", n);
         else
-            ERR(e->span, "'%s' takes %d to %d arguments, not %u", e->name, BUILTIN_FNS[bf].min, BUILTIN_FNS[bf].max, n);
+            ERR(e->span, "'%s' takes %d to %d arguments, not %u", e->name, fn->min, fn->max, n);
         return T_ERR;
     }
     AstNode **args = e->list.items;
-    switch ((BuiltinFn)bf) {
-    case BF_KNOWN:
+    switch (fn->typing) {
+    case BT_ANY_ARG:
         check_expr(c, args[0]);
         return T_BOOL;
-    case BF_ANY:
-    case BF_ALL:
+    case BT_BOOLS:
         for (uint32_t i = 0; i < n; i++)
             expect_bool(c, args[i], e->name);
         return T_BOOL;
-    case BF_COUNT: {
+    case BT_COUNT_BOOLS: {
         for (uint32_t i = 0; i < n; i++)
             expect_bool(c, args[i], e->name);
         Ty t = ty_num(NULL, true);
         t.range = (Bounds){ true, 0, 0, n };
         return t;
     }
-    case BF_AT_LEAST: {
+    case BT_AT_LEAST: {
         Ty t = check_expr(c, args[0]);
         if (t.kind != TY_ERROR && t.kind != TY_ANY && (t.kind != TY_NUM || t.unit))
-            ERR(args[0]->span, "at_least needs a count (a number without unit) first");
+            ERR(args[0]->span, "%s needs a count (a number without unit) first", e->name);
         for (uint32_t i = 1; i < n; i++)
             expect_bool(c, args[i], e->name);
         return T_BOOL;
     }
-    case BF_COALESCE: {
+    case BT_SAME_TYPE: {
         /* its value, when known, is one of the arguments': the hull of their
          * ranges (an `unknown` argument gives no value) */
         Ty t = check_expr(c, args[0]);
@@ -879,15 +859,14 @@ static Ty check_call(Compiler *c, AstNode *e)
         }
         return t;
     }
-    case BF_WEEKS:
-    case BF_DAYS:
+    case BT_DATES:
         for (uint32_t i = 0; i < 2; i++) {
             Ty t = check_expr(c, args[i]);
             if (t.kind != TY_DATE && t.kind != TY_ERROR && t.kind != TY_ANY)
                 ERR(args[i]->span, "%s needs two dates", e->name);
         }
-        return ty_num(sym_lookup(c, bf == BF_WEEKS ? "weeks" : "days") ? (bf == BF_WEEKS ? "weeks" : "days") : NULL, true);
-    case BF_SUM: {
+        return ty_num(sym_lookup(c, fn->unit) ? fn->unit : NULL, true);
+    case BT_SUM: {
         Ty t = check_expr(c, args[0]);
         if (t.kind != TY_LIST && t.kind != TY_ERROR && t.kind != TY_ANY)
             ERR(args[0]->span, "sum needs a list");

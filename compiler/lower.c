@@ -2,6 +2,7 @@
  * folding, fact-versus-constant compares, function expansion), the rows of
  * a classification table, and an outcome's condition, dose and start date. */
 #include "codegen.h"
+#include "builtins.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 
 #include "date.h"
 
-int builtin_fn(const char *name);
 int outcome_action(const char *word);
 int outcome_strength(const char *word);
 int outcome_moment(const char *word);
@@ -167,37 +167,33 @@ static void gen_chain(Gen *g, AstNode **args, uint32_t n, Opcode op)
     }
 }
 
+static void gen_args(Gen *g, AstNode **args, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        gen_expr(g, args[i]);
+}
+
 static void gen_call(Gen *g, AstNode *e)
 {
     Compiler *c = g->c;
     AstNode **args = e->list.items;
     uint32_t n = e->list.count;
     int bf = builtin_fn(e->name);
-    switch (bf) {
-    case 0: gen_expr(g, args[0]); emit(g, OP_KNOWN, 0, 0); return;          /* known */
-    case 1: gen_chain(g, args, n, OP_OR); return;                           /* any */
-    case 2: gen_chain(g, args, n, OP_AND); return;                          /* all */
-    case 3:                                                                 /* at_least */
-        for (uint32_t i = 0; i < n; i++)
-            gen_expr(g, args[i]);
-        emit(g, OP_AT_LEAST, n - 1, 0);
-        return;
-    case 4:                                                                 /* count */
-        for (uint32_t i = 0; i < n; i++)
-            gen_expr(g, args[i]);
-        emit(g, OP_COUNT, n, 0);
-        return;
-    case 5: gen_chain(g, args, n, OP_COALESCE); return;                     /* coalesce */
-    case 6: gen_expr(g, args[0]); gen_expr(g, args[1]); emit(g, OP_WEEKS_BETWEEN, 0, 0); return;
-    case 7: gen_expr(g, args[0]); gen_expr(g, args[1]); emit(g, OP_DAYS_BETWEEN, 0, 0); return;
-    case 8:                                                                 /* sum */
-        gen_expr(g, args[0]);
-        if (n == 3)
-            emit(g, OP_SUM_ITEMS, (uint32_t)args[1]->num, (uint32_t)args[2]->num);
-        else
-            emit(g, OP_SUM_LIST, 0, 0);
-        return;
-    default: break;
+    if (bf >= 0) {     /* lowered as builtins.def says */
+        const BuiltinInfo *b = &BUILTINS[bf];
+        switch (b->lowering) {
+        case BL_FOLD: gen_chain(g, args, n, b->op); return;
+        case BL_ARGS: gen_args(g, args, n); emit(g, b->op, 0, 0); return;
+        case BL_COUNT_ALL: gen_args(g, args, n); emit(g, b->op, n, 0); return;
+        case BL_COUNT_REST: gen_args(g, args, n); emit(g, b->op, n - 1, 0); return;
+        case BL_SUM:
+            gen_expr(g, args[0]);
+            if (n == 3)
+                emit(g, OP_SUM_ITEMS, (uint32_t)args[1]->num, (uint32_t)args[2]->num);
+            else
+                emit(g, b->op, 0, 0);
+            return;
+        }
     }
     Symbol *fn = sym_lookup(c, e->name);
     FnEnv *env = arena_zalloc(&c->arena, sizeof *env);
