@@ -4,6 +4,7 @@
  * and calls check_expr again to learn types, which then reports nothing. */
 #include "compile.h"
 #include "builtins.h"
+#include "header_fields.h"
 #include "suggest.h"
 #include "parse_ctx.h"
 #include "date.h"
@@ -1554,49 +1555,49 @@ static void check_header(Compiler *c)
     AstNode *h = c->header;
     if (!h)
         return;
-    static const char *const FIELDS[] = { "id", "title", "version", "published", "publisher", "status", "language", "source" };
-    bool seen[8] = { false };
+    bool seen[HF__COUNT] = { false };
     for (uint32_t i = 0; i < h->list.count; i++) {
         AstNode *f = h->list.items[i];
-        int k = -1;
-        for (int j = 0; j < 8; j++)
-            if (strcmp(FIELDS[j], f->name) == 0)
-                k = j;
+        int k = header_field(f->name);
         if (k < 0) {
-            char hint[96];
-            ERR(f->name_span, "unknown header field '%s' (fields: id, title, version, published, publisher, status, language, source)%s",
-                f->name, hint_text(gdl_suggest_word(f->name, FIELDS, 8), hint, sizeof hint));
+            char names[128], hint[96];
+            size_t used = 0;
+            for (int j = 0; j < HF__COUNT; j++)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", j ? ", " : "", HEADER_FIELD_NAMES[j]);
+            ERR(f->name_span, "unknown header field '%s' (fields: %s)%s", f->name, names,
+                hint_text(gdl_suggest_word(f->name, HEADER_FIELD_NAMES, HF__COUNT), hint, sizeof hint));
             continue;
         }
-        if (seen[k] && k != 7)
+        HeaderValue value = HEADER_FIELDS[k].value;
+        if (seen[k] && HEADER_FIELDS[k].count != HC_REPEATED)
             ERR(f->name_span, "header field '%s' given twice", f->name);
         seen[k] = true;
         AstNode *v = f->list.items[0];
-        if (k == 3 && v->kind != AST_DATE)
-            ERR(v->span, "'published' is a date (YYYY-MM-DD)");
-        if (k == 3 && v->kind == AST_DATE) {
+        if (value == HV_DATE && v->kind != AST_DATE)
+            ERR(v->span, "'%s' is a date (YYYY-MM-DD)", f->name);
+        if (value == HV_DATE && v->kind == AST_DATE) {
             double d;
             if (!gdl_date_parse_str(v->str, &d))
                 ERR(v->span, "invalid date '%s'", v->str);
         }
-        if (k == 5 && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
+        if (value == HV_STATUS && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
             ERR(v->span, "status is draft, active or retired");
-        if ((k == 0 || k == 1 || k == 2 || k == 4 || (k == 7 && !source_name(f))) && v->kind != AST_STR)
+        if ((value == HV_STRING || (value == HV_SOURCE && !source_name(f))) && v->kind != AST_STR)
             ERR(v->span, "header field '%s' is a string", f->name);
-        if (k == 7 && source_name(f) && f->list.items[1]->kind != AST_STR)
+        if (value == HV_SOURCE && source_name(f) && f->list.items[1]->kind != AST_STR)
             ERR(f->list.items[1]->span, "a named source is a name and a file: source MSK, \"msk-leidraad-lrs.txt\"");
-        for (uint32_t j = 0; k == 7 && j < i; j++)
+        for (uint32_t j = 0; value == HV_SOURCE && j < i; j++)
             if (source_name(f) && source_name(h->list.items[j]) && strcmp(source_name(f), source_name(h->list.items[j])) == 0)
                 ERR(f->list.items[0]->span, "source '%s' is named twice", source_name(f));
 
-        for (uint32_t j = 0; k == 6 && j < f->list.count; j++)
+        for (uint32_t j = 0; value == HV_LANGUAGES && j < f->list.count; j++)
             if (f->list.items[j]->kind != AST_NAME)
                 ERR(f->list.items[j]->span, "'language' lists language codes (e.g. language nl, en)");
     }
     /* Named sources are for citations: all named, or none. */
     const AstNode *named = NULL, *unnamed = NULL;
     for (uint32_t i = 0; i < h->list.count; i++)
-        if (strcmp(h->list.items[i]->name, "source") == 0) {
+        if (header_field(h->list.items[i]->name) == HF_SOURCE) {
             if (source_name(h->list.items[i]))
                 named = named ? named : h->list.items[i];
             else
@@ -1605,11 +1606,9 @@ static void check_header(Compiler *c)
     if (named && unnamed)
         ERR(unnamed->span, "this source has no name, but '%s' has one: name every source (source NAME, \"file\") or none",
             source_name(named));
-    const char *required[] = { "title", "version", "status" };
-    int idx[] = { 1, 2, 5 };
-    for (int j = 0; j < 3; j++)
-        if (!seen[idx[j]])
-            ERR(h->name_span, "guideline header has no '%s'", required[j]);
+    for (int k = 0; k < HF__COUNT; k++)
+        if (HEADER_FIELDS[k].count == HC_REQUIRED && !seen[k])
+            ERR(h->name_span, "guideline header has no '%s'", HEADER_FIELD_NAMES[k]);
     if (c->nlanguages == 0)
         ERR(h->name_span, "guideline header has no 'language' (e.g. language nl, en)");
 }

@@ -388,6 +388,27 @@ static void test_closed_vocabularies(void)
                  "measurement, missing, or NAME == value)");
 }
 
+/* Each header field's value and count, as header_fields.def gives them:
+ * strings, a date, a status, and sources that may repeat. */
+static void test_header_fields(void)
+{
+    EXPECT_DIAGS("guideline t {\n"                          /* 1 */
+                 "  id x\n"                                 /* 2 */
+                 "  title \"t\" title \"u\"\n"              /* 3 */
+                 "  version 1\n"                            /* 4 */
+                 "  published \"2021\"\n"                   /* 5 */
+                 "  publisher \"p\"\n"                      /* 6 */
+                 "  status final\n"                         /* 7 */
+                 "  language en\n"                          /* 8 */
+                 "  source \"a.txt\" source \"b.txt\"\n"    /* 9 */
+                 "}\n",
+                 "t.gdl:2:6: error: header field 'id' is a string",
+                 "t.gdl:3:13: error: header field 'title' given twice",
+                 "t.gdl:4:11: error: header field 'version' is a string",
+                 "t.gdl:5:13: error: 'published' is a date (YYYY-MM-DD)",
+                 "t.gdl:7:10: error: status is draft, active or retired");
+}
+
 /* A classification's 'when' is a condition like a row's. */
 static void test_classify_when_is_a_condition(void)
 {
@@ -666,6 +687,7 @@ void test_check_register(void)
         {"missing_citation", test_missing_citation},
         {"property_checks", test_property_checks},
         {"closed_vocabularies", test_closed_vocabularies},
+        {"header_fields", test_header_fields},
         {"assess_only_on_red_flags", test_assess_only_on_red_flags},
         {"classify_when_is_a_condition", test_classify_when_is_a_condition},
         {"advice_languages", test_advice_languages},
