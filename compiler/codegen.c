@@ -65,8 +65,10 @@ static void meta(Gen *g)
     Compiler *c = g->c;
     GdlMeta *m = &g->p->meta;
     AstNode *h = c->header;
-    m->id = intern(g, h->name);
-    m->title = m->version = m->published = m->publisher = m->status = m->languages = GDL_NONE;
+#define X(member, name) m->member = GDL_NONE;
+#include "meta_fields.def"
+#undef X
+    m->id = intern(g, h->name);     /* the guideline's name, unless the header gives an id */
     uint32_t nsources = 0;
     for (uint32_t i = 0; i < h->list.count; i++)
         nsources += header_field(h->list.items[i]->name) == HF_SOURCE;

@@ -64,9 +64,9 @@ static const RecordField LINE_FIELDS[] = {
 };
 /* META opens with these, then the source file, then the counted sources. */
 static const RecordField META_FIELDS[] = {
-    FIELD(GdlMeta, id, 0),        FIELD(GdlMeta, title, 0),  FIELD(GdlMeta, version, 0),
-    FIELD(GdlMeta, published, 0), FIELD(GdlMeta, publisher, 0), FIELD(GdlMeta, status, 0),
-    FIELD(GdlMeta, languages, 0),
+#define X(member, name) FIELD(GdlMeta, member, 0),
+#include "meta_fields.def"
+#undef X
 };
 #undef FIELD
 

@@ -147,7 +147,9 @@ typedef struct {
 
 /* Header metadata shown in every result. */
 typedef struct {
-    uint16_t id, title, version, published, publisher, status, languages;
+#define X(member, name) uint16_t member;
+#include "meta_fields.def"
+#undef X
     uint16_t source_count;
     uint16_t *sources;
 } GdlMeta;
