@@ -80,7 +80,7 @@ $(BUILD)/pic/%.o: %.c | $(BUILD)/gdl.tab.h $(BUILD)/gdl.lex.h
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DGDL_BUILDING_LIBRARY -MMD -MP -c -o $@ $<
 $(BUILD)/pic/gdl.tab.o $(BUILD)/pic/gdl.lex.o: $(BUILD)/pic/%.o: $(BUILD)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) -fPIC -fvisibility=hidden -Ivm -Icompiler -I$(BUILD) -w -c -o $@ $<
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) -fPIC -fvisibility=hidden -Ivm -Icompiler -I$(BUILD) -w -MMD -MP -c -o $@ $<
 
 # Generated front end: never committed.
 # Grouped targets (&:): one bison run makes both files, so make -j never runs it twice.
@@ -92,7 +92,7 @@ $(BUILD)/gdl.lex.c $(BUILD)/gdl.lex.h &: lang/gdl.l $(BUILD)/gdl.tab.h
 
 # Generated code gets the warnings its generators allow.
 $(BUILD)/gdl.tab.o $(BUILD)/gdl.lex.o: %.o: %.c
-	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(filter -fsanitize% -fno-%,$(ALL_CFLAGS)) -Ivm -Icompiler -I$(BUILD) -w -c -o $@ $<
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(filter -fsanitize% -fno-%,$(ALL_CFLAGS)) -Ivm -Icompiler -I$(BUILD) -w -MMD -MP -c -o $@ $<
 
 $(BUILD)/%.o: %.c | $(BUILD)/gdl.tab.h $(BUILD)/gdl.lex.h
 	@mkdir -p $(dir $@)

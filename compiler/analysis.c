@@ -128,7 +128,7 @@ static const char *kind_word(const AstNode *o)
 static void outcome_rule(const AstNode *o, char *buf, size_t len)
 {
     if (o->op == OK_ADVICE)
-        snprintf(buf, len, "advice:%s %s", o->name, o->name2);
+        snprintf(buf, len, "advice:%s %s", o->name, o->strength);
     else
         snprintf(buf, len, "%s:%s", kind_word(o), o->name);
 }

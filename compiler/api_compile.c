@@ -73,12 +73,8 @@ static int compile_into(gdl_program *p, const char *path, const char *text, size
 
 GDL_API int gdl_load_source(const char *text, size_t len, const char *name, const gdl_options *opt, gdl_program **out)
 {
-    int rc = api_program_new(opt, out);
-    if (rc != GDL_OK)
-        return rc;
-    if (!text && len)
-        return api_program_fail_msg(*out, GDL_ERR_USAGE, "gdl_load_source: no text");
-    return compile_into(*out, name ? name : "<source>", text ? text : "", len, opt);
+    int rc = api_program_start(opt, out, !text && len, "gdl_load_source: no text");
+    return rc != GDL_OK ? rc : compile_into(*out, name ? name : "<source>", text ? text : "", len, opt);
 }
 
 static bool is_source(const char *path)
@@ -120,10 +116,8 @@ static int read_bytecode_file(gdl_program *p, const char *path)
 
 GDL_API int gdl_load_file(const char *path, const gdl_options *opt, gdl_program **out)
 {
-    int rc = api_program_new(opt, out);
+    int rc = api_program_start(opt, out, !path, "gdl_load_file: no path");
     if (rc != GDL_OK)
         return rc;
-    if (!path)
-        return api_program_fail_msg(*out, GDL_ERR_USAGE, "gdl_load_file: no path");
     return is_source(path) ? compile_into(*out, path, NULL, 0, opt) : read_bytecode_file(*out, path);
 }

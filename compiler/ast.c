@@ -25,6 +25,7 @@ AstNode *ast_new(AstBuilder *b, AstKind kind, SrcSpan span)
     }
     n->kind = kind;
     n->span = span;
+    n->builtin = -1;
     return n;
 }
 
@@ -78,4 +79,38 @@ void ast_push(AstBuilder *b, AstList *list, AstNode *item)
         list->cap = cap;
     }
     list->items[list->count++] = item;
+}
+
+static bool clone_list(Arena *arena, AstList *list, uint32_t depth, uint32_t *budget)
+{
+    if (!list->count)
+        return true;
+    AstNode **items = arena_alloc(arena, sizeof(AstNode *) * list->count);
+    if (!items)
+        return false;
+    for (uint32_t i = 0; i < list->count; i++)
+        if (!(items[i] = ast_clone(arena, list->items[i], depth, budget)))
+            return false;
+    list->items = items;
+    list->cap = list->count;
+    return true;
+}
+
+AstNode *ast_clone(Arena *arena, AstNode *e, uint32_t depth, uint32_t *budget)
+{
+    if (!e || depth == 0)
+        return e;
+    if (*budget == 0)
+        return NULL;
+    AstNode *n = arena_alloc(arena, sizeof *n);
+    if (!n)
+        return NULL;
+    --*budget;
+    *n = *e;
+    if ((e->a && !(n->a = ast_clone(arena, e->a, depth - 1, budget)))
+        || (e->b && !(n->b = ast_clone(arena, e->b, depth - 1, budget)))
+        || (e->c && !(n->c = ast_clone(arena, e->c, depth - 1, budget)))
+        || !clone_list(arena, &n->list, depth - 1, budget) || !clone_list(arena, &n->list2, depth - 1, budget))
+        return NULL;
+    return n;
 }

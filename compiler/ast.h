@@ -1,6 +1,9 @@
 /* ast.h - the syntax tree. Nodes live in the compile arena and are never
  * freed one by one. One node shape serves all kinds (see ast_kinds.def for
- * which fields each kind uses), so grammar actions stay one-liners. */
+ * which fields each kind uses), so grammar actions stay one-liners; where a
+ * field means something else for one kind it has that kind's name too (an
+ * anonymous union: a red flag's `action` is stored where a number's `unit`
+ * is), and an outcome's dose and `from` have fields of their own. */
 #ifndef GDL_AST_H
 #define GDL_AST_H
 
@@ -10,6 +13,7 @@
 #include "arena.h"
 #include "program.h"
 #include "source.h"
+#include "types.h"
 
 typedef enum {
 #define AK(kind, name) AST_##kind,
@@ -41,15 +45,37 @@ struct AstNode {
     AstKind kind;
     SrcSpan span;
     const char *name;   SrcSpan name_span;
-    const char *name2;  SrcSpan name2_span;
+    union {             /* a second name; an OUTCOME's qualifier, named by its kind: */
+        struct { const char *name2; SrcSpan name2_span; };
+        struct { const char *cluster; SrcSpan cluster_span; };          /* red_flag */
+        struct { const char *strength; SrcSpan strength_span; };        /* advice */
+        struct { const char *after_param; SrcSpan after_param_span; };  /* schedule after PARAM */
+    };
     const char *str;    SrcSpan str_span;
-    const char *unit;   SrcSpan unit_span;
+    union {
+        struct { const char *unit; SrcSpan unit_span; };
+        struct { const char *action; SrcSpan action_span; };            /* OUTCOME red_flag, refer */
+    };
     double num;
     int op;             /* AstOp, or the OutcomeKind of an OUTCOME */
-    int flags;
+    union {
+        int flags;
+        int urgent;     /* OUTCOME red_flag, refer: 1 when 'urgent' */
+    };
     AstNode *a, *b, *c;
+    AstNode *dose;      /* OUTCOME (advice only: check.c), EXPECT: ARRAY of DOSE_ENTRY */
+    AstNode *from;      /* OUTCOME schedule: the date it counts from; NULL: first_contact_on, else assessed_on */
     AstList list, list2;
     void *ref;          /* set by check.c: the Symbol an OUTCOME or NAME stands for */
+    /* Set by check.c where it resolves them, so that codegen only lowers
+     * (it calls nothing in check.c and looks up no name): */
+    Ty ty;              /* an expression's type where it stands */
+    AstNode *arg;       /* NAME of a function parameter: the argument it stands for */
+    AstNode *expansion; /* CALL of a function: the body, copied for this call and checked there */
+    int builtin;        /* CALL: the built-in function (BuiltinFn, builtins.def); -1: none (ast_new) */
+    bool member;        /* NAME: a value of the enum on the other side (`trauma == minor`) */
+    int ordinal;        /* that value's index in its enum; a classification row's symbolic value too */
+    Symbol *name2_sym;  /* CLASSIFY: the override input; OUTCOME: the 'after' parameter */
 };
 
 typedef struct {
@@ -63,6 +89,11 @@ AstNode *ast_named(AstBuilder *b, AstKind kind, SrcSpan span, const char *name, 
 AstNode *ast_binary(AstBuilder *b, int op, AstNode *l, AstNode *r);
 AstNode *ast_unary(AstBuilder *b, int op, AstNode *x, SrcSpan span);
 void ast_push(AstBuilder *b, AstList *list, AstNode *item);
+/* A copy of the tree e, node by node (function expansion: check.c checks and
+ * annotates each call's copy of the body). Below `depth` levels the nodes are
+ * shared, not copied: the checker rejects a tree that deep. Each copied node
+ * takes one from *budget. NULL: no memory, or the budget ran out (then 0). */
+AstNode *ast_clone(Arena *arena, AstNode *e, uint32_t depth, uint32_t *budget);
 SrcSpan span_join(SrcSpan a, SrcSpan b);
 const char *ast_kind_name(AstKind k);
 

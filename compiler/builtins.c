@@ -1,5 +1,5 @@
 /* builtins.c - the table of built-in functions, generated from builtins.def,
- * and the lookup by name. Typing is check.c's, lowering codegen.c's. */
+ * and the lookup by name. Typing is check.c's, lowering lower.c's. */
 #include "builtins.h"
 
 #include <stddef.h>

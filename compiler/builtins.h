@@ -1,6 +1,6 @@
 /* builtins.h - the built-in functions, expanded from builtins.def: what the
  * checker needs to type a call and codegen to lower it. The rules themselves
- * are code, in check_call (check.c) and gen_call (codegen.c). */
+ * are code, in check_call (check.c) and gen_call (lower.c). */
 #ifndef GDL_BUILTINS_H
 #define GDL_BUILTINS_H
 

@@ -297,8 +297,8 @@ static void check_input(Compiler *c, Symbol *s)
     else if (strcmp(tn, "tri") == 0) {
         s->ty = ty_enum(&tri_owner);
     } else if (strcmp(tn, "enum") == 0) {
-        s->nenum = type->list.count;
-        s->enum_names = arena_alloc(&c->arena, sizeof(char *) * (s->nenum ? s->nenum : 1));
+        s->enum_names = arena_alloc(&c->arena, sizeof(char *) * (type->list.count ? type->list.count : 1));
+        s->nenum = s->enum_names ? type->list.count : 0;    /* out of memory: no values, not values at NULL */
         for (uint32_t i = 0; i < type->list.count && s->enum_names; i++) {
             AstNode *m = type->list.items[i];
             for (uint32_t j = 0; j < i; j++)
@@ -442,6 +442,7 @@ static Ty check_name(Compiler *c, AstNode *e)
     FnEnv *arg_env;
     Symbol *s = lookup_name(c, e->name, &arg, &arg_env);
     if (arg) {
+        e->arg = arg;
         FnEnv *env = c->env;
         uint32_t i = (uint32_t)(arg_index(env, e->name));
         if (env->arg_checked[i])
@@ -478,8 +479,11 @@ bool check_is_member(Compiler *c, AstNode *e)
 static Ty check_member(Compiler *c, AstNode *name, Ty other)
 {
     if (other.kind == TY_ENUM) {
-        if (enum_index(other.enum_of, name->name) >= 0)
+        if ((name->ordinal = enum_index(other.enum_of, name->name)) >= 0) {
+            name->member = true;
+            name->ty = other;
             return other;
+        }
         const Symbol *o = other.enum_of;
         char list[200];
         size_t n = 0;
@@ -788,8 +792,22 @@ static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
     env->fn = decl;
     env->args = e->list.items;
     env->outer = c->env;
+    /* This call's own copy of the body: its annotations (types, enum values)
+     * hold for these arguments, and codegen lowers it as it stands. */
+    uint32_t budget = COMPILE_MAX_EXPANDED_NODES - c->expanded_nodes;
+    e->expansion = ast_clone(&c->arena, decl->a, COMPILE_MAX_EXPR_DEPTH, &budget);
+    if (!e->expansion && budget == 0 && c->expanded_nodes < COMPILE_MAX_EXPANDED_NODES)
+        ERR(c->depth_root->span, "function calls expand too much (limit is %d expression nodes in the expanded "
+            "bodies: each call of a function repeats its body, so long bodies called often grow fast)",
+            COMPILE_MAX_EXPANDED_NODES);
+    c->expanded_nodes = COMPILE_MAX_EXPANDED_NODES - budget;
+    if (!e->expansion) {
+        env->outer = c->env_free;
+        c->env_free = env;
+        return T_ERR;
+    }
     c->env = env;
-    Ty t = check_expr(c, decl->a);
+    Ty t = check_expr(c, e->expansion);
     c->env = env->outer;
     env->outer = c->env_free;   /* nothing keeps a pointer to it */
     c->env_free = env;
@@ -798,7 +816,7 @@ static Ty check_user_call(Compiler *c, AstNode *e, Symbol *fn)
 
 static Ty check_call(Compiler *c, AstNode *e)
 {
-    int bf = builtin_fn(e->name);
+    int bf = e->builtin = builtin_fn(e->name);
     if (bf < 0) {
         AstNode *arg;
         FnEnv *env;
@@ -909,7 +927,7 @@ Ty check_expr(Compiler *c, AstNode *e)
         return T_ERR;
     }
     c->depth++;
-    Ty t = check_expr_kind(c, e);
+    Ty t = e->ty = check_expr_kind(c, e);
     c->depth--;
     return t;
 }
@@ -1023,6 +1041,9 @@ static void check_classify(Compiler *c, Symbol *s)
             s->enum_names[s->nenum++] = row->b->name;
     }
     s->ty = symbolic ? ty_enum(s) : ty_num(NULL, true);
+    for (uint32_t i = 0; symbolic && i < d->list.count; i++)
+        if (d->list.items[i]->b->kind == AST_NAME)
+            d->list.items[i]->b->ordinal = enum_index(s, d->list.items[i]->b->name);
     if (d->a)
         expect_bool(c, d->a, "a classification's 'when'");
     if (d->name2) {
@@ -1031,6 +1052,7 @@ static void check_classify(Compiler *c, Symbol *s)
             ERR(d->name2_span, "override '%s' must be an input of the case vocabulary", d->name2);
         } else {
             o->used = true;
+            d->name2_sym = o;
             bool fits = symbolic ? (o->ty.kind == TY_ENUM && o->ty.enum_of->nenum == s->nenum)
                                  : (o->ty.kind == TY_NUM && !o->ty.unit);
             for (uint32_t i = 0; fits && symbolic && i < s->nenum; i++)
@@ -1295,24 +1317,44 @@ static void check_advice_texts(Compiler *c, AstNode *o)
     }
 }
 
+/* A rate in a dose, `3 per week` or `2..3 per day` (docs/language.md): per
+ * week or per day; a key that names its rate (sessions_per_week) takes that one. */
+static void check_dose_rate(Compiler *c, const AstNode *d)
+{
+    const AstNode *v = d->a;
+    static const NamedValue PERIODS[] = { { "week", 7 }, { "day", 1 } };
+    if (strcmp(v->name, "per") != 0) {
+        ERR(v->name_span, "a rate is written N per week or N per day, not '%s %s'", v->name, v->name2);
+        return;
+    }
+    char hint[96];
+    if (NAMED(PERIODS, v->name2) < 0) {
+        ERR(v->name2_span, "a rate is per week or per day, not per '%s'%s", v->name2, NAMED_HINT(PERIODS, v->name2, hint));
+        return;
+    }
+    const char *per = strstr(d->name, "_per_");
+    if (per && strcmp(per + 5, v->name2) != 0)
+        ERR(v->name2_span, "'%s' counts per %s, not per %s", d->name, per + 5, v->name2);
+}
+
 /* `after PARAM`: a parameter in weeks or days whose every value (its range, which
  * --param keeps to) is a whole schedule of at most 10 years; the VM refuses a fraction. */
 static void check_schedule_param(Compiler *c, AstNode *o)
 {
-    Symbol *s = param_ref(c, o->name2, o->name2_span, "'after'");
+    Symbol *s = o->name2_sym = param_ref(c, o->after_param, o->after_param_span, "'after'");
     if (!s)
         return;
     const AstNode *v = s->decl->a, *r = s->decl->b;
     bool weeks = v->kind == AST_NUM && v->unit && strcmp(v->unit, "weeks") == 0;
     if (v->kind != AST_NUM || !v->unit || (!weeks && strcmp(v->unit, "days") != 0)) {
-        ERR(o->name2_span, "parameter '%s' is not in weeks or days: a schedule counts in weeks or days", o->name2);
-        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
+        ERR(o->after_param_span, "parameter '%s' is not in weeks or days: a schedule counts in weeks or days", o->after_param);
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->after_param);
         return;
     }
     if (!r || v->num != floor(v->num) || r->a->num < 0 || r->b->num * (weeks ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS) {
-        ERR(o->name2_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %s] (every value --param may give it is a schedule)",
-            o->name2, weeks ? "520 weeks" : "3640 days");
-        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->name2);
+        ERR(o->after_param_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %s] (every value --param may give it is a schedule)",
+            o->after_param, weeks ? "520 weeks" : "3640 days");
+        diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->after_param);
     }
 }
 
@@ -1330,28 +1372,30 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (o->a)
         expect_bool(c, o->a, kind);
     if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
-        int action = NAMED(ACTIONS, o->unit);
+        int action = NAMED(ACTIONS, o->action);
         if (action < 0) {
             char names[256], hint[96];  /* 'none', the row of ACT_NONE, last: it is the fallback */
-            ERR(o->unit_span, "unknown action '%s' (actions: %s)%s", o->unit, NAMED_LIST(ACTIONS, ACT_NONE + 1, names),
-                NAMED_HINT(ACTIONS, o->unit, hint));
+            ERR(o->action_span, "unknown action '%s' (actions: %s)%s", o->action, NAMED_LIST(ACTIONS, ACT_NONE + 1, names),
+                NAMED_HINT(ACTIONS, o->action, hint));
         } else if ((action == ACT_ASSESS || action == ACT_NONE) && strcmp(kind, "red_flag") != 0) {
             /* assess weighs a single red-flag feature, none marks an alert whose
              * source names no action; a referral always acts */
-            ERR(o->unit_span, "action '%s' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)", o->unit);
-        } else if (action == ACT_NONE && o->flags) {   /* flags: 1 when `urgent` */
-            ERR(o->unit_span, "an urgent red flag needs an action; 'none' says the source gives no action at all");
+            ERR(o->action_span, "action '%s' is for red flags only (a referral names what to do: refer_gp, contact_gp, ...)", o->action);
+        } else if (action == ACT_NONE && o->urgent) {
+            ERR(o->action_span, "an urgent red flag needs an action; 'none' says the source gives no action at all");
         }
     }
     if (strcmp(kind, "advice") == 0) {
         char names[128], hint[96];
-        if (NAMED(STRENGTHS, o->name2) < 0)
-            ERR(o->name2_span, "unknown strength '%s' (strengths: %s)%s", o->name2, NAMED_LIST(STRENGTHS, 0, names),
-                NAMED_HINT(STRENGTHS, o->name2, hint));
+        if (NAMED(STRENGTHS, o->strength) < 0)
+            ERR(o->strength_span, "unknown strength '%s' (strengths: %s)%s", o->strength, NAMED_LIST(STRENGTHS, 0, names),
+                NAMED_HINT(STRENGTHS, o->strength, hint));
         check_advice_texts(c, o);
-        if (o->c)
-            for (uint32_t i = 0; i < o->c->list.count; i++) {
-                AstNode *d = o->c->list.items[i];
+        if (o->dose)
+            for (uint32_t i = 0; i < o->dose->list.count; i++) {
+                AstNode *d = o->dose->list.items[i];
+                if (d->a->name2)
+                    check_dose_rate(c, d);
                 if (d->a->kind == AST_NAME)
                     param_ref(c, d->a->name, d->a->span, "a dose");
                 else if (d->a->kind == AST_RANGE) {
@@ -1362,27 +1406,32 @@ static void check_outcome_body(Compiler *c, AstNode *o)
                 } else
                     literal_type(c, d->a);
                 for (uint32_t j = 0; j < i; j++)
-                    if (strcmp(o->c->list.items[j]->name, d->name) == 0)
+                    if (strcmp(o->dose->list.items[j]->name, d->name) == 0)
                         ERR(d->name_span, "dose has '%s' twice", d->name);
             }
     } else {
         if (o->list.count)
             ERR(o->list.items[0]->span, "only advice has texts");
-        if (o->c && o->c->kind == AST_ARRAY)
-            ERR(o->c->span, "only advice has a dose");
+        if (o->dose)
+            ERR(o->dose->span, "only advice has a dose");
     }
     if (strcmp(kind, "schedule") == 0) {
-        if (o->name2)
+        if (o->after_param)
             check_schedule_param(c, o);
-        else if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
-            ERR(o->unit_span, "a schedule counts in weeks or days, not '%s'", o->unit);
+        else if (strcmp(o->unit, "month") == 0 && o->num != 1)
+            ERR(o->unit_span, "'month' is for 1 month: write %g months", o->num);
+        else if (strcmp(o->unit, "months") == 0 || strcmp(o->unit, "month") == 0) {
+            if (o->num != floor(o->num) || o->num > GDL_MAX_SCHEDULE_MONTHS)
+                ERR(o->span, "a schedule in months is a whole number of calendar months (at most %d)", GDL_MAX_SCHEDULE_MONTHS);
+        } else if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
+            ERR(o->unit_span, "a schedule counts in weeks, days or months, not '%s'", o->unit);
         else if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
             ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
-        if (o->c && o->c->kind != AST_ARRAY) {
-            Ty t = check_expr(c, o->c);
+        if (o->from) {
+            Ty t = check_expr(c, o->from);
             if (t.kind != TY_DATE && t.kind != TY_ERROR && t.kind != TY_ANY) {
                 char b[96];
-                ERR(o->c->span, "'from' needs a date, but this is %s", describe(c, t, b));
+                ERR(o->from->span, "'from' needs a date, but this is %s", describe(c, t, b));
             }
         }
     }
@@ -1420,7 +1469,7 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
                 ERR(x->span, "a property cannot set a parameter (it holds for the parameters of the run)");
             continue;
         }
-        if (in_property && (x->b || x->c || x->list.count))
+        if (in_property && (x->b || x->dose || x->list.count))
             ERR(x->span, "a property's expectation names an outcome by kind, id and strength only (no section, dose or text)");
         const char *kind = x->name;
         if (strcmp(kind, "classification") == 0 || strcmp(kind, "value") == 0) {
@@ -1620,6 +1669,11 @@ void check_program(Compiler *c)
     for (Symbol *s = c->syms.first; s; s = s->order_next) {
         if (s->kind == SYM_INPUT) check_input(c, s);
         else if (s->kind == SYM_PARAM) check_param(c, s);
+    }
+    static const char *const SCHEDULE_FROM[] = { "first_contact_on", "assessed_on" };
+    for (int i = 0; i < 2; i++) {
+        Symbol *from = sym_lookup(c, SCHEDULE_FROM[i]);
+        c->schedule_from[i] = from && from->kind == SYM_INPUT && from->ty.kind == TY_DATE ? from : NULL;
     }
     make_outcome_symbols(c);
     for (Symbol *s = c->syms.first; s; s = s->order_next)

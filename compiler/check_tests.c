@@ -93,13 +93,21 @@ static void check_test_param(Compiler *c, const AstNode *x)
     }
 }
 
+static bool same_word(const char *a, const char *b)
+{
+    return (a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0);
+}
+
 static bool same_literal(const AstNode *a, const AstNode *b)
 {
     if (a->kind != b->kind)
         return false;
     switch (a->kind) {
-    case AST_NUM:
-        return a->num == b->num && (a->unit == NULL) == (b->unit == NULL) && (!a->unit || strcmp(a->unit, b->unit) == 0);
+    case AST_NUM:    /* with its unit, and its rate (3 per week) */
+        return a->num == b->num && same_word(a->unit, b->unit) && same_word(a->name2, b->name2);
+    case AST_RANGE:  /* a dose range: 10..15 min, 2..3 per week */
+        return a->a->num == b->a->num && a->b->num == b->b->num && same_word(a->unit, b->unit)
+               && same_word(a->name2, b->name2);
     case AST_BOOL:
         return a->flags == b->flags;
     default:
@@ -113,11 +121,11 @@ static bool picks(const AstNode *x, const AstNode *o)
 {
     if (x->b && (!o->b || strcmp(o->b->str, x->b->str) != 0))
         return false;
-    for (uint32_t i = 0; x->c && i < x->c->list.count; i++) {
-        const AstNode *want = x->c->list.items[i];
+    for (uint32_t i = 0; x->dose && i < x->dose->list.count; i++) {
+        const AstNode *want = x->dose->list.items[i];
         bool found = false;
-        for (uint32_t k = 0; o->c && o->c->kind == AST_ARRAY && k < o->c->list.count && !found; k++) {
-            const AstNode *have = o->c->list.items[k];
+        for (uint32_t k = 0; o->dose && k < o->dose->list.count && !found; k++) {
+            const AstNode *have = o->dose->list.items[k];
             found = strcmp(have->name, want->name) == 0 && same_literal(have->a, want->a);
         }
         if (!found)
@@ -147,7 +155,7 @@ static void pick_outcomes(Compiler *c, AstNode *x)
         AstNode *o = c->outcomes.items[i];
         if (strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), x->name) != 0 || strcmp(o->name, x->name2) != 0)
             continue;
-        if (x->str && (urgent ? !o->flags : !o->name2 || strcmp(o->name2, x->str) != 0))
+        if (x->str && (urgent ? !o->urgent : !o->name2 || strcmp(o->name2, x->str) != 0))
             continue;
         same_id++;
         if (picks(x, o))
@@ -183,7 +191,7 @@ void check_tests(Compiler *c)
                         ERR(x->name_span, "parameter '%s' is set twice in this test", x->name);
                         break;
                     }
-            } else if (x->b || x->c || x->list.count) {
+            } else if (x->b || x->dose || x->list.count) {
                 if (strcmp(x->name, "classification") == 0 || strcmp(x->name, "value") == 0 || strcmp(x->name, "missing") == 0)
                     ERR(x->span, "only an outcome's expectation has a section, dose or text");
                 else

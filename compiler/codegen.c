@@ -18,6 +18,13 @@ void gen_error(Gen *g, SrcSpan at, const char *msg)
     g->failed = true;
 }
 
+void gen_limit_error(Gen *g, const char *fmt, int limit)
+{
+    if (!g->failed)
+        diag_file(&g->c->diag, SEV_ERROR, g->c->sources.files[g->c->main_file].path, fmt, limit);
+    g->failed = true;
+}
+
 static GdlType fact_type(Ty t)
 {
     switch (t.kind) {
@@ -223,7 +230,7 @@ static GdlProgram *generate(Gen *g)
                 f->sym_count = (uint16_t)s->nenum;
             }
             if (s->decl->name2)
-                f->override = (uint16_t)sym_lookup(c, s->decl->name2)->fact;
+                f->override = (uint16_t)s->decl->name2_sym->fact;
             if (s->decl->a) {
                 GdlFact *af = &p->facts[s->fact + 1];
                 char label[160];

@@ -16,7 +16,7 @@ typedef struct {
     Compiler *c;
     Arena *out;
     GdlProgram *p;
-    uint32_t cap_strings, cap_lens, cap_numbers, cap_code, cap_lines, cap_syms;
+    uint32_t cap_strings, cap_lens, cap_numbers, cap_code, cap_lines, cap_syms, cap_texts;
     uint16_t *string_hash;      /* open addressing: index + 1, 0 = empty */
     uint32_t string_hash_cap;
     int depth;                  /* current stack depth */
@@ -45,6 +45,9 @@ typedef struct {
     } while (0)
 
 void gen_error(Gen *g, SrcSpan at, const char *msg);
+/* A limit of the bytecode format (fmt has one %d, the limit): reported for
+ * the file, once, since everything after it fails too. */
+void gen_limit_error(Gen *g, const char *fmt, int limit);
 
 /* const_pool.c */
 uint16_t intern_n(Gen *g, const char *s, size_t n);

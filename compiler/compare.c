@@ -8,8 +8,11 @@
 #include <string.h>
 
 #include "advice.h"
+#include "arena.h"
 #include "case_json.h"
+#include "compare_dose.h"
 #include "outputs.h"
+#include "param_render.h"
 #include "vm.h"
 
 enum { CASE_MAX_BYTES = 1 << 20 };  /* as gdl run: one case file */
@@ -24,30 +27,37 @@ typedef struct {
     GdlCaseErrors errs[COMPARE_MAX_GUIDELINES];
     OutputKeys keys;
     const CompareOptions *o;
+    Arena scratch;                              /* one intervention's doses */
     /* batch */
     uint32_t cases, failed, scope_differs;
     uint32_t *conflicts;                        /* per key */
     char (*examples)[COMPARE_MAX_EXAMPLES][64]; /* per key: case ids */
 } Cmp;
 
-/* A guideline's verdict on an intervention: the strength of its first advice
- * of that id that fires (program order), or NULL; *undecided when none fires
- * and one is unknown. */
-static const char *verdict(const Cmp *c, uint32_t g, uint32_t k, bool *undecided)
+/* The advice of intervention k that gives guideline g's verdict: its first
+ * advice of that id that fires (program order), or GDL_NONE; *undecided
+ * when none fires and one is unknown. */
+static uint32_t deciding(const Cmp *c, uint32_t g, uint32_t k, bool *undecided)
 {
     const OutputMap *m = &c->map[g];
     *undecided = false;
     if (!c->loaded[g])
-        return NULL;
+        return GDL_NONE;
     for (uint32_t j = m->first[k]; j < m->first[k] + m->count[k]; j++) {
-        const GdlOutcome *o = &c->p[g]->outcomes[m->outcomes[j]];
-        int t = gdl_fact_truth(&c->vm[g], o->cond);
+        int t = gdl_fact_truth(&c->vm[g], c->p[g]->outcomes[m->outcomes[j]].cond);
         if (t == 1)
-            return gdl_strength_name((GdlStrength)o->strength);
+            return m->outcomes[j];
         if (t < 0)
             *undecided = true;
     }
-    return NULL;
+    return GDL_NONE;
+}
+
+/* A guideline's verdict on an intervention: the strength of its deciding advice, or NULL. */
+static const char *verdict(const Cmp *c, uint32_t g, uint32_t k, bool *undecided)
+{
+    uint32_t o = deciding(c, g, k, undecided);
+    return o == GDL_NONE ? NULL : gdl_strength_name((GdlStrength)c->p[g]->outcomes[o].strength);
 }
 
 static bool recommends(const char *s)
@@ -60,9 +70,9 @@ static bool advises_against(const char *s)
     return s && (!strcmp(s, "do_not") || !strcmp(s, "preferably_not"));
 }
 
-/* Conflict: one guideline recommends what another advises against; a
- * guideline that says nothing (or cannot decide) does not conflict. */
-static bool conflict(const Cmp *c, uint32_t k)
+/* Strength conflict: one guideline recommends what another advises against;
+ * a guideline that says nothing (or cannot decide) does not conflict. */
+static bool strength_conflict(const Cmp *c, uint32_t k)
 {
     bool pro = false, con = false, u;
     for (uint32_t g = 0; g < c->n; g++) {
@@ -71,6 +81,46 @@ static bool conflict(const Cmp *c, uint32_t k)
         con |= advises_against(v);
     }
     return pro && con;
+}
+
+/* An advice text or dose with the run's parameter values, in the arena. */
+static const char *rendered(const Cmp *c, uint32_t g, uint16_t s, bool dose, Arena *a)
+{
+    const GdlProgram *p = c->p[g];
+    const char *raw = gdl_str(p, s);
+    if (s == GDL_NONE || !(dose ? param_dose_is_template(raw) : param_text_is_template(raw)))
+        return s == GDL_NONE ? NULL : raw;
+    ByteBuf b = { 0 };
+    if (dose)
+        param_render_dose(&b, p, c->vm[g].params, raw);
+    else
+        param_render_text(&b, p, c->vm[g].params, raw, false);
+    char *out = b.failed ? NULL : arena_strndup(a, (const char *)b.data, b.len);
+    buf_free(&b);
+    return out ? out : raw;
+}
+
+/* The doses of intervention k, of the guidelines whose verdict recommends it
+ * (a dose of advice against is not a dose to follow): dose[g] the deciding
+ * advice's dose text or NULL. -1 when out of memory. */
+static int dose_comparison(Cmp *c, uint32_t k, const char **dose, DoseComparison *dc)
+{
+    bool given[COMPARE_MAX_GUIDELINES], u;
+    arena_reset(&c->scratch);
+    for (uint32_t g = 0; g < c->n; g++) {
+        uint32_t o = deciding(c, g, k, &u);
+        given[g] = o != GDL_NONE && recommends(gdl_strength_name((GdlStrength)c->p[g]->outcomes[o].strength));
+        dose[g] = given[g] ? rendered(c, g, c->p[g]->outcomes[o].dose, true, &c->scratch) : NULL;
+    }
+    return compare_doses(dose, given, c->n, dc, &c->scratch);
+}
+
+/* Conflict: of strength, or of a dose key two recommendations share. */
+static bool conflict(Cmp *c, uint32_t k)
+{
+    const char *dose[COMPARE_MAX_GUIDELINES];
+    DoseComparison dc;
+    return strength_conflict(c, k) || (dose_comparison(c, k, dose, &dc) == 0 && dc.nconflicts > 0);
 }
 
 static bool is_advice(const OutputKey *k)
@@ -141,7 +191,7 @@ static void json_values(ByteBuf *b, const Cmp *c, uint32_t k)
     buf_putc(b, '}');
 }
 
-static void json_case(const Cmp *c, ByteBuf *b, bool one_line)
+static void json_case(Cmp *c, ByteBuf *b, bool one_line)
 {
     const char *nl = one_line ? " " : "\n ";
     buf_puts(b, "{\"case_id\": ");
@@ -210,9 +260,26 @@ static void json_case(const Cmp *c, ByteBuf *b, bool one_line)
         if (undecided.len)
             buf_put(b, undecided.data, undecided.len);
         buf_free(&undecided);
-        bool cf = conflict(c, k);
+        const char *dose[COMPARE_MAX_GUIDELINES];
+        DoseComparison dc;
+        if (dose_comparison(c, k, dose, &dc) != 0)
+            b->failed = true;
+        bool sc = strength_conflict(c, k), cf = sc || dc.nconflicts;
         nconflicts += cf;
-        buf_printf(b, "], \"conflict\": %s}", cf ? "true" : "false");
+        buf_printf(b, "], \"conflict\": %s, \"strength_conflict\": %s, \"dose_conflicts\": [", cf ? "true" : "false",
+                   sc ? "true" : "false");
+        for (uint32_t i = 0; i < dc.nconflicts; i++) {
+            buf_puts(b, i ? ", " : "");
+            put_jstr(b, dc.conflicts[i]);
+        }
+        buf_printf(b, "], \"dose_differs\": %s, \"doses\": {", dc.differs ? "true" : "false");
+        for (uint32_t g = 0; g < c->n; g++) {
+            buf_puts(b, g ? ", " : "");
+            put_jstr(b, c->gkey[g]);
+            buf_puts(b, ": ");
+            buf_puts(b, dose[g] ? dose[g] : "null");    /* a verified program's dose is a JSON object */
+        }
+        buf_puts(b, "}}");
     }
     buf_printf(b, "],%s\"conflicts\": %u}\n", nl, nconflicts);
 }
@@ -249,7 +316,25 @@ static void text_row(ByteBuf *b, const Cmp *c, const char *label, const char *co
     buf_putc(b, '\n');
 }
 
-static void text_case(const Cmp *c, ByteBuf *b)
+/* Under an intervention whose doses differ: each recommending guideline's
+ * dose, and its advice text where its dose lacks a key another has (a dose
+ * given only in words stays in the text). */
+static void text_doses(ByteBuf *b, Cmp *c, uint32_t k, const char *const *dose, const DoseComparison *dc)
+{
+    for (uint32_t g = 0; g < c->n; g++) {
+        bool u;
+        uint32_t o = deciding(c, g, k, &u);
+        if (o == GDL_NONE || !recommends(gdl_strength_name((GdlStrength)c->p[g]->outcomes[o].strength)))
+            continue;
+        buf_printf(b, "      %s: %s%s\n", c->gkey[g], dose[g] ? "dose " : "no dose", dose[g] ? dose[g] : "");
+        const GdlOutcome *out = &c->p[g]->outcomes[o];
+        const char *text = rendered(c, g, out->text_nl != GDL_NONE ? out->text_nl : out->text_en, false, &c->scratch);
+        if (dc->lacks[g] && text)
+            buf_printf(b, "        \"%s\"\n", text);
+    }
+}
+
+static void text_case(Cmp *c, ByteBuf *b)
 {
     const char *cells[COMPARE_MAX_GUIDELINES];
     char vals[COMPARE_MAX_GUIDELINES][OUTPUT_VALUE_MAX];
@@ -296,15 +381,29 @@ static void text_case(const Cmp *c, ByteBuf *b)
                     outputs_value(&c->vm[g], &c->map[g], &c->keys, k, c->loaded[g], vals[g]);
                 cells[g] = vals[g];
             }
-            bool cf = advice && conflict(c, k);
+            const char *dose[COMPARE_MAX_GUIDELINES];
+            DoseComparison dc = { 0 };
+            if (advice && dose_comparison(c, k, dose, &dc) != 0)
+                b->failed = true;
+            bool sc = advice && strength_conflict(c, k), cf = sc || dc.nconflicts;
             if (cf) {
                 nconflicts++;
                 buf_puts(&names, names.len ? ", " : "");
                 buf_puts(&names, key->name);
             }
-            char label[LABEL_WIDTH + 64];
+            char label[LABEL_WIDTH + 64], note[160] = "";
             snprintf(label, sizeof label, "%s%s", key->what == OUT_IN_SCOPE ? "" : "  ", key->what == OUT_IN_SCOPE ? "in scope" : key->name);
-            text_row(b, c, label, cells, cf ? "CONFLICT" : NULL);
+            size_t at = sc ? (size_t)snprintf(note, sizeof note, "CONFLICT") : 0;
+            for (uint32_t i = 0; i < dc.nconflicts && at < sizeof note; i++)
+                at += (size_t)snprintf(note + at, sizeof note - at, "%s%s", i ? ", " : at ? " (dose: " : "CONFLICT (dose: ",
+                                       dc.conflicts[i]);
+            if (dc.nconflicts && at < sizeof note)
+                snprintf(note + at, sizeof note - at, ")");
+            else if (!cf && dc.differs)
+                snprintf(note, sizeof note, "dose differs");
+            text_row(b, c, label, cells, note[0] ? note : NULL);
+            if (dc.differs)
+                text_doses(b, c, k, dose, &dc);
         }
     }
     buf_printf(b, "\nconflicts: %u", nconflicts);
@@ -372,7 +471,7 @@ static void batch_summary(const Cmp *c, ByteBuf *b)
         buf_printf(b, " %s", c->gkey[g]);
     buf_printf(b, "\n%u case%s, %u with errors, %u where the scope differs\n", c->cases, c->cases == 1 ? "" : "s",
                c->failed, c->scope_differs);
-    buf_puts(b, "conflicts (one recommends, another advises against):\n");
+    buf_puts(b, "conflicts (one recommends, another advises against; or two recommend with another value of one dose key):\n");
     bool any = false;
     for (uint32_t k = 0; k < c->keys.nkeys; k++) {
         if (!c->conflicts[k])
@@ -474,6 +573,7 @@ int compare_run(const GdlProgram *const *progs, uint32_t n, const CompareOptions
     c->n = n;
     c->p = progs;
     c->o = o;
+    arena_init(&c->scratch, 0);
     int rc = 0;
     for (uint32_t g = 0; g < n; g++) {
         outputs_guideline_key(progs[g], c->gkey[g], sizeof c->gkey[g]);
@@ -523,6 +623,7 @@ int compare_run(const GdlProgram *const *progs, uint32_t n, const CompareOptions
     outputs_free(&c->keys);
     free(c->conflicts);
     free(c->examples);
+    arena_free(&c->scratch);
     free(c);
     return rc;
 }

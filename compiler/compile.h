@@ -23,28 +23,6 @@ typedef enum {
     SYM_OUTCOME,    /* anonymous: one per outcome, never found by name */
 } SymKind;
 
-/* A static type: kind, unit (interned name or NULL), enum symbols. */
-typedef enum { TY_ERROR = 0, TY_BOOL, TY_NUM, TY_DATE, TY_STRING, TY_ENUM, TY_LIST, TY_ANY } TyKind;
-
-typedef struct Symbol Symbol;
-
-/* The values an expression can take, as far as the checker knows (interval
- * arithmetic over declared ranges, docs/language.md "Ranges"): numbers, the
- * value; lists, the number of items. Unbounded when `bounded` is false. */
-typedef struct {
-    bool bounded;
-    uint8_t flags;          /* RANGE_LO_EXCL, RANGE_HI_EXCL */
-    double lo, hi;
-} Bounds;
-
-typedef struct {
-    TyKind kind;
-    bool integral;          /* int rather than number (inputs) */
-    const char *unit;       /* NULL: dimensionless */
-    const Symbol *enum_of;  /* owner of the enum's symbol list */
-    Bounds range;
-} Ty;
-
 struct Symbol {
     SymKind kind;
     const char *name;
@@ -81,11 +59,15 @@ enum {
      * defines an expression uses in turn, and function expansions. Policy,
      * not encoding: it keeps the checker and codegen within the C stack. */
     COMPILE_MAX_EXPR_DEPTH = 1000,
-    /* Function calls expanded by check_program. Each call checks the body
-     * again, so `fn f2(x) = f1(x) + f1(x)`, f3 of f2 and so on double the
-     * work per level: without a bound, 40 lines take forever. Codegen
-     * expands the same calls again, so the bound holds for it too. */
+    /* Function calls expanded by check_program. Each call checks its own
+     * copy of the body, so `fn f2(x) = f1(x) + f1(x)`, f3 of f2 and so on
+     * double the work (and the copies) per level: without a bound, 40 lines
+     * take forever. Codegen lowers those copies, so the bound holds for it too. */
     COMPILE_MAX_EXPANSIONS = 10000,
+    /* The nodes of those copies, together: a long body called often takes
+     * memory in proportion (~300 bytes a node), and no program within the
+     * code limit (65535 bytes) needs this many. */
+    COMPILE_MAX_EXPANDED_NODES = 500000,
 };
 
 typedef struct Compiler {
@@ -111,6 +93,9 @@ typedef struct Compiler {
     Symbol **derived;       /* derived facts in dependency order */
     uint32_t nderived, cap_derived;
     Symbol *in_scope, *red_flagged;
+    /* A schedule without 'from' counts from first_contact_on, else assessed_on
+     * (advice format): those date inputs, resolved by check.c; NULL: not declared. */
+    Symbol *schedule_from[2];
     const char *languages[8];
     uint32_t nlanguages;
     bool import_failed;     /* then checking would only echo the missing names */
@@ -120,6 +105,7 @@ typedef struct Compiler {
     bool too_deep;          /* that limit was reported: once is enough */
     bool checking;          /* in check_program: COMPILE_MAX_EXPANSIONS applies */
     uint32_t expansions;    /* function calls expanded so far by check_program */
+    uint32_t expanded_nodes;    /* nodes of their copies of function bodies (COMPILE_MAX_EXPANDED_NODES) */
     struct FnEnv *env_free; /* expansions done with, for reuse: memory stays O(depth) */
 } Compiler;
 

@@ -40,10 +40,7 @@ uint16_t intern_n(Gen *g, const char *s, size_t n)
         uint16_t slot = g->string_hash[h];
         if (!slot) {
             if (p->nstrings >= GDL_MAX_STRINGS) {
-                if (!g->failed)
-                    diag_file(&g->c->diag, SEV_ERROR, g->c->sources.files[g->c->main_file].path,
-                              "too many strings (limit is %d)", GDL_MAX_STRINGS);
-                g->failed = true;
+                gen_limit_error(g, "too many strings (limit is %d)", GDL_MAX_STRINGS);
                 return 0;
             }
             GROW(g, p->string_lens, p->nstrings, g->cap_lens, uint32_t);
@@ -73,10 +70,7 @@ uint16_t number(Gen *g, double v)
         if (memcmp(&p->numbers[i], &v, sizeof v) == 0)
             return (uint16_t)i;
     if (p->nnumbers >= GDL_MAX_NUMBERS) {
-        if (!g->failed)
-            diag_file(&g->c->diag, SEV_ERROR, g->c->sources.files[g->c->main_file].path,
-                      "too many constants (limit is %d)", GDL_MAX_NUMBERS);
-        g->failed = true;
+        gen_limit_error(g, "too many constants (limit is %d)", GDL_MAX_NUMBERS);
         return 0;
     }
     GROW(g, p->numbers, p->nnumbers, g->cap_numbers, double);

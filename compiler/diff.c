@@ -24,7 +24,8 @@
     X(URGENCY, "urgency") X(CLUSTER, "cluster") X(SECTION, "section")            \
     X(TEXT_NL, "text_nl") X(TEXT_EN, "text_en") X(DOSE, "dose")                  \
     X(SCHEDULE, "schedule") X(MOMENTS, "moments")                                \
-    X(VALUES, "values") X(ROWS, "rows") X(OVERRIDE, "override") X(APPLIES, "applies")
+    X(VALUES, "values") X(ROWS, "rows") X(OVERRIDE, "override") X(APPLIES, "applies") \
+    X(EXPECTATIONS, "expectations")
 
 enum {
 #define X(name, word) PART_##name,
@@ -115,6 +116,8 @@ typedef struct {
     uint32_t noutcomes;
     TableChange *tables;
     uint32_t ntables;
+    Pair *props;                /* indices into o->props[0], [1] */
+    uint32_t nprops;
     Behaviour beh;
     const DiffOptions *o;
     bool oom;
@@ -552,6 +555,45 @@ static int diff_tables(Diff *d)
 
 /* ---- behaviour ------------------------------------------------------------ */
 
+/* ---- properties ------------------------------------------------------------ */
+
+static uint32_t find_property(const DiffProperties *ps, const char *name)
+{
+    for (uint32_t i = 0; i < ps->n; i++)
+        if (strcmp(ps->items[i].name, name) == 0)
+            return i;
+    return ABSENT;
+}
+
+/* Matched by name: the premise in canonical form, the expectations as written, the section. */
+static int diff_properties(Diff *d)
+{
+    const DiffProperties *a = d->o->props[0], *b = d->o->props[1];
+    if (!a || !b)
+        return 0;
+    d->props = calloc((size_t)a->n + b->n + 1, sizeof *d->props);
+    if (!d->props)
+        return -1;
+    for (uint32_t i = 0; i < a->n; i++) {
+        const DiffProperty *x = &a->items[i];
+        uint32_t j = find_property(b, x->name);
+        uint32_t parts = 0;
+        if (j != ABSENT) {
+            const DiffProperty *y = &b->items[j];
+            parts |= strcmp(x->condition, y->condition) ? BIT(CONDITION) : 0;
+            parts |= strcmp(x->expects, y->expects) ? BIT(EXPECTATIONS) : 0;
+            parts |= !same_str(x->section, y->section) ? BIT(SECTION) : 0;
+            if (!parts)
+                continue;
+        }
+        d->props[d->nprops++] = (Pair){ i, j, parts };
+    }
+    for (uint32_t j = 0; j < b->n; j++)
+        if (find_property(a, b->items[j].name) == ABSENT)
+            d->props[d->nprops++] = (Pair){ ABSENT, j, 0 };
+    return 0;
+}
+
 typedef struct {
     GdlVm vm[2];
     OutputMap map[2];
@@ -805,7 +847,7 @@ static void json_outcome(ByteBuf *b, const GdlProgram *p, uint32_t i)
         put_jstr(b, S(p, o->cluster));
     }
     if (o->kind == OK_SCHEDULE)
-        buf_printf(b, ", \"after\": \"%u %s\"", o->after, o->after_unit == AFTER_DAYS ? "days" : "weeks");
+        buf_printf(b, ", \"after\": \"%u %s\"", o->after, gdl_after_unit_name(o->after_unit));
     if (o->dose != GDL_NONE) {
         buf_puts(b, ", \"dose\": ");
         param_render_dose(b, p, NULL, gdl_str(p, o->dose));  /* JSON text, checked by the verifier */
@@ -898,6 +940,46 @@ static void json_counts(ByteBuf *b, const Behaviour *be, const uint32_t *count)
     buf_putc(b, '}');
 }
 
+static void json_property(ByteBuf *b, const DiffProperties *ps, uint32_t i)
+{
+    if (i == ABSENT) {
+        buf_puts(b, "null");
+        return;
+    }
+    const DiffProperty *x = &ps->items[i];
+    buf_puts(b, "{\"section\": ");
+    put_jstr(b, x->section);
+    buf_puts(b, ", \"when\": ");
+    put_jstr(b, x->when);
+    buf_puts(b, ", \"expect\": ");
+    put_jstr(b, x->expects);
+    buf_putc(b, '}');
+}
+
+/* null when a side has no source (a .gdlb): its properties are not known. */
+static void json_properties(ByteBuf *b, const Diff *d)
+{
+    if (!d->o->props[0] || !d->o->props[1]) {
+        buf_puts(b, "null");
+        return;
+    }
+    buf_putc(b, '[');
+    for (uint32_t i = 0; i < d->nprops; i++) {
+        const Pair *pr = &d->props[i];
+        const char *name = pr->a != ABSENT ? d->o->props[0]->items[pr->a].name : d->o->props[1]->items[pr->b].name;
+        buf_printf(b, "%s\n  {\"name\": ", i ? "," : "");
+        put_jstr(b, name);
+        buf_printf(b, ", \"change\": \"%s\", \"parts\": [", CHANGE_WORD[pair_change(pr)]);
+        put_parts(b, pr->parts, ", ", true);
+        buf_puts(b, "], \"old\": ");
+        json_property(b, d->o->props[0], pr->a);
+        buf_puts(b, ", \"new\": ");
+        json_property(b, d->o->props[1], pr->b);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+}
+
 static void write_json(const Diff *d, ByteBuf *b)
 {
     const GdlProgram *a = d->p[0], *n = d->p[1];
@@ -965,7 +1047,9 @@ static void write_json(const Diff *d, ByteBuf *b)
         json_table_side(b, d, 1, pr->b, &tc->t[1]);
         buf_putc(b, '}');
     }
-    buf_puts(b, "],\n \"behaviour\": ");
+    buf_puts(b, "],\n \"properties\": ");
+    json_properties(b, d);
+    buf_puts(b, ",\n \"behaviour\": ");
     const Behaviour *be = &d->beh;
     if (!be->ran) {
         buf_puts(b, "null}\n");
@@ -1090,21 +1174,28 @@ static void text_outcome_head(ByteBuf *b, const GdlProgram *p, const GdlOutcome 
         buf_printf(b, " %s", gdl_strength_name((GdlStrength)o->strength));
 }
 
+/* The text lists the removed, then the added, then the changed. */
+static const Change CHANGE_ORDER[] = { CH_REMOVED, CH_ADDED, CH_CHANGED };
+
+static void text_counts(ByteBuf *b, const char *what, const Pair *pairs, uint32_t n)
+{
+    uint32_t count[3] = { 0 };
+    for (uint32_t i = 0; i < n; i++)
+        count[pair_change(&pairs[i])]++;
+    buf_printf(b, "\n%s: %u added, %u removed, %u changed\n", what, count[CH_ADDED], count[CH_REMOVED],
+               count[CH_CHANGED]);
+}
+
 static void text_outcomes(ByteBuf *b, const Diff *d)
 {
     const GdlProgram *a = d->p[0], *n = d->p[1];
-    uint32_t count[3] = { 0 };
-    for (uint32_t i = 0; i < d->noutcomes; i++)
-        count[pair_change(&d->outcomes[i])]++;
-    buf_printf(b, "\noutcomes: %u added, %u removed, %u changed\n", count[CH_ADDED], count[CH_REMOVED],
-               count[CH_CHANGED]);
+    text_counts(b, "outcomes", d->outcomes, d->noutcomes);
     /* removed and added first (kind by kind, as in a result), then the changed */
-    static const Change ORDER[] = { CH_REMOVED, CH_ADDED, CH_CHANGED };
     for (int pass = 0; pass < 3; pass++)
         for (uint32_t i = 0; i < d->noutcomes; i++) {
             const Pair *pr = &d->outcomes[i];
             Change ch = pair_change(pr);
-            if (ch != ORDER[pass])
+            if (ch != CHANGE_ORDER[pass])
                 continue;
             const GdlProgram *p = ch == CH_ADDED ? n : a;
             const GdlOutcome *o = &p->outcomes[ch == CH_ADDED ? pr->b : pr->a];
@@ -1239,6 +1330,43 @@ static void text_behaviour(ByteBuf *b, const Diff *d)
     }
 }
 
+static void text_properties(ByteBuf *b, const Diff *d)
+{
+    const DiffProperties *pa = d->o->props[0], *pb = d->o->props[1];
+    if (!pa || !pb) {
+        buf_printf(b, "\nproperties: not compared (%s is bytecode: properties are only in the source)\n",
+                   !pa ? d->o->old_path : d->o->new_path);
+        return;
+    }
+    text_counts(b, "properties", d->props, d->nprops);
+    for (int pass = 0; pass < 3; pass++)
+        for (uint32_t i = 0; i < d->nprops; i++) {
+            const Pair *pr = &d->props[i];
+            Change ch = pair_change(pr);
+            if (ch != CHANGE_ORDER[pass])
+                continue;
+            const DiffProperty *x = ch == CH_ADDED ? &pb->items[pr->b] : &pa->items[pr->a];
+            mark(b, d, ch);
+            if (ch != CH_CHANGED) {
+                buf_printf(b, "property %s (%s)\n", x->name, x->section ? x->section : "-");
+                continue;
+            }
+            const DiffProperty *y = &pb->items[pr->b];
+            buf_printf(b, "property %s: ", x->name);
+            put_parts(b, pr->parts & ~BIT(SECTION), ", ", false);
+            if (pr->parts & BIT(SECTION)) {
+                buf_puts(b, pr->parts & ~BIT(SECTION) ? "; " : "");
+                text_section(b, x->section, y->section);
+            }
+            buf_putc(b, '\n');
+            if (pr->parts & BIT(CONDITION))
+                buf_printf(b, "      %s%s  =>  %s%s\n", x->when ? "when " : "", x->when ? x->when : "(every case)",
+                           y->when ? "when " : "", y->when ? y->when : "(every case)");
+            if (pr->parts & BIT(EXPECTATIONS))
+                buf_printf(b, "      %s  =>  %s\n", x->expects, y->expects);
+        }
+}
+
 static void write_text(const Diff *d, ByteBuf *b)
 {
     const GdlProgram *a = d->p[0], *n = d->p[1];
@@ -1274,6 +1402,7 @@ static void write_text(const Diff *d, ByteBuf *b)
     buf_free(&came);
     text_outcomes(b, d);
     text_tables(b, d);
+    text_properties(b, d);
     text_behaviour(b, d);
 }
 
@@ -1292,6 +1421,7 @@ static void diff_free(Diff *d)
         free(d->tables[i].rows);
     }
     free(d->tables);
+    free(d->props);
     outputs_free(&d->beh.keys);
     free(d->beh.count);
     free(d->beh.decided);
@@ -1304,7 +1434,7 @@ int diff_run(const GdlProgram *old, const GdlProgram *new_, const DiffOptions *o
     Diff d = { .p = { old, new_ }, .o = o };
     int rc = 0;
     if (canon_init(&d.canon[0], old) != 0 || canon_init(&d.canon[1], new_) != 0 || diff_meta(&d) != 0 ||
-        diff_params(&d) != 0 || diff_outcomes(&d) != 0 || diff_tables(&d) != 0)
+        diff_params(&d) != 0 || diff_outcomes(&d) != 0 || diff_tables(&d) != 0 || diff_properties(&d) != 0)
         rc = 3;
     if (rc == 0)
         rc = diff_behaviour(&d);
@@ -1323,7 +1453,7 @@ int diff_run(const GdlProgram *old, const GdlProgram *new_, const DiffOptions *o
             rc = 3;
         } else {
             fwrite(b.data, 1, b.len, out);
-            bool differ = d.nmeta || d.nparams || d.noutcomes || d.ntables || d.beh.changed;
+            bool differ = d.nmeta || d.nparams || d.noutcomes || d.ntables || d.nprops || d.beh.changed;
             rc = differ ? 1 : 0;
         }
         buf_free(&b);

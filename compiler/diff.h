@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "diff_props.h"
 #include "program.h"
 
 enum { DIFF_DEFAULT_EXAMPLES = 3, DIFF_MAX_EXAMPLES = 100 };
@@ -21,6 +22,7 @@ typedef struct {
     const char *cases_path;     /* JSON Lines of cases, or NULL */
     bool boundary;              /* also the boundary cases of both versions */
     uint32_t examples;          /* example cases per changed output */
+    const DiffProperties *props[2]; /* old, new: NULL when not known (a .gdlb) */
 } DiffOptions;
 
 /* Writes the diff to out. 0 when the two are the same in content and in

@@ -19,58 +19,13 @@ typedef struct {
 
 /* ---- source text ------------------------------------------------------- */
 
-/* A parenthesised expression's node spans what is inside the brackets, so
- * `a and (b or c)` ends before ')': widen the span until its brackets
- * balance. */
-static SrcSpan balanced(const char *t, size_t len, SrcSpan s)
-{
-    int depth = 0, lowest = 0;
-    bool in_str = false;
-    for (uint32_t i = s.start; i < s.end; i++) {
-        if (t[i] == '"' && (i == s.start || t[i - 1] != '\\'))
-            in_str = !in_str;
-        else if (!in_str && t[i] == '(')
-            depth++;
-        else if (!in_str && t[i] == ')' && --depth < lowest)
-            lowest = depth;
-    }
-    for (; lowest < 0 && s.start > 0; s.start--)
-        lowest += t[s.start - 1] == '(';
-    for (depth -= lowest; depth > 0 && s.end < len; s.end++)
-        depth -= t[s.end] == ')';
-    return s;
-}
-
-/* The source of a span on one line: comments dropped, every run of blanks
- * one space. */
+/* The source of a span on one line (source_quote), `|` escaped in a table. */
 static void put_source(const Doc *d, SrcSpan s, bool in_table)
 {
-    const Source *src = &d->c->sources.files[s.file];
-    const char *t = src->text;
-    s = balanced(t, src->len, s);
-    bool blank = false, in_str = false, any = false;
-    for (uint32_t i = s.start; i < s.end; i++) {
-        char ch = t[i];
-        if (!in_str && ch == '/' && i + 1 < s.end && t[i + 1] == '/') {
-            while (i + 1 < s.end && t[i + 1] != '\n')
-                i++;
-            blank = true;
-            continue;
-        }
-        if (!in_str && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')) {
-            blank = true;
-            continue;
-        }
-        if (blank && any)
-            fputc(' ', d->out);
-        blank = false;
-        any = true;
-        if (ch == '"' && (i == s.start || t[i - 1] != '\\'))
-            in_str = !in_str;
-        if (ch == '|' && in_table)
-            fputc('\\', d->out);
-        fputc(ch, d->out);
-    }
+    ByteBuf b = { 0 };
+    source_quote(&d->c->sources, s, in_table, &b);
+    fwrite(b.data ? (const char *)b.data : "", 1, b.len, d->out);
+    buf_free(&b);
 }
 
 static void put_code(const Doc *d, const AstNode *n, bool in_table)
@@ -174,10 +129,8 @@ static void reach_expr(const Compiler *c, Reach *r, const AstNode *e)
         reach_symbol(c, r, sym_lookup(c, e->name));
     reach_expr(c, r, e->a);
     reach_expr(c, r, e->b);
-    if (e->kind != AST_OUTCOME)     /* an outcome's c is its dose or `from` */
-        reach_expr(c, r, e->c);
-    else
-        reach_expr(c, r, e->c && e->c->kind != AST_ARRAY ? e->c : NULL);
+    reach_expr(c, r, e->c);
+    reach_expr(c, r, e->from);
     if (e->kind == AST_CALL || e->kind == AST_SET_TEST)
         reach_list(c, r, &e->list);
 }
@@ -279,8 +232,8 @@ static void put_params(const Doc *d)
         if (n->kind == AST_CLASSIFY)
             for (uint32_t i = 0; i < n->list.count; i++)
                 reach_expr(c, r, n->list.items[i]->a);
-        else if (n->c && n->c->kind != AST_ARRAY)
-            reach_expr(c, r, n->c);
+        else
+            reach_expr(c, r, n->from);
         for (uint32_t p = 0; p < nparams; p++)
             used[(size_t)p * nrules + k] = params[p];
     }
@@ -334,19 +287,19 @@ static void put_outcome(const Doc *d, const AstNode *n)
     fprintf(o, "- **%s** `%s`", n->op > OK__NONE && n->op < OK__COUNT ? KIND_WORDS[n->op][0] : "outcome", n->name);
     switch (n->op) {
     case OK_RED_FLAG:
-        fprintf(o, " in `%s`%s → `%s`", n->name2, n->flags ? ", urgent" : "", n->unit);
+        fprintf(o, " in `%s`%s → `%s`", n->cluster, n->urgent ? ", urgent" : "", n->action);
         break;
     case OK_REFERRAL:
-        fprintf(o, "%s → `%s`", n->flags ? " urgent" : "", n->unit);
+        fprintf(o, "%s → `%s`", n->urgent ? " urgent" : "", n->action);
         break;
     case OK_ADVICE:
-        fprintf(o, " (%s)", n->name2);
+        fprintf(o, " (%s)", n->strength);
         break;
     case OK_SCHEDULE:
         fprintf(o, " after %g %s", n->num, n->unit);
-        if (n->c) {
+        if (n->from) {
             fprintf(o, " from ");
-            put_code(d, n->c, false);
+            put_code(d, n->from, false);
         }
         break;
     case OK_MEASUREMENT:
@@ -361,10 +314,10 @@ static void put_outcome(const Doc *d, const AstNode *n)
         fprintf(o, " when ");
         put_code(d, n->a, false);
     }
-    if (n->op == OK_ADVICE && n->c && n->c->kind == AST_ARRAY) {
+    if (n->op == OK_ADVICE && n->dose) {
         fprintf(o, "; dose:");
-        for (uint32_t i = 0; i < n->c->list.count; i++) {
-            const AstNode *e = n->c->list.items[i];
+        for (uint32_t i = 0; i < n->dose->list.count; i++) {
+            const AstNode *e = n->dose->list.items[i];
             fprintf(o, "%s %s ", i ? "," : "", e->name);
             put_code(d, e->a, false);
         }

@@ -7,10 +7,7 @@ static void byte(Gen *g, uint8_t b)
 {
     GdlProgram *p = g->p;
     if (p->ncode >= GDL_MAX_CODE) {
-        if (!g->failed)
-            diag_file(&g->c->diag, SEV_ERROR, g->c->sources.files[g->c->main_file].path,
-                      "guideline too large: more than %d bytes of code", GDL_MAX_CODE);
-        g->failed = true;
+        gen_limit_error(g, "guideline too large: more than %d bytes of code", GDL_MAX_CODE);
         return;
     }
     GROW(g, p->code, p->ncode, g->cap_code, uint8_t);
@@ -36,10 +33,7 @@ static void add_line(Gen *g, uint32_t line, uint32_t file)
         l[n - 2].fact == g->cur_fact)
         p->nlines--;
     if (p->nlines >= GDL_MAX_CODE) {
-        if (!g->failed)
-            diag_file(&g->c->diag, SEV_ERROR, g->c->sources.files[g->c->main_file].path,
-                      "guideline too large: more than %d line-table entries", GDL_MAX_CODE);
-        g->failed = true;
+        gen_limit_error(g, "guideline too large: more than %d line-table entries", GDL_MAX_CODE);
         return;
     }
     GROW(g, p->lines, p->nlines, g->cap_lines, GdlLine);

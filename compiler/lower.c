@@ -44,36 +44,27 @@ static bool const_number(AstNode *e, double *v)
 /* A compare operand that is an enum value pushes its ordinal. */
 static void gen_operand(Gen *g, AstNode *e, Ty other)
 {
-    if (other.kind == TY_ENUM && check_is_member(g->c, e)) {
-        emit(g, OP_PUSH_NUM, number(g, enum_index(other.enum_of, e->name)), 0);
+    if (other.kind == TY_ENUM && e->member) {
+        emit(g, OP_PUSH_NUM, number(g, e->ordinal), 0);
         return;
     }
     gen_expr(g, e);
 }
 
-static Ty type_of(Gen *g, AstNode *e)
-{
-    return check_expr(g->c, e);
-}
-
 /* The fact a bare name reads, or -1 (a parameter, a function argument). */
-static int fact_of(Gen *g, AstNode *e)
+static int fact_of(const AstNode *e)
 {
-    if (e->kind != AST_NAME || check_is_member(g->c, e))
+    if (e->kind != AST_NAME || e->member || e->arg)
         return -1;
-    if (g->c->env)
-        for (uint32_t i = 0; i < g->c->env->fn->list.count; i++)
-            if (strcmp(g->c->env->fn->list.items[i]->name, e->name) == 0)
-                return -1;
-    Symbol *s = sym_lookup(g->c, e->name);
+    const Symbol *s = e->ref;
     return s && s->kind != SYM_PARAM && s->fact >= 0 ? s->fact : -1;
 }
 
 /* The constant a compare operand stands for: a number, a date, a boolean, an enum value. */
-static bool const_operand(Gen *g, AstNode *e, Ty other, double *v)
+static bool const_operand(AstNode *e, Ty other, double *v)
 {
-    if (other.kind == TY_ENUM && check_is_member(g->c, e)) {
-        *v = enum_index(other.enum_of, e->name);
+    if (other.kind == TY_ENUM && e->member) {
+        *v = e->ordinal;
         return true;
     }
     if (e->kind == AST_DATE)
@@ -100,12 +91,12 @@ static void gen_cmp(Gen *g, AstNode *l, int op, AstNode *r, Ty tl, Ty tr)
     if (tl.kind != TY_STRING && tl.kind != TY_LIST) {
         double k;
         int f;
-        if ((f = fact_of(g, l)) >= 0 && const_operand(g, r, tl, &k)) {
+        if ((f = fact_of(l)) >= 0 && const_operand(r, tl, &k)) {
             mark_line(g, l->span);
             emit(g, OP_FACT_CMP_K, (uint32_t)f, number(g, k) | (uint32_t)CMP_OF[op] << 16);
             return;
         }
-        if ((f = fact_of(g, r)) >= 0 && const_operand(g, l, tr, &k)) {
+        if ((f = fact_of(r)) >= 0 && const_operand(l, tr, &k)) {
             mark_line(g, r->span);
             emit(g, OP_FACT_CMP_K, (uint32_t)f, number(g, k) | (uint32_t)MIRROR[CMP_OF[op]] << 16);
             return;
@@ -126,26 +117,16 @@ static void gen_cmp(Gen *g, AstNode *l, int op, AstNode *r, Ty tl, Ty tr)
 
 static void gen_compare(Gen *g, AstNode *e)
 {
-    Ty tl, tr;
-    check_operands(g->c, e->a, e->b, &tl, &tr);
-    gen_cmp(g, e->a, e->op, e->b, tl, tr);
+    gen_cmp(g, e->a, e->op, e->b, e->a->ty, e->b->ty);
 }
 
 static void gen_name(Gen *g, AstNode *e)
 {
-    Compiler *c = g->c;
-    if (c->env) {
-        AstNode *fn = c->env->fn;
-        for (uint32_t i = 0; i < fn->list.count; i++)
-            if (strcmp(fn->list.items[i]->name, e->name) == 0) {
-                FnEnv *saved = c->env;
-                c->env = saved->outer;
-                gen_expr(g, saved->args[i]);
-                c->env = saved;
-                return;
-            }
+    if (e->arg) {           /* a function's parameter: its argument, as the caller wrote it */
+        gen_expr(g, e->arg);
+        return;
     }
-    Symbol *s = sym_lookup(c, e->name);
+    const Symbol *s = e->ref;
     if (!s) {
         gen_error(g, e->span, "internal error: unresolved name");
         return;
@@ -175,11 +156,10 @@ static void gen_args(Gen *g, AstNode **args, uint32_t n)
 
 static void gen_call(Gen *g, AstNode *e)
 {
-    Compiler *c = g->c;
     AstNode **args = e->list.items;
     uint32_t n = e->list.count;
-    int bf = builtin_fn(e->name);
-    if (bf >= 0) {     /* lowered as builtins.def says */
+    int bf = e->builtin;   /* check.c found it; lowered as builtins.def says */
+    if (bf >= 0) {
         const BuiltinInfo *b = &BUILTINS[bf];
         switch (b->lowering) {
         case BL_FOLD: gen_chain(g, args, n, b->op); return;
@@ -195,18 +175,11 @@ static void gen_call(Gen *g, AstNode *e)
             return;
         }
     }
-    Symbol *fn = sym_lookup(c, e->name);
-    FnEnv *env = arena_zalloc(&c->arena, sizeof *env);
-    if (!env) {
-        g->failed = true;
+    if (!e->expansion) {
+        gen_error(g, e->span, "internal error: a function call the checker did not expand");
         return;
     }
-    env->fn = fn->decl;
-    env->args = args;
-    env->outer = c->env;
-    c->env = env;
-    gen_expr(g, fn->decl->a);
-    c->env = env->outer;
+    gen_expr(g, e->expansion);  /* this call's copy of the body (check.c), its parameters bound */
 }
 
 void gen_expr(Gen *g, AstNode *e)
@@ -256,17 +229,15 @@ void gen_expr(Gen *g, AstNode *e)
         return;
     case AST_RANGE_TEST: {
         AstNode *r = e->b;
-        Ty tx = type_of(g, e->a), tlo = type_of(g, r->a), thi = type_of(g, r->b);
-        gen_cmp(g, e->a, (r->flags & RANGE_LO_EXCL) ? OP_GT_ : OP_GE_, r->a, tx, tlo);
-        gen_cmp(g, e->a, (r->flags & RANGE_HI_EXCL) ? OP_LT_ : OP_LE_, r->b, tx, thi);
+        gen_cmp(g, e->a, (r->flags & RANGE_LO_EXCL) ? OP_GT_ : OP_GE_, r->a, e->a->ty, r->a->ty);
+        gen_cmp(g, e->a, (r->flags & RANGE_HI_EXCL) ? OP_LT_ : OP_LE_, r->b, e->a->ty, r->b->ty);
         emit(g, OP_AND, 0, 0);
         return;
     }
     case AST_SET_TEST: {
-        Ty tx = type_of(g, e->a);
         for (uint32_t i = 0; i < e->list.count; i++) {
             AstNode *m = e->list.items[i];
-            gen_cmp(g, e->a, OP_EQ_, m, tx, check_is_member(g->c, m) ? tx : type_of(g, m));
+            gen_cmp(g, e->a, OP_EQ_, m, e->a->ty, m->ty);
             if (i)
                 emit(g, OP_OR, 0, 0);
         }
@@ -313,7 +284,7 @@ void store(Gen *g, Symbol *s)
 void gen_classify(Gen *g, Symbol *s)
 {
     AstNode *d = s->decl;
-    Symbol *ov = d->name2 ? sym_lookup(g->c, d->name2) : NULL;
+    const Symbol *ov = d->name2_sym;
     uint32_t guard = 0;
     if (d->a) {
         emit(g, OP_LOAD_FACT, (uint32_t)s->fact + 1, 0);
@@ -326,7 +297,7 @@ void gen_classify(Gen *g, Symbol *s)
     int base = g->depth;
     for (uint32_t i = 0; i < d->list.count; i++) {
         AstNode *row = d->list.items[i];
-        double v = row->b->kind == AST_NAME ? enum_index(s, row->b->name) : row->b->num;
+        double v = row->b->kind == AST_NAME ? row->b->ordinal : row->b->num;
         mark_line(g, row->span);
         if (!row->a) {
             emit(g, OP_OTHERWISE, number(g, v), 0);
@@ -383,29 +354,37 @@ static uint16_t dose_json(Gen *g, AstNode *dose)
         AstNode *d = dose->list.items[i];
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"%s\": ", i ? ", " : "", d->name);
         AstNode *v = d->a;
+        /* a rate (3 per week) has the unit "per week", which a key that names
+         * it (sessions_per_week) carries in its name: a plain number there */
+        char rate[48];
+        const char *unit = v->unit;
+        if (v->name2 && v->kind != AST_NAME) {
+            snprintf(rate, sizeof rate, "per %.32s", v->name2);
+            unit = strstr(d->name, "_per_") ? NULL : rate;
+        }
         if (v->kind == AST_NAME) {
             /* a parameter: the VM puts in the run's value (param_render.c) */
             n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"$param\": \"%s\"}", v->name);
         } else if (v->kind == AST_RANGE) {
             /* advice format, "Dose keys": [10, 15], with a unit {"value": [10, 15], "unit": "min"} */
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s[", v->unit ? "{\"value\": " : "");
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s[", unit ? "{\"value\": " : "");
             json_number(buf + n, sizeof buf - n, v->a->num);
             n += strlen(buf + n);
             n += (size_t)snprintf(buf + n, sizeof buf - n, ", ");
             json_number(buf + n, sizeof buf - n, v->b->num);
             n += strlen(buf + n);
             n += (size_t)snprintf(buf + n, sizeof buf - n, "]");
-            if (v->unit)
-                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", v->unit);
+            if (unit)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", unit);
         } else if (v->kind == AST_NUM) {
             /* A number written with a unit keeps it (advice format, "Dose keys"):
              * {"value": 30, "unit": "min"}; a unit name is an ASCII identifier. */
-            if (v->unit)
+            if (unit)
                 n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"value\": ");
             json_number(buf + n, sizeof buf - n, v->num);
             n += strlen(buf + n);
-            if (v->unit && n < sizeof buf - 64)
-                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", v->unit);
+            if (unit && n < sizeof buf - 64)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"unit\": \"%.32s\"}", unit);
         } else if (v->kind == AST_BOOL) {
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", v->flags ? "true" : "false");
         } else {
@@ -430,6 +409,21 @@ static uint16_t dose_json(Gen *g, AstNode *dose)
     return intern_n(g, buf, n);
 }
 
+/* An advice's texts in the header's languages other than nl and en. */
+static void add_texts(Gen *g, AstNode *d, uint16_t outcome)
+{
+    GdlProgram *p = g->p;
+    for (uint32_t i = 0; i < d->list.count; i++) {
+        AstNode *t = d->list.items[i];
+        if (strcmp(t->name, "nl") == 0 || strcmp(t->name, "en") == 0)
+            continue;
+        GROW(g, p->texts, p->ntexts, g->cap_texts, GdlText);
+        if (g->failed)
+            return;
+        p->texts[p->ntexts++] = (GdlText){ .outcome = outcome, .lang = intern(g, t->name), .text = intern(g, t->str) };
+    }
+}
+
 void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
 {
     AstNode *d = s->decl;
@@ -442,27 +436,29 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
     o->text_nl = o->text_en = o->dose = o->from = o->after_param = GDL_NONE;
     switch (o->kind) {
     case OK_RED_FLAG:
-        o->cluster = intern(g, d->name2);
+        o->cluster = intern(g, d->cluster);
         /* fall through */
     case OK_REFERRAL:
-        o->action = (uint8_t)outcome_action(d->unit);
-        o->urgent = (uint8_t)d->flags;
+        o->action = (uint8_t)outcome_action(d->action);
+        o->urgent = (uint8_t)d->urgent;
         break;
     case OK_ADVICE:
-        o->strength = (uint8_t)outcome_strength(d->name2);
+        o->strength = (uint8_t)outcome_strength(d->strength);
         o->text_nl = intern(g, text_of(d, "nl"));
         o->text_en = intern(g, text_of(d, "en"));
-        o->dose = dose_json(g, d->c);
+        add_texts(g, d, (uint16_t)(o - g->p->outcomes));
+        o->dose = dose_json(g, d->dose);
         break;
     case OK_SCHEDULE:
-        if (d->name2) {     /* after PARAM: its default here, the run's value in the VM */
-            Symbol *pa = sym_lookup(g->c, d->name2);
+        if (d->after_param) {   /* after PARAM: its default here, the run's value in the VM */
+            const Symbol *pa = d->name2_sym;
             o->after_param = (uint16_t)pa->param;
             o->after = (uint32_t)pa->decl->a->num;
             o->after_unit = strcmp(pa->decl->a->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
         } else {
             o->after = (uint32_t)d->num;
-            o->after_unit = strcmp(d->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
+            o->after_unit = strcmp(d->unit, "days") == 0 ? AFTER_DAYS
+                          : strncmp(d->unit, "month", 5) == 0 ? AFTER_MONTHS : AFTER_WEEKS;
         }
         o->from = (uint16_t)(s->fact + 1);   /* the date fact follows the condition */
         break;
@@ -477,14 +473,13 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
         emit(g, OP_PUSH_TRUE, 0, 0);
     store(g, s);
     if (o->kind == OK_SCHEDULE) {
-        mark_fact(g, (uint16_t)(s->fact + 1), d->c ? d->c : d);
-        if (d->c) {
-            gen_expr(g, d->c);
+        mark_fact(g, (uint16_t)(s->fact + 1), d->from ? d->from : d);
+        if (d->from) {
+            gen_expr(g, d->from);
         } else {
             /* advice format: dates count from first_contact_on, else assessed_on */
-            Symbol *first = sym_lookup(g->c, "first_contact_on"), *assessed = sym_lookup(g->c, "assessed_on");
-            bool fd = first && first->kind == SYM_INPUT && first->ty.kind == TY_DATE;
-            bool ad = assessed && assessed->kind == SYM_INPUT && assessed->ty.kind == TY_DATE;
+            const Symbol *first = g->c->schedule_from[0], *assessed = g->c->schedule_from[1];
+            bool fd = first != NULL, ad = assessed != NULL;
             if (fd) emit(g, OP_LOAD_FACT, (uint32_t)first->fact, 0);
             if (ad) emit(g, OP_LOAD_FACT, (uint32_t)assessed->fact, 0);
             if (fd && ad) emit(g, OP_COALESCE, 0, 0);

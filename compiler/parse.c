@@ -31,6 +31,67 @@ const char *lex_ident(ParseCtx *ctx, const SrcSpan *at, const char *text, int le
 }
 
 /* text includes the quotes; escapes: \" \\ \n \t. */
+int lex_name_token(ParseCtx *ctx, const SrcSpan *at, const char *name)
+{
+    const Source *src = &ctx->diag->sources->files[at->file];
+    size_t i = at->end;
+    while (i < src->len && strchr(" \t\r\n", src->text[i]))
+        i++;
+    if (i < src->len && src->text[i] == '"')
+        ctx->name_before_string = *at;
+    for (uint32_t k = 0; k < ctx->nlanguages; k++)
+        if (strcmp(ctx->languages[k], name) == 0)
+            return TOK_LANG;
+    return TOK_IDENT;
+}
+
+void parse_header_field(ParseCtx *ctx, const AstNode *field)
+{
+    if (strcmp(field->name, "language") != 0)
+        return;
+    for (uint32_t i = 0; i < field->list.count && ctx->nlanguages < PARSE_MAX_LANGUAGES; i++) {
+        const AstNode *v = field->list.items[i];
+        if (v->kind == AST_NAME)
+            ctx->languages[ctx->nlanguages++] = v->name;
+    }
+}
+
+/* `de "..."` where de is no language of the header: the scanner saw a name,
+ * so the grammar could not take it as a text. Says so, with the codes the
+ * file may use (and "did you mean" for a misspelled one). */
+static bool undeclared_language(ParseCtx *ctx, SrcSpan at)
+{
+    SrcSpan n = ctx->name_before_string;
+    const Source *src = &ctx->diag->sources->files[at.file];
+    if (n.end == 0 || n.file != at.file || at.start < n.start || n.end - n.start > 3 || n.end - n.start < 2)
+        return false;
+    for (uint32_t i = n.end; i < at.start; i++)
+        if (!strchr(" \t\r\n", src->text[i]))
+            return false;
+    for (uint32_t i = n.start; i < n.end; i++)
+        if (src->text[i] < 'a' || src->text[i] > 'z')
+            return false;
+    char code[4];
+    snprintf(code, sizeof code, "%.*s", (int)(n.end - n.start), src->text + n.start);
+    if (strcmp(code, "do") == 0 || strcmp(code, "id") == 0)
+        return false;       /* the strength `do "C.1"` and the header's `id "x"` take a string too */
+    char list[128] = "";
+    size_t len = 0;
+    for (uint32_t k = 0; k < ctx->nlanguages; k++)
+        len += (size_t)snprintf(list + len, len < sizeof list ? sizeof list - len : 0, "%s%s", k ? ", " : "",
+                                ctx->languages[k]);
+    const char *near = gdl_suggest_word(code, ctx->languages, ctx->nlanguages);
+    char hint[32] = "";
+    if (near)
+        snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+    if (ctx->nlanguages)
+        diag_report(ctx->diag, SEV_ERROR, n, "text in '%s', which the guideline header does not list under 'language' (language %s)%s",
+                    code, list, hint);
+    else
+        diag_report(ctx->diag, SEV_ERROR, n, "text in '%s': a file without a guideline header has texts in nl and en only", code);
+    return true;
+}
+
 const char *lex_string(ParseCtx *ctx, const SrcSpan *at, const char *text, int len)
 {
     char *out = arena_alloc(ctx->ast.arena, (size_t)len);
@@ -174,6 +235,10 @@ AstNode *parse_call_close(ParseCtx *ctx, SrcSpan span)
 void parse_syntax_error(ParseCtx *ctx, SrcSpan at, const char *msg, int at_eof)
 {
     (void)at_eof;
+    if (undeclared_language(ctx, at)) {
+        ctx->nopen = 0;     /* recovery resynchronises at the next declaration */
+        return;
+    }
     uint32_t k = ctx->nopen;
     if (k && k <= PARSE_MAX_DEPTH && ctx->open[k - 1].start < at.start) {
         const SrcSpan *o = &ctx->open[k - 1];

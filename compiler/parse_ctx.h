@@ -22,6 +22,7 @@ enum {
      * limit never reach: a run of prefix operators (`not not ... x`) grows
      * it without brackets. Past it, "nesting too deep" says what is counted. */
     PARSE_MAX_STACK = 10000,
+    PARSE_MAX_LANGUAGES = 8,    /* codes in a header's `language` (resolve.c keeps 8) */
 };
 
 typedef struct ParseCtx {
@@ -42,6 +43,14 @@ typedef struct ParseCtx {
      * lex_escape and frees them; flex would exit(). */
     union LexBlock *lex_blocks;
     jmp_buf lex_escape;
+    /* The header's `language` codes: from the header on, each scans as a
+     * language code (nl and en always do), so `fr "..."` is a text
+     * (docs/language.md "Texts in several languages"). */
+    const char *languages[PARSE_MAX_LANGUAGES];
+    uint32_t nlanguages;
+    /* The last name scanned that a string follows directly (`de "..."`):
+     * a syntax error there is a text in an undeclared language. */
+    SrcSpan name_before_string;
 } ParseCtx;
 
 const char *lex_text(ParseCtx *ctx, const char *text, int len);
@@ -54,6 +63,10 @@ bool lex_bracket(ParseCtx *ctx, const SrcSpan *at, char c);
 /* flex's YY_FATAL_ERROR: back to parse_file, never exit(). */
 _Noreturn void lex_fatal(void *scanner, const char *msg);
 
+/* IDENT or LANG for a scanned name: LANG when the header declared it. */
+int lex_name_token(ParseCtx *ctx, const SrcSpan *at, const char *name);
+/* A header field: `language` codes become language codes for the scanner. */
+void parse_header_field(ParseCtx *ctx, const AstNode *field);
 const char *parse_join_dotted(ParseCtx *ctx, const char *left, const char *right);
 void parse_call_open(ParseCtx *ctx, const char *name, SrcSpan at);
 void parse_call_arg(ParseCtx *ctx, AstNode *arg);

@@ -128,3 +128,57 @@ const char *source_line_text(const SourceSet *s, uint32_t file, uint32_t line, s
     *len = end - start;
     return src->text + start;
 }
+
+/* ---- quoting ----------------------------------------------------------- */
+
+/* A parenthesised expression's node spans what is inside the brackets, so
+ * `a and (b or c)` ends before ')': widen the span until its brackets
+ * balance. */
+static SrcSpan balanced(const char *t, size_t len, SrcSpan s)
+{
+    int depth = 0, lowest = 0;
+    bool in_str = false;
+    for (uint32_t i = s.start; i < s.end; i++) {
+        if (t[i] == '"' && (i == s.start || t[i - 1] != '\\'))
+            in_str = !in_str;
+        else if (!in_str && t[i] == '(')
+            depth++;
+        else if (!in_str && t[i] == ')' && --depth < lowest)
+            lowest = depth;
+    }
+    for (; lowest < 0 && s.start > 0; s.start--)
+        lowest += t[s.start - 1] == '(';
+    for (depth -= lowest; depth > 0 && s.end < len; s.end++)
+        depth -= t[s.end] == ')';
+    return s;
+}
+
+void source_quote(const SourceSet *set, SrcSpan s, bool escape_bars, ByteBuf *out)
+{
+    const Source *src = &set->files[s.file];
+    const char *t = src->text;
+    s = balanced(t, src->len, s);
+    bool blank = false, in_str = false, any = false;
+    for (uint32_t i = s.start; i < s.end; i++) {
+        char ch = t[i];
+        if (!in_str && ch == '/' && i + 1 < s.end && t[i + 1] == '/') {
+            while (i + 1 < s.end && t[i + 1] != '\n')
+                i++;
+            blank = true;
+            continue;
+        }
+        if (!in_str && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')) {
+            blank = true;
+            continue;
+        }
+        if (blank && any)
+            buf_putc(out, ' ');
+        blank = false;
+        any = true;
+        if (ch == '"' && (i == s.start || t[i - 1] != '\\'))
+            in_str = !in_str;
+        if (ch == '|' && escape_bars)
+            buf_putc(out, '\\');
+        buf_putc(out, ch);
+    }
+}

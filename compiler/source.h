@@ -4,10 +4,12 @@
 #ifndef GDL_SOURCE_H
 #define GDL_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
+#include "buf.h"
 
 typedef struct {
     uint32_t file;      /* index in the SourceSet */
@@ -47,5 +49,10 @@ void source_line_col(const SourceSet *s, uint32_t file, uint32_t offset,
                      uint32_t *line, uint32_t *col);
 /* The text of a 1-based line without its line break. */
 const char *source_line_text(const SourceSet *s, uint32_t file, uint32_t line, size_t *len);
+/* Appends the source of a span on one line: widened to balanced brackets,
+ * comments dropped, every run of blanks one space (escape_bars: `|` as `\|`,
+ * for a Markdown table). gdl doc quotes conditions with it, gdl diff
+ * compares property expectations. */
+void source_quote(const SourceSet *s, SrcSpan span, bool escape_bars, ByteBuf *out);
 
 #endif

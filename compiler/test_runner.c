@@ -223,8 +223,8 @@ bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
     buf_printf(msg, "expected %s %s%s%s", kind, x->name2, x->str ? " " : "", x->str ? x->str : "");
     if (x->b)
         buf_printf(msg, " \"%s\"", x->b->str);
-    buf_printf(msg, "%s%s%s %s, but it %s (%s fired: ", x->c || x->list.count ? " with that " : "", x->c ? "dose" : "",
-               x->c && x->list.count ? " and text" : x->list.count ? "text" : "",
+    buf_printf(msg, "%s%s%s %s, but it %s (%s fired: ", x->dose || x->list.count ? " with that " : "", x->dose ? "dose" : "",
+               x->dose && x->list.count ? " and text" : x->list.count ? "text" : "",
                negated ? "not to fire" : "to fire", fired ? "did" : "did not", kind);
     list_fired(vm, k, msg);
     buf_putc(msg, ')');

@@ -115,7 +115,8 @@ header_fields
     ;
 header_field
     : IDENT header_values
-        { $$ = ast_named(B, AST_HEADER_FIELD, @$, $1, @1); $$->list = ctx->values; ctx->values = (AstList){0}; }
+        { $$ = ast_named(B, AST_HEADER_FIELD, @$, $1, @1); $$->list = ctx->values; ctx->values = (AstList){0};
+          parse_header_field(ctx, $$); }
     ;
 header_values
     : plain_literal                 { ctx->values = (AstList){0}; ast_push(B, &ctx->values, $1); }
@@ -289,24 +290,24 @@ outcome_decl
     : EXCLUDE IDENT section_opt when_opt
         { $$ = outcome(ctx, OK_EXCLUSION, @$, $2, @2); $$->b = $3; $$->a = $4; }
     | RED_FLAG IDENT section_opt IN IDENT urgent_opt ARROW IDENT when_opt
-        { $$ = outcome(ctx, OK_RED_FLAG, @$, $2, @2); $$->b = $3; $$->name2 = $5; $$->name2_span = @5;
-          $$->flags = $6; $$->unit = $8; $$->unit_span = @8; $$->a = $9; }
+        { $$ = outcome(ctx, OK_RED_FLAG, @$, $2, @2); $$->b = $3; $$->cluster = $5; $$->cluster_span = @5;
+          $$->urgent = $6; $$->action = $8; $$->action_span = @8; $$->a = $9; }
     | REFER IDENT section_opt urgent_opt ARROW IDENT when_opt
-        { $$ = outcome(ctx, OK_REFERRAL, @$, $2, @2); $$->b = $3; $$->flags = $4;
-          $$->unit = $6; $$->unit_span = @6; $$->a = $7; }
+        { $$ = outcome(ctx, OK_REFERRAL, @$, $2, @2); $$->b = $3; $$->urgent = $4;
+          $$->action = $6; $$->action_span = @6; $$->a = $7; }
     | ADVICE IDENT IDENT section_opt when_opt
-        { $$ = outcome(ctx, OK_ADVICE, @$, $2, @2); $$->name2 = $3; $$->name2_span = @3; $$->b = $4; $$->a = $5; }
+        { $$ = outcome(ctx, OK_ADVICE, @$, $2, @2); $$->strength = $3; $$->strength_span = @3; $$->b = $4; $$->a = $5; }
     | SCHEDULE IDENT section_opt AFTER NUMBER IDENT from_opt when_opt
         { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->num = $5;
-          $$->unit = $6; $$->unit_span = @6; $$->c = $7; $$->a = $8; }
+          $$->unit = $6; $$->unit_span = @6; $$->from = $7; $$->a = $8; }
     | SCHEDULE IDENT section_opt AFTER IDENT from_opt when_opt     /* after PARAM (weeks or days) */
-        { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->name2 = $5; $$->name2_span = @5;
-          $$->c = $6; $$->a = $7; }
+        { $$ = outcome(ctx, OK_SCHEDULE, @$, $2, @2); $$->b = $3; $$->after_param = $5; $$->after_param_span = @5;
+          $$->from = $6; $$->a = $7; }
     | MEASURE IDENT section_opt AT moments when_opt
         { $$ = outcome(ctx, OK_MEASUREMENT, @$, $2, @2); $$->b = $3; $$->list2 = ctx->values; ctx->values = (AstList){0}; $$->a = $6; }
     | outcome_decl text             { $$ = $1; ast_push(B, &$$->list, $2); }
     | outcome_decl DOSE '{' dose_entries '}'
-        { $$ = $1; $$->c = ast_new(B, AST_ARRAY, @2); $$->c->list = ctx->values; ctx->values = (AstList){0}; }
+        { $$ = $1; $$->dose = ast_new(B, AST_ARRAY, @2); $$->dose->list = ctx->values; ctx->values = (AstList){0}; }
     ;
 from_opt : %empty { $$ = NULL; } | FROM expr { $$ = $2; } ;
 moments
@@ -324,6 +325,12 @@ dose_entry
     | IDENT ':' signed_number '.' '.' signed_number unit_opt      /* a range: 10..15 min */
         { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_new(B, AST_RANGE, @$); $$->a->span.start = @3.start;
           $$->a->a = $3; $$->a->b = $6; $$->a->unit = $7; $$->a->unit_span = @7; }
+    | IDENT ':' signed_number IDENT IDENT                         /* a rate: 3 per week (check.c: 'per') */
+        { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = $3; $3->span.end = @5.end;
+          $3->name = $4; $3->name_span = @4; $3->name2 = $5; $3->name2_span = @5; }
+    | IDENT ':' signed_number '.' '.' signed_number IDENT IDENT   /* a rate range: 2..3 per week */
+        { $$ = ast_named(B, AST_DOSE_ENTRY, @$, $1, @1); $$->a = ast_new(B, AST_RANGE, @$); $$->a->span.start = @3.start;
+          $$->a->a = $3; $$->a->b = $6; $$->a->name = $7; $$->a->name_span = @7; $$->a->name2 = $8; $$->a->name2_span = @8; }
     ;
 
 /* test -> 'test' STRING ('from' NAME)? '{' ('given' '{' field* '}')? (expect | param)* '}'
@@ -386,7 +393,7 @@ expect
     | EXPECT NOT expect_body        { $$ = $3; $$->span = @$; $$->flags = EXPECT_NEGATED; }
     | expect STRING                 { $$ = $1; $$->span = @$; $$->b = ast_new(B, AST_STR, @2); $$->b->str = $2; }
     | expect DOSE '{' dose_entries '}'
-        { $$ = $1; $$->span = @$; $$->c = ast_new(B, AST_ARRAY, @2); $$->c->list = ctx->values; ctx->values = (AstList){0}; }
+        { $$ = $1; $$->span = @$; $$->dose = ast_new(B, AST_ARRAY, @2); $$->dose->list = ctx->values; ctx->values = (AstList){0}; }
     | expect text                   { $$ = $1; $$->span = @$; ast_push(B, &$$->list, $2); }
     ;
 expect_body

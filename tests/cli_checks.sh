@@ -33,11 +33,28 @@ for p in "" "--param ps=xyz"; do
         && ok || bad "string parameter from .gdlb ($p) differs from the .gdl"
 done
 
+# Texts in a further language and schedules in calendar months (format 1.6)
+# read back from a .gdlb: the same French texts, rates and month-end dates.
+LG=tests/golden/semantics/languages.gdl
+"$GDL" build "$LG" -o "$tmp/lg.gdlb"
+for c in month-end-jan31 nprs-8; do
+    "$GDL" run --lang fr "$LG" tests/golden/semantics/$c.json > "$tmp/lg-src.json"
+    "$GDL" run --lang fr "$tmp/lg.gdlb" tests/golden/semantics/$c.json > "$tmp/lg-bin.json"
+    cmp -s "$tmp/lg-src.json" "$tmp/lg-bin.json" && grep -q '"after_days"' "$tmp/lg-bin.json" \
+        && ok || bad "languages.gdl from .gdlb ($c) differs from the .gdl"
+done
+
 # gdl diff reads the compiled program: a .gdlb and its .gdl are the same
 # (exit 0), and the output is the same bytes every run (issue 13).
 V1=tests/golden/diff/v1.gdl
 "$GDL" build "$V1" -o "$tmp/v1.gdlb"
 "$GDL" diff --boundary "$tmp/v1.gdlb" "$V1" > /dev/null && ok || bad "diff of a .gdlb and its .gdl: not the same"
+# properties are only in the source: against a .gdlb they are not compared (and not a difference)
+"$GDL" build tests/golden/diff/parts-old.gdl -o "$tmp/parts-old.gdlb"
+"$GDL" diff "$tmp/parts-old.gdlb" tests/golden/diff/parts-old.gdl | grep -q "^properties: not compared ($tmp/parts-old.gdlb is bytecode" \
+    && ok || bad "diff of a .gdlb: properties should be 'not compared'"
+"$GDL" diff --format json tests/golden/diff/parts-old.gdl "$tmp/parts-old.gdlb" | grep -q '^ "properties": null,$' \
+    && ok || bad "diff --format json of a .gdlb: properties should be null"
 "$GDL" diff --format json --boundary "$V1" tests/golden/diff/v2.gdl > "$tmp/d1.json"
 "$GDL" diff --format json --boundary "$V1" tests/golden/diff/v2.gdl > "$tmp/d2.json"
 cmp -s "$tmp/d1.json" "$tmp/d2.json" && ok || bad "two runs of gdl diff differ"

@@ -263,7 +263,11 @@ bool advice_schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
 {
     if (o->from == GDL_NONE || vm->facts[o->from].tag != VT_NUM)
         return false;
-    double d = vm->facts[o->from].as.num + (double)vm->advice->after[o - vm->p->outcomes] * (o->after_unit == AFTER_DAYS ? 1 : 7);
+    double start = vm->facts[o->from].as.num;
+    uint32_t after = vm->advice->after[o - vm->p->outcomes];
+    if (o->after_unit == AFTER_MONTHS)      /* calendar months: 01-31 + 1 month = 02-28 */
+        return start >= GDL_DAY_FIRST && start <= GDL_DAY_LAST && gdl_date_add_months((int32_t)start, after, day);
+    double d = start + (double)after * (o->after_unit == AFTER_DAYS ? 1 : 7);
     if (!(d >= GDL_DAY_FIRST && d <= GDL_DAY_LAST))     /* also NaN, from crafted bytecode */
         return false;
     *day = (int32_t)d;
@@ -333,21 +337,34 @@ static void put_classification_value(ByteBuf *b, const GdlVm *vm, uint32_t f)
 
 /* One fired outcome as the advice format's item for its kind: the parts
  * rendered once per program (advice_prep.c) around the one that varies. */
-static void put_outcome(ByteBuf *b, const GdlVm *vm, uint32_t i, bool en)
+static void put_outcome(ByteBuf *b, const GdlVm *vm, uint32_t i, const char *lang)
 {
     const AdviceTables *t = vm->advice;
     const GdlOutcome *o = &vm->p->outcomes[i];
     const uint32_t *off = t->item_off + ITEM__SEGMENTS * i;
-    uint32_t head = en ? ITEM_HEAD_EN : ITEM_HEAD_NL;
-    buf_put(b, t->item_text + off[head], off[head + 1] - off[head]);
+    if (strcmp(lang, "nl") == 0 || strcmp(lang, "en") == 0) {  /* rendered once per program */
+        uint32_t head = strcmp(lang, "en") == 0 ? ITEM_HEAD_EN : ITEM_HEAD_NL;
+        buf_put(b, t->item_text + off[head], off[head + 1] - off[head]);
+    } else {
+        advice_put_item_head(b, vm->p, t, o, lang);
+    }
     if (o->kind == OK_SCHEDULE) {
         char date[11];
-        if (schedule_date(vm, o, date)) {
+        bool dated = schedule_date(vm, o, date);
+        if (dated) {
             buf_putc(b, '"');
             buf_put(b, date, 10);
             buf_putc(b, '"');
         } else {
             buf_puts(b, "null");
+        }
+        if (o->after_unit == AFTER_MONTHS) {    /* the days those calendar months have here */
+            int32_t day;
+            buf_puts(b, ", \"after_days\": ");
+            if (dated && advice_schedule_day(vm, o, &day))
+                buf_printf(b, "%d", day - (int32_t)vm->facts[o->from].as.num);
+            else
+                buf_puts(b, "null");
         }
     } else if (o->kind != OK_MEASUREMENT) {
         put_because(b, vm, o->cond);
@@ -364,11 +381,10 @@ static void put_outcomes(ByteBuf *b, const GdlVm *vm, bool failed, const AdviceO
     buf_puts(b, ", \"");
     buf_puts(b, key);
     buf_puts(b, "\": [");
-    bool en = strcmp(opt->lang, "en") == 0;
     for (uint32_t i = 0; i < n; i++) {
         if (i)
             buf_puts(b, ", ");
-        put_outcome(b, vm, list[i], en);
+        put_outcome(b, vm, list[i], opt->lang);
     }
     buf_putc(b, ']');
 }

@@ -14,7 +14,7 @@ typedef enum { ADVICE_JSON, ADVICE_JSON_PRETTY, ADVICE_TEXT, ADVICE_HTML, ADVICE
 
 typedef struct {
     AdviceFormat format;
-    const char *lang;       /* "nl" or "en" */
+    const char *lang;       /* a language code: nl, en, or one the guideline declares (gdl_language_check) */
     long batch_line;        /* > 0: errors carry this input line */
     bool detail_full;       /* text: every item, not the summary */
     bool ids;               /* text: each item's id as well */
@@ -30,6 +30,17 @@ void gdl_report_text(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOpt
 void gdl_report_html(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
 /* The result as a CDS Hooks 2.0 response, {"cards": [...]}, compact (report_cds.c, docs/cds-hooks.md). */
 void gdl_report_cds(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out);
+
+/* Whether a run may ask for language lang: nl and en always (the report's own
+ * words exist in them), any other code only when the guideline's header
+ * declares it. Else 0 with a message naming the declared ones in err. */
+int gdl_language_check(const GdlProgram *p, const char *lang, char *err, size_t n);
+/* The report's own words (vm/report_labels.def, unit words) are in nl and en:
+ * any other language gets the English ones (docs/language.md). */
+static inline bool gdl_labels_en(const char *lang)
+{
+    return lang[0] != 'n' || lang[1] != 'l' || lang[2] != '\0';
+}
 
 /* For tests: three-valued state of a fact: 1 true, 0 false, -1 unknown. */
 int gdl_fact_truth(const GdlVm *vm, uint32_t fact);

@@ -5,9 +5,11 @@
 #include "advice_prep.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
 #include "buf.h"
 #include "mem.h"
 #include "param_render.h"
@@ -35,6 +37,13 @@ int advice_section_cmp(const char *a, const char *b)
     return *a ? 1 : *b ? -1 : 0;
 }
 
+/* Hundredths of a day per unit of `after`, for the order: a calendar month
+ * counts as the mean Gregorian month, 30.44 days (docs/language.md). */
+static uint64_t after_hundredths(const GdlOutcome *o)
+{
+    return o->after_unit == AFTER_DAYS ? 100 : o->after_unit == AFTER_WEEKS ? 700 : 3044;
+}
+
 /* The advice format's order within one kind: red flags and referrals by
  * urgency then id, advice by section then id, schedule by time then id;
  * exclusions and measurements as declared. */
@@ -52,8 +61,8 @@ static int outcome_cmp(const GdlProgram *p, const AdviceTables *t, const GdlOutc
             return c;
         break;
     case OK_SCHEDULE: {
-        uint64_t dx = (uint64_t)t->after[x - p->outcomes] * (x->after_unit == AFTER_DAYS ? 1 : 7);
-        uint64_t dy = (uint64_t)t->after[y - p->outcomes] * (y->after_unit == AFTER_DAYS ? 1 : 7);
+        uint64_t dx = (uint64_t)t->after[x - p->outcomes] * after_hundredths(x);
+        uint64_t dy = (uint64_t)t->after[y - p->outcomes] * after_hundredths(y);
         if (dx != dy)
             return dx < dy ? -1 : 1;
         break;
@@ -122,16 +131,66 @@ void advice_put_json_str(ByteBuf *b, const GdlProgram *p, const AdviceTables *t,
         buf_put(b, t->json + t->json_off[s], t->json_off[s + 1] - t->json_off[s]);
 }
 
-uint16_t advice_text_for(const GdlOutcome *o, bool en)
+bool advice_next_language(const GdlProgram *p, uint32_t *at, char *code, size_t n)
 {
-    uint16_t want = en ? o->text_en : o->text_nl;
-    return want != GDL_NONE ? want : (o->text_nl != GDL_NONE ? o->text_nl : o->text_en);
+    const char *list = p->meta.languages == GDL_NONE ? "" : gdl_str(p, p->meta.languages);
+    size_t i = *at;
+    while (list[i] == ',' || list[i] == ' ')
+        i++;
+    size_t len = strcspn(list + i, ", ");
+    if (len == 0 || len >= n)
+        return false;
+    memcpy(code, list + i, len);
+    code[len] = '\0';
+    *at = (uint32_t)(i + len);
+    return true;
+}
+
+static uint16_t text_in(const GdlProgram *p, const GdlOutcome *o, const char *lang)
+{
+    if (strcmp(lang, "nl") == 0)
+        return o->text_nl;
+    if (strcmp(lang, "en") == 0)
+        return o->text_en;
+    uint32_t i = (uint32_t)(o - p->outcomes);
+    for (uint32_t k = 0; k < p->ntexts; k++)
+        if (p->texts[k].outcome == i && strcmp(gdl_str(p, p->texts[k].lang), lang) == 0)
+            return p->texts[k].text;
+    return GDL_NONE;
+}
+
+uint16_t advice_text_for(const GdlProgram *p, const GdlOutcome *o, const char *lang)
+{
+    uint16_t t = text_in(p, o, lang);
+    char first[16];
+    uint32_t at = 0;
+    if (t == GDL_NONE && advice_next_language(p, &at, first, sizeof first))
+        t = text_in(p, o, first);
+    return t != GDL_NONE ? t : (o->text_nl != GDL_NONE ? o->text_nl : o->text_en);
+}
+
+int gdl_language_check(const GdlProgram *p, const char *lang, char *err, size_t n)
+{
+    if (strcmp(lang, "nl") == 0 || strcmp(lang, "en") == 0)
+        return 1;
+    char code[16], list[160] = "";
+    size_t len = 0;
+    uint32_t at = 0;
+    while (advice_next_language(p, &at, code, sizeof code)) {
+        if (strcmp(code, lang) == 0)
+            return 1;
+        if (len < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", code);
+    }
+    snprintf(err, n, "language '%.40s' is not one of the guideline's (language %s; nl and en are always accepted)", lang,
+             len ? list : "none");
+    return 0;
 }
 
 /* The advice format's item for outcome o up to the part that varies by
  * case: "because" for exclusions, red flags, referrals and advice, the
  * date for a schedule, nothing for a measurement. */
-static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o, bool en)
+void advice_put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o, const char *lang)
 {
     buf_puts(b, o->kind == OK_MEASUREMENT ? "{\"instrument\": " : "{\"id\": ");
     advice_put_json_str(b, p, t, o->id);
@@ -179,7 +238,7 @@ static void put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
     advice_put_json_str(b, p, t, o->section);
     if (o->kind == OK_ADVICE) {
         buf_puts(b, ", \"text\": ");
-        advice_put_json_str(b, p, t, advice_text_for(o, en));
+        advice_put_json_str(b, p, t, advice_text_for(p, o, lang));
     }
     if (o->kind != OK_MEASUREMENT)
         buf_puts(b, ", \"because\": ");
@@ -193,9 +252,11 @@ const char *advice_str(const AdviceTables *t, const GdlProgram *p, uint16_t s)
 /* The rest of the item after the part that varies. */
 static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o)
 {
-    if (o->kind == OK_SCHEDULE) {
+    if (o->kind == OK_SCHEDULE && o->after_unit != AFTER_MONTHS) {  /* months: after_days varies (advice.c) */
         buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
         buf_json_number(b, t->after[o - p->outcomes]);
+    }
+    if (o->kind == OK_SCHEDULE) {
         buf_puts(b, ", \"section\": ");
         advice_put_json_str(b, p, t, o->section);
     }
@@ -219,9 +280,9 @@ static int render_items(const GdlProgram *p, AdviceTables *t)
         const GdlOutcome *o = &p->outcomes[i];
         uint32_t *off = t->item_off + ITEM__SEGMENTS * i;
         off[ITEM_HEAD_NL] = (uint32_t)items.len;
-        put_item_head(&items, p, t, o, false);
+        advice_put_item_head(&items, p, t, o, "nl");
         off[ITEM_HEAD_EN] = (uint32_t)items.len;
-        put_item_head(&items, p, t, o, true);
+        advice_put_item_head(&items, p, t, o, "en");
         off[ITEM_TAIL] = (uint32_t)items.len;
         put_item_tail(&items, p, t, o);
     }
@@ -232,6 +293,27 @@ static int render_items(const GdlProgram *p, AdviceTables *t)
 
 /* Renders every advice text and dose that names a parameter, and every
  * outcome's `after`, with the run's values. */
+/* Program string s rendered with the run's parameters, when it names any
+ * (a dose, or a text with unit words in English or Dutch). */
+static int render_string(const GdlProgram *p, const GdlValue *params, AdviceTables *t, uint16_t s, bool dose, bool en)
+{
+    if (s == GDL_NONE || t->rendered[s]
+        || !(dose ? param_dose_is_template(gdl_str(p, s)) : param_text_is_template(gdl_str(p, s))))
+        return 0;
+    ByteBuf out = { .mem = t->mem };
+    if (dose)
+        param_render_dose(&out, p, params, gdl_str(p, s));
+    else
+        param_render_text(&out, p, params, gdl_str(p, s), en);
+    buf_putc(&out, '\0');
+    if (out.failed) {
+        buf_free(&out);
+        return -1;
+    }
+    t->rendered[s] = (char *)out.data;
+    return 0;
+}
+
 static int render_params(const GdlProgram *p, const GdlValue *params, AdviceTables *t)
 {
     for (uint32_t i = 0; i < p->noutcomes; i++) {
@@ -239,25 +321,14 @@ static int render_params(const GdlProgram *p, const GdlValue *params, AdviceTabl
         t->after[i] = o->after_param != GDL_NONE && params ? (uint32_t)params[o->after_param].as.num : o->after;
         if (o->kind != OK_ADVICE || !params)
             continue;
-        const uint16_t strs[3] = { o->text_nl, o->text_en, o->dose };
-        for (int k = 0; k < 3; k++) {
-            uint16_t s = strs[k];
-            if (s == GDL_NONE || t->rendered[s]
-                || !(k == 2 ? param_dose_is_template(gdl_str(p, s)) : param_text_is_template(gdl_str(p, s))))
-                continue;
-            ByteBuf out = { .mem = t->mem };
-            if (k == 2)
-                param_render_dose(&out, p, params, gdl_str(p, s));
-            else
-                param_render_text(&out, p, params, gdl_str(p, s), k == 1);
-            buf_putc(&out, '\0');
-            if (out.failed) {
-                buf_free(&out);
-                return -1;
-            }
-            t->rendered[s] = (char *)out.data;
-        }
+        if (render_string(p, params, t, o->text_nl, false, false) != 0
+            || render_string(p, params, t, o->text_en, false, true) != 0
+            || render_string(p, params, t, o->dose, true, false) != 0)
+            return -1;
     }
+    for (uint32_t k = 0; params && k < p->ntexts; k++)     /* units in the English words (gdl_labels_en) */
+        if (render_string(p, params, t, p->texts[k].text, false, true) != 0)
+            return -1;
     return 0;
 }
 

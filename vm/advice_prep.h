@@ -57,8 +57,13 @@ void advice_tables_free(AdviceTables *t);
 int advice_section_cmp(const char *a, const char *b);
 /* Program string s as its JSON literal (null for GDL_NONE or out of range). */
 void advice_put_json_str(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, uint16_t s);
-/* An advice's text in English (en) or Dutch, else in the other language. */
-uint16_t advice_text_for(const GdlOutcome *o, bool en);
+/* An advice's text in language lang; where it has none, in the header's
+ * first language; else in nl, else in en (docs/language.md). */
+uint16_t advice_text_for(const GdlProgram *p, const GdlOutcome *o, const char *lang);
+/* The header's language codes one by one: *k from 0; false after the last. */
+bool advice_next_language(const GdlProgram *p, uint32_t *at, char *code, size_t n);
+/* The advice format's item for outcome o up to its varying part, texts in lang. */
+void advice_put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o, const char *lang);
 /* Program string s as the advice shows it: rendered with the run's parameters when it names any. */
 const char *advice_str(const AdviceTables *t, const GdlProgram *p, uint16_t s);
 

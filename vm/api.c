@@ -68,6 +68,14 @@ int api_program_new(const gdl_options *opt, gdl_program **out)
     return GDL_OK;
 }
 
+int api_program_start(const gdl_options *opt, gdl_program **out, bool input_missing, const char *missing)
+{
+    int rc = api_program_new(opt, out);
+    if (rc == GDL_OK && input_missing)
+        rc = api_program_fail_msg(*out, GDL_ERR_USAGE, missing);
+    return rc;
+}
+
 int api_program_fail(gdl_program *p, int status, const char *text, size_t len)
 {
     if (p->mem.failed)
@@ -103,12 +111,8 @@ int api_program_read(gdl_program *p, const uint8_t *data, size_t len, const char
 
 GDL_API int gdl_load_bytecode(const void *data, size_t len, const char *name, const gdl_options *opt, gdl_program **out)
 {
-    int rc = api_program_new(opt, out);
-    if (rc != GDL_OK)
-        return rc;
-    if (!data && len)
-        return api_program_fail_msg(*out, GDL_ERR_USAGE, "gdl_load_bytecode: no data");
-    return api_program_read(*out, data, len, name);
+    int rc = api_program_start(opt, out, !data && len, "gdl_load_bytecode: no data");
+    return rc != GDL_OK ? rc : api_program_read(*out, data, len, name);
 }
 
 GDL_API const char *gdl_program_error(const gdl_program *p)
@@ -208,15 +212,16 @@ GDL_API int gdl_evaluate(gdl_evaluator *e, const char *case_json, size_t len, un
     }
     if (!lang)
         lang = "nl";
-    if (strcmp(lang, "nl") != 0 && strcmp(lang, "en") != 0) {
-        snprintf(e->error, sizeof e->error, "gdl_evaluate: language is nl or en, not '%.40s'", lang);
+    char why[200];
+    if (!gdl_language_check(e->vm.p, lang, why, sizeof why)) {
+        snprintf(e->error, sizeof e->error, "gdl_evaluate: %s", why);
         return GDL_ERR_USAGE;
     }
     if (!case_json && len) {
         snprintf(e->error, sizeof e->error, "gdl_evaluate: no case text");
         return GDL_ERR_USAGE;
     }
-    AdviceOptions opt = { .format = FORMATS[base], .lang = strcmp(lang, "en") == 0 ? "en" : "nl",
+    AdviceOptions opt = { .format = FORMATS[base], .lang = lang,
                           .detail_full = (format & GDL_DETAIL_FULL) != 0, .ids = (format & GDL_WITH_IDS) != 0 };
     int rc = GDL_OK;
     gdl_case_errors_clear(&e->errs);

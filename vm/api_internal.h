@@ -37,6 +37,9 @@ void api_mem_init(ApiMem *m, gdl_alloc_fn user, void *user_ud);
 
 /* A new handle for opt's allocator: GDL_OK, or GDL_ERR_NOMEM with *out NULL. */
 int api_program_new(const gdl_options *opt, gdl_program **out);
+/* The start of each gdl_load_*: api_program_new, then GDL_ERR_USAGE with
+ * the message `missing` in the handle when the input is missing. */
+int api_program_start(const gdl_options *opt, gdl_program **out, bool input_missing, const char *missing);
 /* Records why p failed to load: text (len bytes, without the final line
  * break) as its error; the status, or GDL_ERR_NOMEM when an allocation
  * failed on the way (whatever the message then says). */

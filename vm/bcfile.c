@@ -59,6 +59,10 @@ static const RecordField OUTCOME_FIELDS[] = {
     FIELD(GdlOutcome, cond, 0),    FIELD(GdlOutcome, from, 0),    FIELD(GdlOutcome, after, 0),
     FIELD(GdlOutcome, after_param, 5),
 };
+/* OUTC ends with the counted advice texts in further languages (since 1.6). */
+static const RecordField TEXT_FIELDS[] = {
+    FIELD(GdlText, outcome, 6), FIELD(GdlText, lang, 6), FIELD(GdlText, text, 6),
+};
 static const RecordField LINE_FIELDS[] = {
     FIELD(GdlLine, pc, 0), FIELD(GdlLine, line, 0), FIELD(GdlLine, file, 0), FIELD(GdlLine, fact, 0),
 };
@@ -187,6 +191,9 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
     put_u32(b, p->noutcomes);
     for (uint32_t i = 0; i < p->noutcomes; i++)
         put_record(b, RECORD(OUTCOME_FIELDS), &p->outcomes[i]);
+    put_u32(b, p->ntexts);              /* 1.6 */
+    for (uint32_t i = 0; i < p->ntexts; i++)
+        put_record(b, RECORD(TEXT_FIELDS), &p->texts[i]);
     section_end(b, s);
 
     s = section_begin(b, "CODE");
@@ -510,6 +517,12 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         p->outcomes = alloc(r, a, sizeof(GdlOutcome) * p->noutcomes);
         for (uint32_t i = 0; !r->failed && i < p->noutcomes; i++)
             get_record(r, RECORD(OUTCOME_FIELDS), minor, &p->outcomes[i]);
+        if (minor >= 6 && !r->failed) {  /* 1.6 appended the texts in further languages */
+            p->ntexts = get_count(r, record_size(RECORD(TEXT_FIELDS), minor), 65535, "texts");
+            p->texts = alloc(r, a, sizeof(GdlText) * p->ntexts);
+            for (uint32_t i = 0; !r->failed && i < p->ntexts; i++)
+                get_record(r, RECORD(TEXT_FIELDS), minor, &p->texts[i]);
+        }
         leave_section(r);
     }
     if (enter_section(r, "CODE", "CODE")) {

@@ -18,7 +18,7 @@
 #include "buf.h"
 #include "program.h"
 
-enum { GDLB_MAJOR = 1, GDLB_MINOR = 5, GDLB_HEADER_SIZE = 28, GDLB_MAX_FILE = 64 * 1024 * 1024 };
+enum { GDLB_MAJOR = 1, GDLB_MINOR = 6, GDLB_HEADER_SIZE = 28, GDLB_MAX_FILE = 64 * 1024 * 1024 };
 
 /* Serialises p; returns 0, or -1 when out of memory. */
 int gdlb_write(const GdlProgram *p, ByteBuf *out);

@@ -18,6 +18,12 @@ static bool leap(int32_t y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+static int32_t month_days(int32_t y, int32_t m)
+{
+    static const int8_t MDAYS[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return MDAYS[m - 1] + (m == 2 && leap(y));
+}
+
 bool gdl_date_parse(const char *s, size_t len, int32_t *days)
 {
     if (len != 10 || s[4] != '-' || s[7] != '-')
@@ -32,10 +38,7 @@ bool gdl_date_parse(const char *s, size_t len, int32_t *days)
     }
     int32_t y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
     int32_t m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
-    static const int8_t MDAYS[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return false;
-    if (d > MDAYS[m - 1] + (m == 2 && leap(y)))
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
         return false;
     *days = days_from_civil(y, m, d);
     return true;
@@ -50,13 +53,9 @@ bool gdl_date_parse_str(const char *s, double *days)
     return true;
 }
 
-void gdl_date_format(int32_t days, char buf[11])
+/* Day number to year, month, day; days within [0000-03-01, 9999-12-31]. */
+static void civil_from_days(int32_t days, int32_t *year, int32_t *month, int32_t *day)
 {
-    enum { DAY_0000_03_01 = -719468, DAY_9999_12_31 = 2932896 };
-    if (days < DAY_0000_03_01 || days > DAY_9999_12_31) {   /* and no int32 overflow below */
-        memcpy(buf, "0000-00-00", 11);
-        return;
-    }
     int32_t z = days + 719468;
     int32_t era = (z >= 0 ? z : z - 146096) / 146097;
     int32_t doe = z - era * 146097;
@@ -66,7 +65,20 @@ void gdl_date_format(int32_t days, char buf[11])
     int32_t mp = (5 * doy + 2) / 153;
     int32_t d = doy - (153 * mp + 2) / 5 + 1;
     int32_t m = mp + (mp < 10 ? 3 : -9);
-    y += m <= 2;
+    *year = y + (m <= 2);
+    *month = m;
+    *day = d;
+}
+
+void gdl_date_format(int32_t days, char buf[11])
+{
+    enum { DAY_0000_03_01 = -719468, DAY_9999_12_31 = 2932896 };
+    if (days < DAY_0000_03_01 || days > DAY_9999_12_31) {   /* and no int32 overflow below */
+        memcpy(buf, "0000-00-00", 11);
+        return;
+    }
+    int32_t y, m, d;
+    civil_from_days(days, &y, &m, &d);
     if (y < 0 || y > 9999) {    /* outside what parse accepts: say so rather than print garbage */
         memcpy(buf, "0000-00-00", 11);
         return;
@@ -82,4 +94,22 @@ void gdl_date_format(int32_t days, char buf[11])
     buf[8] = (char)('0' + d / 10);
     buf[9] = (char)('0' + d % 10);
     buf[10] = '\0';
+}
+
+/* Calendar months: the same day of the month `months` later, or that month's
+ * last day when it is shorter (2027-01-31 + 1 month = 2027-02-28). */
+bool gdl_date_add_months(int32_t days, uint32_t months, int32_t *out)
+{
+    if (days < GDL_DAY_FIRST || days > GDL_DAY_LAST || months > 12 * 10000)
+        return false;
+    int32_t y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    int32_t total = (m - 1) + (int32_t)months;
+    y += total / 12;
+    m = total % 12 + 1;
+    if (y > 9999)
+        return false;
+    int32_t last = month_days(y, m);
+    *out = days_from_civil(y, m, d < last ? d : last);
+    return true;
 }

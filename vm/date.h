@@ -15,5 +15,9 @@ bool gdl_date_parse(const char *s, size_t len, int32_t *days);
 bool gdl_date_parse_str(const char *s, double *days);
 /* Writes "YYYY-MM-DD" and a NUL into buf[11]. */
 void gdl_date_format(int32_t days, char buf[11]);
+/* days plus calendar months, clamped to the end of a shorter month
+ * (01-31 + 1 month = 02-28 or 02-29); false past 9999-12-31 or for a day
+ * outside [0001-01-01, 9999-12-31]. */
+bool gdl_date_add_months(int32_t days, uint32_t months, int32_t *out);
 
 #endif

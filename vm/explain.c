@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
 #include "advice_query.h"
 #include "date.h"
 #include "opcodes.h"
@@ -142,7 +143,42 @@ static void put_node_value(const Explainer *x, const ExplainNode *n)
 
 static const char *kind_words(const Explainer *x, const char *kind, size_t len);
 
-/* An outcome's condition, "kind:id", as "Kind: id in words". */
+/* A name the guideline gave without words of its own (an outcome, a
+ * define): its label (an outcome that shares an exclusion's id, as the
+ * referral lrs_severe, means the same: the exclusion's label); else the
+ * description of the input it is named after (an exclusion or red flag
+ * named after its finding); else the id itself, shown as an id:
+ * "rf_tumour_age", not words ("rf tumour age") that read as if the
+ * guideline had written them. */
+static void put_name_of_id(const Explainer *x, LabelKind kind, const char *id, bool outcome)
+{
+    if (report_label(kind, id, x->en)) {
+        put_words_of_id(x, kind, id);
+        return;
+    }
+    if (outcome && report_label(LABEL_EXCLUSION, id, x->en)) {
+        put_words_of_id(x, LABEL_EXCLUSION, id);
+        return;
+    }
+    for (uint32_t f = 0; f < x->p->ninputs; f++) {
+        const GdlFact *in = &x->p->facts[f];
+        uint16_t t = x->en ? in->text_en : in->text_nl;
+        if (t == GDL_NONE)
+            t = x->en ? in->text_nl : in->text_en;
+        if (t != GDL_NONE && strcmp(S(x, in->name), id) == 0) {
+            buf_puts(x->b, S(x, t));
+            return;
+        }
+    }
+    buf_puts(x->b, id);
+}
+
+static LabelKind outcome_label_kind(uint8_t kind)
+{
+    return kind == OK_EXCLUSION ? LABEL_EXCLUSION : kind == OK_SCHEDULE ? LABEL_SCHEDULE : LABEL_VALUE;
+}
+
+/* An outcome's condition, "kind:id", as "Kind: its name" (put_name_of_id). */
 static void put_outcome_words(const Explainer *x, const char *name)
 {
     const char *colon = strchr(name, ':');
@@ -150,7 +186,7 @@ static void put_outcome_words(const Explainer *x, const char *name)
     LabelKind label = strncmp(name, "exclusion:", 10) == 0 ? LABEL_EXCLUSION
                     : strncmp(name, "schedule:", 9) == 0 ? LABEL_SCHEDULE : LABEL_VALUE;
     buf_printf(x->b, "%s: ", kind);
-    put_words_of_id(x, label, colon + 1);
+    put_name_of_id(x, label, colon + 1, true);
 }
 
 /* A fact in words: an input's description, a classification's name, a
@@ -173,7 +209,7 @@ static void put_fact_words(const Explainer *x, uint32_t f)
     else if (fact->kind == FK_OUTCOME && strchr(name, ':'))
         put_outcome_words(x, name);
     else
-        put_words_of_id(x, LABEL_VALUE, name);
+        put_name_of_id(x, LABEL_VALUE, name, false);
     put_ids(x, "", name);
 }
 
@@ -573,12 +609,6 @@ static const char *kind_words(const Explainer *x, const char *kind, size_t len)
     return "?";
 }
 
-static LabelKind label_kind(const Target *t)
-{
-    if (!t->o)
-        return LABEL_CLASSIFICATION;
-    return t->o->kind == OK_EXCLUSION ? LABEL_EXCLUSION : t->o->kind == OK_SCHEDULE ? LABEL_SCHEDULE : LABEL_VALUE;
-}
 
 /* The inputs and classifications an undecided fact waits for (its provenance). */
 static void put_missing_text(Explainer *x, uint32_t f)
@@ -608,10 +638,12 @@ static void explain_text(Explainer *x, const Target *t)
     buf_puts(x->b, kind_words(x, t->kind, strlen(t->kind)));
     if (*t->id) {
         buf_puts(x->b, ": ");
-        if (t->o || fact->kind == FK_CLASSIFY)
-            put_words_of_id(x, label_kind(t), t->id);
+        if (t->o)
+            put_name_of_id(x, outcome_label_kind(t->o->kind), t->id, true);
+        else if (fact->kind == FK_CLASSIFY)
+            put_words_of_id(x, LABEL_CLASSIFICATION, t->id);
         else
-            put_words_of_id(x, LABEL_VALUE, t->id);
+            put_name_of_id(x, LABEL_VALUE, t->id, false);
     }
     uint16_t section = t->o ? t->o->section : fact->section;
     if (section != GDL_NONE && *S(x, section))
@@ -820,7 +852,7 @@ int explain_write(const GdlVm *vm, const char *const *targets, uint32_t ntargets
                   ByteBuf *out, char *err, size_t errlen)
 {
     const GdlProgram *p = vm->p;
-    Explainer x = { .vm = vm, .p = p, .opt = opt, .b = out, .en = strcmp(opt->lang, "en") == 0, .err = err,
+    Explainer x = { .vm = vm, .p = p, .opt = opt, .b = out, .en = gdl_labels_en(opt->lang), .err = err,
                     .errlen = errlen };
     uint32_t max = p->noutcomes + p->nfacts + 1;
     x.trees = calloc(p->nfacts + 1u, sizeof *x.trees);

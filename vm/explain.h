@@ -66,7 +66,7 @@ void explain_eval(const GdlVm *vm, ExplainNode *n);
 bool explain_same_value(const GdlValue *a, const GdlValue *b);
 
 typedef struct {
-    const char *lang;       /* "nl" or "en" */
+    const char *lang;       /* nl or en; another language gets the English words */
     bool ids;               /* text: ids as well as words */
     bool json;
     bool bare;              /* text: no heading (gdl test puts it under a failure) */

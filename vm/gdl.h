@@ -120,7 +120,8 @@ GDL_API void gdl_evaluator_free(gdl_evaluator *e);
 GDL_API int gdl_set_param(gdl_evaluator *e, const char *name, const char *value);
 
 /* Evaluates one case (JSON text, len bytes) into advice in the chosen format
- * and language ("nl" or "en"; NULL: "nl"). *out and *out_len receive the
+ * and language ("nl", "en" or a language the guideline's header declares,
+ * whose texts fall back to the header's first language; NULL: "nl"). *out and *out_len receive the
  * output, owned by e and valid until its next call; it ends in '\n' and a
  * NUL follows it (not counted). GDL_OK: evaluated. GDL_ERR_INPUT: the case
  * is invalid; the output is then the "status": "error" result naming every error (as `gdl

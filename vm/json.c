@@ -592,6 +592,28 @@ static bool json_enter(JsonParser *p, size_t depth, JsonOpen *open)
     return true;
 }
 
+/* After an item of the array or object `open`: true with *closed when its
+ * closing bracket follows (consumed), true when a ',' and another item do
+ * (the ',' and the whitespace after it consumed), false on an error. */
+static bool json_after_item(JsonParser *p, const JsonOpen *open, const char *expected, const char *next,
+                            bool *closed)
+{
+    unsigned char close = open->bracket == '[' ? ']' : '}';
+    json_skip_ws(p);
+    *closed = json_at(p, close);
+    if (*closed) {
+        p->pos++;
+        return true;
+    }
+    if (!json_at(p, ','))
+        return json_fail_expected(p, expected, open);
+    p->pos++;
+    json_skip_ws(p);
+    if (json_at(p, close))
+        return json_fail_at(p, p->pos, "expected %s after ',' (trailing commas are not allowed)", next);
+    return true;
+}
+
 /* array -> '[' ws ']' | '[' value (',' value)* ']' */
 static bool json_parse_array(JsonParser *p, JsonValue *v, size_t depth)
 {
@@ -612,17 +634,11 @@ static bool json_parse_array(JsonParser *p, JsonValue *v, size_t depth)
             if (!json_parse_value(p, &items[count], depth + 1))
                 return false;
             count++;
-            json_skip_ws(p);
-            if (json_at(p, ']')) {
-                p->pos++;
+            bool closed;
+            if (!json_after_item(p, &open, "',' or ']' after array item", "a value", &closed))
+                return false;
+            if (closed)
                 break;
-            }
-            if (!json_at(p, ','))
-                return json_fail_expected(p, "',' or ']' after array item", &open);
-            p->pos++;
-            json_skip_ws(p);
-            if (json_at(p, ']'))
-                return json_fail_at(p, p->pos, "expected a value after ',' (trailing commas are not allowed)");
         }
     }
     v->kind = JSON_ARRAY;
@@ -728,17 +744,11 @@ static bool json_parse_object(JsonParser *p, JsonValue *v, size_t depth)
             if (!json_parse_value(p, &m->value, depth + 1))
                 return false;
             count++;
-            json_skip_ws(p);
-            if (json_at(p, '}')) {
-                p->pos++;
+            bool closed;
+            if (!json_after_item(p, &open, "',' or '}' after object member", "a string key", &closed))
+                return false;
+            if (closed)
                 break;
-            }
-            if (!json_at(p, ','))
-                return json_fail_expected(p, "',' or '}' after object member", &open);
-            p->pos++;
-            json_skip_ws(p);
-            if (json_at(p, '}'))
-                return json_fail_at(p, p->pos, "expected a string key after ',' (trailing commas are not allowed)");
             want_key = "a string key after ','";
         }
     }

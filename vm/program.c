@@ -99,3 +99,6 @@ OutcomeKind gdl_outcome_kind_by_name(const char *name)
             return (OutcomeKind)k;
     return OK__NONE;
 }
+
+static const char *const AFTER_UNIT_NAMES[] = { [AFTER_WEEKS] = "weeks", [AFTER_DAYS] = "days", [AFTER_MONTHS] = "months" };
+const char *gdl_after_unit_name(unsigned after_unit) { return NAME_OF(AFTER_UNIT_NAMES, after_unit); }

@@ -23,6 +23,7 @@ enum {
     GDL_MAX_NAMED_DEPS = 4096,  /* inputs + named classifications (policy: provenance sets stay small) */
     GDL_MAX_DEP_BITS = GDL_MAX_NAMED_DEPS + 2,  /* + the builtins in_scope and red_flagged */
     GDL_MAX_SCHEDULE_DAYS = 520 * 7,    /* `after`: 10 years of whole weeks (policy, not encoding) */
+    GDL_MAX_SCHEDULE_MONTHS = 119,      /* `after N months`: within those 3640 days, whatever the months */
 };
 
 #define GDL_NONE 0xFFFFu        /* "no string / no fact" in a u16 field */
@@ -126,7 +127,7 @@ enum {
     MOMENT__ALL = (1 << MOMENT__COUNT) - 1
 };
 _Static_assert(MOMENT__COUNT <= 8, "a set of moments is one byte");
-enum { AFTER_WEEKS = 0, AFTER_DAYS = 1 };
+enum { AFTER_WEEKS = 0, AFTER_DAYS = 1, AFTER_MONTHS = 2 };   /* months: calendar months (since 1.6) */
 
 typedef struct {
     uint8_t kind;           /* OutcomeKind */
@@ -144,6 +145,14 @@ typedef struct {
     uint32_t after;         /* schedule: amount of after_unit (a parameter's default when after_param is set) */
     uint16_t after_param;   /* schedule: the parameter that sets `after` per run, or GDL_NONE (since 1.5) */
 } GdlOutcome;
+
+/* An advice text in a language other than nl and en (those are the outcome's
+ * text_nl and text_en): one per outcome and language (since format 1.6). */
+typedef struct {
+    uint16_t outcome;       /* index into outcomes: an advice */
+    uint16_t lang;          /* string: a language code of the header */
+    uint16_t text;          /* string */
+} GdlText;
 
 /* Header metadata shown in every result. */
 typedef struct {
@@ -170,6 +179,7 @@ typedef struct GdlProgram {
     uint32_t ninputs;
     uint32_t nparams;   GdlParam *params;
     uint32_t noutcomes; GdlOutcome *outcomes;
+    uint32_t ntexts;    GdlText *texts;        /* advice texts in further languages, by outcome */
     uint32_t ncode;     uint8_t *code;
     uint32_t nlines;    GdlLine *lines;
     uint16_t source_file; /* string: the guideline file, for runtime errors */
@@ -186,6 +196,7 @@ static inline const char *gdl_str(const GdlProgram *p, uint32_t s)
 const char *gdl_type_name(GdlType t);
 const char *gdl_action_name(GdlAction a);
 const char *gdl_strength_name(GdlStrength s);
+const char *gdl_after_unit_name(unsigned after_unit);   /* weeks, days, months */
 const char *gdl_outcome_kind_name(OutcomeKind k);   /* as in "missing": exclusion, red_flag, ... */
 OutcomeKind gdl_outcome_kind_by_name(const char *name);   /* OK__NONE when it names none */
 const char *gdl_moment_name(unsigned row);          /* intake, interim, discharge: row of moments.def */

@@ -205,7 +205,7 @@ static void put_error_card(ByteBuf *b, const ReportModel *m)
 void gdl_report_cds(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out)
 {
     ReportModel m;
-    report_model_build(&m, vm, errs, strcmp(opt->lang, "en") == 0, true, opt->ids);
+    report_model_build(&m, vm, errs, opt->lang, true, opt->ids);
     if (m.failed) {
         out->failed = 1;
     } else {

@@ -112,10 +112,10 @@ static void put_sections(ByteBuf *b, const ReportModel *m, const char *part, int
 
 void gdl_report_html(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out)
 {
-    bool en = strcmp(opt->lang, "en") == 0;
+    bool en = gdl_labels_en(opt->lang);    /* the page's words; its lang attribute says so */
     ReportModel summary, full;
-    report_model_build(&summary, vm, errs, en, false, opt->ids);
-    report_model_build(&full, vm, errs, en, true, opt->ids);
+    report_model_build(&summary, vm, errs, opt->lang, false, opt->ids);
+    report_model_build(&full, vm, errs, opt->lang, true, opt->ids);
     if (summary.failed || full.failed) {
         out->failed = 1;
     } else {

@@ -267,14 +267,61 @@ static void put_classification_value(const Report *r, uint32_t f)
         buf_json_number(r->b, v->as.num);
 }
 
+/* How much of an enum input's description to show before its value: all of
+ * it, less a closing list of its values ("nachtelijke pijn en/of pijn in rust
+ * (geen / soms / aanwezig)", "beloop: activiteiten nemen toe / 3 weken geen
+ * toename"): a list in brackets at the end, or after the last ": ", with as
+ * many items (split at " / ", ", ", " or ", " of ") as the enum has symbols; 0 when the
+ * description is nothing but the list ("fysiotherapeut / oefentherapeut"). */
+static size_t without_value_list(const char *text, uint32_t nsyms)
+{
+    size_t n = strlen(text);
+    const char *open = n && text[n - 1] == ')' ? strrchr(text, '(') : NULL;
+    const char *colon = NULL;
+    for (const char *c = strstr(text, ": "); c; c = strstr(c + 1, ": "))
+        colon = c;
+    const char *list[3] = { open ? open + 1 : NULL, colon ? colon + 2 : NULL, text };
+    size_t cut[3] = { open ? (size_t)(open - text) : 0, colon ? (size_t)(colon - text) : 0, 0 };
+    for (int i = 0; i < 3; i++) {
+        if (!list[i])
+            continue;
+        uint32_t items = 1;
+        const char *end = i == 0 ? text + n - 1 : text + n;
+        for (const char *c = list[i]; c < end; c++)
+            items += (c + 3 <= end && strncmp(c, " / ", 3) == 0) || (c + 2 <= end && strncmp(c, ", ", 2) == 0)
+                  || (i < 2 && c + 4 <= end && (strncmp(c, " or ", 4) == 0 || strncmp(c, " of ", 4) == 0));
+        if (items == nsyms && items > 1) {
+            while (cut[i] > 0 && text[cut[i] - 1] == ' ')
+                cut[i]--;
+            return cut[i];
+        }
+    }
+    return n;
+}
+
 /* A reason: the fact in words, with its value where the words alone do not
- * say it (a false finding, a number, a classification's value). */
+ * say it (a false finding, a number, an enum finding's value, a
+ * classification's value). */
 static void put_fact_with_value(const Report *r, uint32_t f)
 {
     const GdlFact *fact = &r->p->facts[f];
     const GdlValue *v = &r->vm->facts[f];
+    const char *sym = fact->kind == FK_INPUT ? enum_symbol(r, f) : NULL;
+    uint16_t t = r->en ? fact->text_en : fact->text_nl;
+    if (t == GDL_NONE)
+        t = r->en ? fact->text_nl : fact->text_en;
+    if (sym && t != GDL_NONE) {
+        size_t n = without_value_list(S(r, t), fact->sym_count);
+        buf_put(r->b, S(r, t), n);
+        buf_puts(r->b, n ? ": " : "");
+        put_label(r, LABEL_VALUE, sym);
+        return;
+    }
     put_fact_name(r, f);
-    if (fact->kind == FK_CLASSIFY) {
+    if (sym) {
+        buf_puts(r->b, ": ");
+        put_label(r, LABEL_VALUE, sym);
+    } else if (fact->kind == FK_CLASSIFY) {
         buf_puts(r->b, ": ");
         put_classification_value(r, f);
     } else if (fact->kind == FK_INPUT && fact->type == GT_BOOL && gdl_is_false(v)) {
@@ -585,7 +632,7 @@ static void put_one_line(const Report *r, const char *t, size_t n)
  * when longer than SUMMARY_TEXT_MAX. */
 static void put_advice_text(const Report *r, const GdlOutcome *o)
 {
-    const char *t = advice_str(r->vm->advice, r->p, advice_text_for(o, r->en));
+    const char *t = advice_str(r->vm->advice, r->p, advice_text_for(r->p, o, r->m->lang));
     size_t len = strlen(t);
     if (r->full) {
         put_one_line(r, t, len);
@@ -687,11 +734,13 @@ static void put_schedule(Report *r)
         buf_puts(r->b, date);
         row_key_ends(r);
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
-        bool days = o->after_unit == AFTER_DAYS;
         uint32_t after = r->vm->advice->after[o - r->p->outcomes];
-        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after,
-                   days ? L(r, after == 1 ? "dag" : "dagen", after == 1 ? "day" : "days")
-                        : L(r, after == 1 ? "week" : "weken", after == 1 ? "week" : "weeks"));
+        static const char *const UNIT_WORDS[3][2][2] = {    /* [after_unit][en][plural] */
+            [AFTER_WEEKS] = { { "week", "weken" }, { "week", "weeks" } },
+            [AFTER_DAYS] = { { "dag", "dagen" }, { "day", "days" } },
+            [AFTER_MONTHS] = { { "maand", "maanden" }, { "month", "months" } },
+        };
+        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after, UNIT_WORDS[o->after_unit % 3][r->en][after != 1]);
         if (dated && r->has_today) {
             int32_t d = day - r->today;
             if (d < 0)
@@ -912,9 +961,10 @@ static void put_missing(Report *r, const Missing *m)
     }
 }
 
-void report_model_build(ReportModel *m, const GdlVm *vm, const GdlCaseErrors *errs, bool en, bool full, bool ids)
+void report_model_build(ReportModel *m, const GdlVm *vm, const GdlCaseErrors *errs, const char *lang, bool full, bool ids)
 {
-    *m = (ReportModel){ .en = en, .full = full, .ids = ids };
+    bool en = gdl_labels_en(lang);
+    *m = (ReportModel){ .en = en, .lang = lang, .full = full, .ids = ids };
     arena_init_mem(&m->arena, 0, vm->mem);
     ByteBuf words = { .mem = vm->mem };
     Report r = { .vm = vm, .p = vm->p, .m = m, .b = &words, .en = en, .full = full, .ids = ids };

@@ -56,7 +56,8 @@ typedef struct {
 
 typedef struct {
     Arena arena;
-    bool en, full, ids;
+    bool en, full, ids;         /* en: the report's words in English (gdl_labels_en) */
+    const char *lang;           /* the language of the advice texts */
     bool failed;                /* out of memory: the model is incomplete */
     const char *title_line;     /* "title (id version)" */
     const char *case_line;      /* "Casus: x · beoordeeld op ..." */
@@ -65,9 +66,10 @@ typedef struct {
 } ReportModel;
 
 /* Builds the report of the evaluated case in vm (or, with errs holding
- * errors, of a case that failed to load): in English when en, every item
- * in full when full, with ids when ids. Free with report_model_free. */
-void report_model_build(ReportModel *m, const GdlVm *vm, const GdlCaseErrors *errs, bool en, bool full, bool ids);
+ * errors, of a case that failed to load): advice texts in lang, the report's
+ * own words in English unless lang is nl, every item in full when full, with
+ * ids when ids. Free with report_model_free. */
+void report_model_build(ReportModel *m, const GdlVm *vm, const GdlCaseErrors *errs, const char *lang, bool full, bool ids);
 void report_model_free(ReportModel *m);
 
 /* Words both the HTML and the CDS writers add around the model. */

@@ -66,7 +66,7 @@ static void put_row(ByteBuf *b, const ReportRow *row)
 void gdl_report_text(const GdlVm *vm, const GdlCaseErrors *errs, const AdviceOptions *opt, ByteBuf *out)
 {
     ReportModel m;
-    report_model_build(&m, vm, errs, strcmp(opt->lang, "en") == 0, opt->detail_full, opt->ids);
+    report_model_build(&m, vm, errs, opt->lang, opt->detail_full, opt->ids);
     if (m.failed) {
         out->failed = 1;
         report_model_free(&m);

@@ -380,10 +380,12 @@ static bool verify_outcomes(Verifier *v)
             return fail(v, "invalid strength %u", o->strength);
         if (o->moments > MOMENT__ALL)
             return fail(v, "invalid moments 0x%x", o->moments);
-        if (o->after_unit > AFTER_DAYS)
+        if (o->after_unit > AFTER_MONTHS)
             return fail(v, "invalid after unit %u", o->after_unit);
-        if ((uint64_t)o->after * (o->after_unit == AFTER_WEEKS ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
-            return fail(v, "after %u %s is more than %d days", o->after, o->after_unit == AFTER_WEEKS ? "weeks" : "days",
+        if (o->after_unit == AFTER_MONTHS && (o->after > GDL_MAX_SCHEDULE_MONTHS || o->after_param != GDL_NONE))
+            return fail(v, "after %u months: at most %d, and no parameter", o->after, GDL_MAX_SCHEDULE_MONTHS);
+        if (o->after_unit != AFTER_MONTHS && (uint64_t)o->after * (o->after_unit == AFTER_WEEKS ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
+            return fail(v, "after %u %s is more than %d days", o->after, gdl_after_unit_name(o->after_unit),
                         GDL_MAX_SCHEDULE_DAYS);
         if (o->after_param != GDL_NONE) {
             /* every value the run may give it (its range) is a whole schedule of at most 10 years */
@@ -408,6 +410,16 @@ static bool verify_outcomes(Verifier *v)
         if (!check_fact_ref(v, "condition", o->cond, FK_OUTCOME, "an outcome condition", false) ||
             !check_fact_ref(v, "start date", o->from, FK_DATE, "a schedule date", true))
             return false;
+    }
+    for (uint32_t i = 0; i < p->ntexts; i++) {     /* 1.6: advice texts in further languages */
+        const GdlText *t = &p->texts[i];
+        at_item(v, "OUTC text", i);
+        if (t->outcome >= p->noutcomes || p->outcomes[t->outcome].kind != OK_ADVICE)
+            return fail(v, "text of outcome %u, which is not an advice", t->outcome);
+        if (!check_str(v, "language", t->lang, false) || !check_str(v, "text", t->text, false))
+            return false;
+        if (strcmp(gdl_str(p, t->lang), "nl") == 0 || strcmp(gdl_str(p, t->lang), "en") == 0)
+            return fail(v, "a text in '%s' belongs in the outcome's text_%s", gdl_str(p, t->lang), gdl_str(p, t->lang));
     }
     return true;
 }

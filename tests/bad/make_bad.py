@@ -4,7 +4,8 @@
 # corruption per file, and the .gdl sources too long to write by hand (gdl/).
 # The outputs are committed; the golden runner never calls this. Rerun it
 # after a change of the bytecode format or the opcode list, then regenerate
-# the expected files (tests/bad/update.sh) and review the diff.
+# the expected files (bash tests/run_golden.sh --update tests/bad) and review
+# the diff. The .gdl sources carry their expected diagnostics (tests/README.md).
 #   usage: tests/bad/make_bad.py [path/to/gdl]   (default bin/gdl)
 import os
 import re
@@ -80,12 +81,23 @@ def param_at(data, i, field):
 
 
 def as_minor(data, minor, pcs):
-    """The same program in an older format minor: PUSH_NUM where 1.5 has
+    """The same program in an older format minor: for 1.5, OUTC without the
+    table of texts in further languages that 1.6 appended (and no schedule in
+    months, after_unit 2, which 1.6 added); PUSH_NUM where 1.5 has
     OTHERWISE (same operand) and OUTC records without the 'after_param' field
     that 1.5 appended; for 1.3 also FACT records without the 'applies' field
     that 1.4 appended, and for 1.2 also PARM records without the text field
     that 1.3 appended (a newer reader must still read them all)."""
     b = bytearray(data)
+    if minor <= 5:
+        tag, payload, n = sections(bytes(b))["OUTC"]
+        (count,) = struct.unpack_from("<I", b, payload)
+        for i in range(count):
+            assert b[payload + 4 + i * OUTC_SIZE + 5] != 2, "a 1.5 file has no schedule in months"
+        at = payload + 4 + count * OUTC_SIZE
+        assert b[at:at + 4] == b"\0\0\0\0" and at + 4 == payload + n, "a 1.5 file has no texts in further languages"
+        del b[at:at + 4]
+        struct.pack_into("<I", b, tag + 4, n - 4)
     if minor <= 4:
         op = opcodes()
         for pc, name in pcs:
@@ -261,7 +273,8 @@ def bytecode():
     # Files of earlier minor versions run as their originals do (a 1.4 file
     # has no OTHERWISE: its 'otherwise' values have an empty because).
     runs = {"date-fact-huge": seal(huge), "minor-1.2": seal(as_minor(good, 2, pcs)),
-            "minor-1.3": seal(as_minor(good, 3, pcs)), "minor-1.4": seal(as_minor(good, 4, pcs))}
+            "minor-1.3": seal(as_minor(good, 3, pcs)), "minor-1.4": seal(as_minor(good, 4, pcs)),
+            "minor-1.5": seal(as_minor(good, 5, pcs))}
     out = os.path.join(ROOT, "gdlb")
     os.makedirs(out, exist_ok=True)
     for name, data in list(bad.items()) + list(runs.items()):
@@ -277,6 +290,18 @@ def bytecode():
 
 
 HEAD = 'guideline limits { title "limits" version "0.1.0" status draft language en }\n'
+CLEAN = "// expect-no-diagnostics\n"
+NESTING = "brackets nested too deep (limit is 200 levels)"
+DEPTH = "expression nested too deep (limit is 1000 levels, counting the definitions it uses)"
+# Full goldens (NAME.args, .err, .status): what they test is how the
+# diagnostic is shown (the source line cut at 8192 bytes; the line that
+# stops after 50 errors). The others are inline tests (tests/README.md).
+GOLDEN = {"line-too-long", "too-many-errors"}
+
+
+def expect(line, col, message, eol="\n"):
+    """An inline expectation: gdl check reports this error at line:col."""
+    return "// expect-error: %d:%d: %s%s" % (line, col, message, eol)
 
 
 def sources():
@@ -285,50 +310,58 @@ def sources():
     gen = {
         # SOURCE_MAX_LINE: 8192 bytes in a line; the next byte is the error
         "line-too-long": HEAD + "input n: bool\n// " + "x" * 8200 + "\ndefine a = n\n",
-        "line-at-limit": HEAD + "input n: bool\n// " + "x" * (8192 - 3) + "\ndefine a = n\n",
+        "line-at-limit": HEAD + "input n: bool\n// " + "x" * (8192 - 3) + "\ndefine a = n\n" + CLEAN,
         # the CR of a CRLF line ending is not counted (issue 14)
         "line-at-limit-crlf": HEAD.replace("\n", "\r\n") + "input n: bool\r\n// " + "x" * (8192 - 3)
-                              + "\r\ndefine a = n\r\n",
+                              + "\r\ndefine a = n\r\n" + CLEAN.replace("\n", "\r\n"),
         "line-too-long-crlf": HEAD.replace("\n", "\r\n") + "input n: bool\r\n// " + "x" * (8192 - 2)
-                              + "\r\ndefine a = n\r\n",
+                              + "\r\ndefine a = n\r\n" + expect(3, 8193, "line longer than 8192 bytes", "\r\n"),
         # a subnormal literal (1e-310) does not round to 0: accepted (issue 14);
         # 1e-400 does
         "number-subnormal": HEAD + "input x: number\nparam tiny = 0." + "0" * 309 + "1\n"
                             + 'exclude e "A.1" when x > tiny\n'
-                            + "param zero = 0." + "0" * 399 + "1\n",
+                            + "param zero = 0." + "0" * 399 + "1\n"
+                            + expect(5, 14, "number '0.00000000000000000000000000000000000000...' is too small"
+                                     " (it would round to 0)"),
         # PARSE_MAX_DEPTH: brackets open at once, counted by the scanner,
         # whatever else the parser's stack holds (issue 14: `(1 + (1 + ...` was
         # rejected at 65 levels, bare brackets at 193)
-        "brackets-too-deep": HEAD + "input n: bool\ndefine a = " + "(" * 250 + "n" + ")" * 250 + "\n",
+        "brackets-too-deep": HEAD + "input n: bool\ndefine a = " + "(" * 250 + "n" + ")" * 250 + "\n" + expect(3, 212, NESTING),
         "brackets-at-limit": HEAD + "input n: bool\ndefine a = " + "(" * 200 + "n" + ")" * 200 + "\n"
-                             + 'exclude e "A.1" when a\n',
+                             + 'exclude e "A.1" when a\n' + CLEAN,
         "sums-at-limit": HEAD + "input n: number\ndefine a = " + "(1 + " * 200 + "n" + ")" * 200 + "\n"
-                         + 'exclude e "A.1" when a > 0\n',
-        "sums-too-deep": HEAD + "input n: number\ndefine a = " + "(1 + " * 201 + "n" + ")" * 201 + "\n",
+                         + 'exclude e "A.1" when a > 0\n' + CLEAN,
+        "sums-too-deep": HEAD + "input n: number\ndefine a = " + "(1 + " * 201 + "n" + ")" * 201 + "\n" + expect(3, 1012, NESTING),
         "calls-at-limit": HEAD + "input n: number\ndefine a = " + "coalesce(" * 200 + "n" + ", 1)" * 200 + " > 0\n"
-                          + 'exclude e "A.1" when (a)\n',
+                          + 'exclude e "A.1" when (a)\n' + CLEAN,
         # PARSE_MAX_STACK: prefix operators grow bison's stack without brackets
-        "prefix-operators-too-deep": HEAD + "input n: bool\ndefine a =\n" + "not\n" * 10001 + "n\n",
+        "prefix-operators-too-deep": HEAD + "input n: bool\ndefine a =\n" + "not\n" * 10001 + "n\n"
+                                     + expect(9998, 1, "nesting too deep for the parser (limit is 10000 stack entries:"
+                                              " brackets, operators and calls)"),
         # COMPILE_MAX_EXPR_DEPTH: a left-deep chain needs no brackets
-        "operators-too-deep": HEAD + "input n: bool\ndefine a = n" + " or n" * 1000 + "\n" + 'exclude e "A.1" when a\n',
+        "operators-too-deep": HEAD + "input n: bool\ndefine a = n" + " or n" * 1000 + "\n" + 'exclude e "A.1" when a\n'
+                              + expect(3, 12, DEPTH),
         "operators-at-limit": HEAD + "input n: bool\ndefine a = n" + " or n" * 999 + "\n"
-                              + 'exclude e "A.1" when a\n',
+                              + 'exclude e "A.1" when a\n' + CLEAN,
         # ... and the defines an expression uses in turn
         "defines-too-deep": HEAD + "input n: bool\n" + 'exclude e "A.1" when d1000\n'
                             + "".join("define d%d = d%d\n" % (i, i - 1) for i in range(1000, 0, -1))
-                            + "define d0 = n\n",
+                            + "define d0 = n\n" + expect(4, 16, DEPTH),
         # LEX_MAX_IDENT, LEX_MAX_STRING
-        "name-too-long": HEAD + "input " + "n" * 65 + ": bool\ninput " + "m" * 64 + ": bool\n",
+        "name-too-long": HEAD + "input " + "n" * 65 + ": bool\ninput " + "m" * 64 + ": bool\n"
+                         + expect(2, 7, "name longer than 64 characters"),
         "string-too-long": HEAD + 'advice a do "C.1" en "' + "x" * 4097 + '"\n'
-                           + 'advice b do "C.1" en "' + "x" * 4096 + '"\n',
+                           + 'advice b do "C.1" en "' + "x" * 4096 + '"\n'
+                           + expect(2, 22, "string longer than 4096 bytes"),
         # DIAG_MAX_ERRORS
         "too-many-errors": HEAD + "".join("define d%d = nosuch%d\n" % (i, i) for i in range(60)),
     }
     for name, text in gen.items():
         with open(os.path.join(out, name + ".gdl"), "w") as f:
             f.write(text)
-        with open(os.path.join(out, name + ".args"), "w") as f:
-            f.write("check tests/bad/gdl/%s.gdl\n" % name)
+        if name in GOLDEN:
+            with open(os.path.join(out, name + ".args"), "w") as f:
+                f.write("check tests/bad/gdl/%s.gdl\n" % name)
 
 
 if __name__ == "__main__":

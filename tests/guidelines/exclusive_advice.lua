@@ -11,6 +11,11 @@
 -- advice is covered without editing this file), the B.2 re-evaluation and
 -- adjustment advice, the re-evaluation schedule, and the 6-week GP contact
 -- of profile 3 ("nog enige tijd verder te begeleiden", Noot B.2).
+-- A guideline without closing advice (the MSK leidraad, the tissue-reactivity
+-- tables: they say nothing about ending a treatment) has no such pair to
+-- check; for every guideline, also no case gets one advice id recommended
+-- (do, consider, preferably) and advised against (preferably_not, do_not) at
+-- once: two outcomes of one id must exclude each other.
 
 local cjson = require "cjson"
 
@@ -45,20 +50,47 @@ local function treating_advice(path)
   return ids
 end
 
+-- Whether the source declares one of the closing advice ids.
+local function has_closing(path)
+  local f = assert(io.open(path))
+  local text = f:read("a")
+  f:close()
+  for key in pairs(CLOSE) do
+    if text:find("\nadvice%s+" .. key:gsub("^advice:", "") .. "%s") then return true end
+  end
+  return false
+end
+
+local RECOMMEND = { ["do"] = true, consider = true, preferably = true }
+local AGAINST = { do_not = true, preferably_not = true }
+
 local guideline = arg[1] or error("usage: lua5.4 exclusive_advice.lua GUIDELINE.gdl < results.jsonl")
+local closes = has_closing(guideline)
 local n_treating = 0
 for k in pairs(treating_advice(guideline)) do GO_ON[k] = true; n_treating = n_treating + 1 end
-if n_treating < 20 then
+if closes and n_treating < 20 then
   io.stderr:write(("exclusive_advice: only %d advice gated on 'treating' found in %s: did the source's layout change?\n")
                   :format(n_treating, guideline))
   os.exit(1)
 end
 
-local cases, closing, bad = 0, 0, 0
+local cases, closing, bad, both_ways = 0, 0, 0, 0
 for line in io.lines() do
   local r = cjson.decode(line)
   cases = cases + 1
   if r.status == "ok" then
+    local pro, con = {}, {}
+    for _, a in ipairs(r.advice) do
+      if RECOMMEND[a.strength] then pro[a.id] = true end
+      if AGAINST[a.strength] then con[a.id] = true end
+    end
+    local ids = {}
+    for id in pairs(pro) do if con[id] then ids[#ids + 1] = id end end
+    if #ids > 0 then
+      both_ways = both_ways + 1
+      table.sort(ids)
+      print(("%s: recommends and advises against %s"):format(tostring(r.case_id), table.concat(ids, ", ")))
+    end
     local close, go_on = {}, {}
     for kind, list in pairs({ advice = r.advice, schedule = r.schedule, referral = r.referrals }) do
       for _, x in ipairs(list) do
@@ -76,6 +108,11 @@ for line in io.lines() do
     end
   end
 end
-print(("exclusive advice: %d cases (%d closing the treatment), %d with both closing and going-on advice")
-      :format(cases, closing, bad))
-os.exit(bad == 0 and cases > 0 and closing > 0 and 0 or 1)
+if closes then
+  print(("exclusive advice, %s: %d cases (%d closing the treatment), %d with both closing and going-on advice, %d recommending and advising against one id")
+        :format(guideline, cases, closing, bad, both_ways))
+else
+  print(("exclusive advice, %s: %d cases (no closing advice in this guideline), %d recommending and advising against one id")
+        :format(guideline, cases, both_ways))
+end
+os.exit(bad == 0 and both_ways == 0 and cases > 0 and (closing > 0 or not closes) and 0 or 1)

@@ -143,6 +143,30 @@ static void test_case_and_param_errors(void)
     gdl_program_free(p);
 }
 
+/* The language argument: nl, en, or a language the header declares (the
+ * others are refused, naming the declared ones). */
+static void test_languages(void)
+{
+    static const struct { const char *lang; int rc; const char *in_out, *in_error; } RUNS[] = {
+        { "fr", GDL_OK, "\"text\": \"Repos.\"", "" },
+        { "en", GDL_OK, "\"text\": \"Rest.\"", "" },
+        { "de", GDL_ERR_USAGE, NULL, "language 'de' is not one of the guideline's (language nl, en, fr;" },
+    };
+    gdl_program *p;
+    gdl_evaluator *e = NULL;
+    CU_ASSERT_FATAL(gdl_load_file("tests/golden/semantics/languages.gdl", &STDLIB, &p) == GDL_OK
+                    && gdl_evaluator_new(p, &e) == GDL_OK);
+    for (size_t i = 0; i < sizeof RUNS / sizeof RUNS[0]; i++) {
+        const char *out;
+        size_t len;
+        CU_ASSERT_EQUAL(gdl_evaluate(e, "{\"nprs\": 8}", 11, GDL_FORMAT_JSON_LINE, RUNS[i].lang, &out, &len), RUNS[i].rc);
+        CU_ASSERT(RUNS[i].in_out ? out && strstr(out, RUNS[i].in_out) != NULL : out == NULL);
+        CU_ASSERT(strstr(gdl_evaluator_error(e), RUNS[i].in_error) != NULL);
+    }
+    gdl_evaluator_free(e);
+    gdl_program_free(p);
+}
+
 /* ---- out of memory ---------------------------------------------------- */
 
 typedef struct {
@@ -264,6 +288,7 @@ void test_api_register(void)
         { "compile_error_located", test_compile_error_located },
         { "bytecode_verified", test_bytecode_verified },
         { "case_and_param_errors", test_case_and_param_errors },
+        { "languages", test_languages },
         { "every_allocation_failure", test_every_allocation_failure },
         { "vm_init_reports_failures", test_vm_init_reports_failures },
     };

@@ -377,13 +377,13 @@ static void test_closed_vocabularies(void)
                  "refer f1 \"B.1\" -> call_gp when a\n"             /* 5 */
                  "red_flag r1 \"B.1\" in cl urgent -> phone when a\n" /* 6 */
                  "measure m1 \"B.3\" at intake, weekly\n"           /* 7 */
-                 "schedule s1 \"B.2\" after 3 months\n"             /* 8 */
+                 "schedule s1 \"B.2\" after 3 years\n"              /* 8 */
                  "test \"t\" { given { a: true } expect bogus v1 }\n", /* 9 */
                  "t.gdl:3:11: error: unknown strength 'maybe' (strengths: do, consider, preferably, preferably_not, do_not)",
                  "t.gdl:5:19: error: unknown action 'call_gp' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess, none)",
                  "t.gdl:6:35: error: unknown action 'phone' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess, none)",
                  "t.gdl:7:29: error: unknown moment 'weekly' (moments: intake, interim, discharge)",
-                 "t.gdl:8:27: error: a schedule counts in weeks or days, not 'months'",
+                 "t.gdl:8:27: error: a schedule counts in weeks, days or months, not 'years'",
                  "t.gdl:9:37: error: unknown expectation 'bogus' (expect exclusion, red_flag, referral, advice, schedule, "
                  "measurement, missing, or NAME == value)");
 }
@@ -589,19 +589,26 @@ static void test_enum_values(void)
                  "t.gdl:5:12: error: type mismatch: cannot compare a value of 's' (red, green, ...) and a number without unit");
 }
 
+/* A guideline with input x, the function fn, and define r = NAME(NAME(...
+ * NAME(x)...)) > 1, depth calls deep. */
+static void nested_calls(char *src, size_t size, const char *fn, const char *name, int depth)
+{
+    size_t n = (size_t)snprintf(src, size, HEADER "input x: number\n%s\ndefine r = ", fn);
+    for (int i = 0; i < depth; i++)
+        n += (size_t)snprintf(src + n, size - n, "%s(", name);
+    n += (size_t)snprintf(src + n, size - n, "x");
+    for (int i = 0; i < depth; i++)
+        n += (size_t)snprintf(src + n, size - n, ")");
+    snprintf(src + n, size - n, " > 1\n");
+}
+
 /* BUG (compiler/check.c check_user_call, lines 524-526): the guard against
  * recursion counts nesting depth, so 40 nested calls of a function that
  * does not call itself are reported as "function 'inc' calls itself". */
 static void test_nested_calls_are_not_recursion(void)
 {
     char src[2048];
-    size_t n = (size_t)snprintf(src, sizeof src, HEADER "input x: number\nfn inc(y) = y + 1\ndefine r = ");
-    for (int i = 0; i < 40; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, "inc(");
-    n += (size_t)snprintf(src + n, sizeof src - n, "x");
-    for (int i = 0; i < 40; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, ")");
-    snprintf(src + n, sizeof src - n, " > 1\n");
+    nested_calls(src, sizeof src, "fn inc(y) = y + 1", "inc", 40);
     Diags d;
     diags_collect(src, &d);
     if (strstr(d.raw ? d.raw : "", "calls itself"))
@@ -630,13 +637,7 @@ static void test_nested_calls_are_not_recursion(void)
 static void test_fn_expansion_not_exponential(void)
 {
     char src[2048];
-    size_t n = (size_t)snprintf(src, sizeof src, HEADER "input x: number\nfn sq(v) = v * v\ndefine r = ");
-    for (int i = 0; i < 30; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, "sq(");
-    n += (size_t)snprintf(src + n, sizeof src - n, "x");
-    for (int i = 0; i < 30; i++)
-        n += (size_t)snprintf(src + n, sizeof src - n, ")");
-    snprintf(src + n, sizeof src - n, " > 1\n");
+    nested_calls(src, sizeof src, "fn sq(v) = v * v", "sq", 30);
     fflush(NULL);
     pid_t pid = fork();
     CU_ASSERT_FATAL(pid >= 0);

@@ -495,44 +495,40 @@ static void test_pools_deduplicated(void)
     built_free(b);
 }
 
-static void test_max_stack(void)
-{
+/* Each program's max_stack, as the compiler computes it and as simulating
+ * its code finds it. */
+static const struct {
+    const char *source;
+    uint32_t max_stack;
+} MAX_STACK_CASES[] = {
     /* a and (b and (c and not d)): a, b, c, d on the stack before NOT and the
      * first AND (a fact as right operand would fold into AND_FACT). */
-    BUILD(r, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
-             "define right = a and (b and (c and not d))\ndefine left = a and b and c and d\n");
-    CU_ASSERT_EQUAL(r->p->max_stack, 4);
-    CU_ASSERT_EQUAL(simulate_max_stack(r->p), r->p->max_stack);
-    built_free(r);
+    { "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
+      "define right = a and (b and (c and not d))\ndefine left = a and b and c and d\n", 4 },
     /* Left-nested over facts: a, then AND_FACT b, c, d in place: one deep. */
-    BUILD(l, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
-             "define left = a and b and c and d\n");
-    CU_ASSERT_EQUAL(l->p->max_stack, 1);
-    CU_ASSERT_EQUAL(simulate_max_stack(l->p), l->p->max_stack);
-    built_free(l);
+    { "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
+      "define left = a and b and c and d\n", 1 },
     /* Left-nested over computed operands: never more than two. */
-    BUILD(l2, "input a: bool\ninput b: bool\ninput c: bool\n"
-              "define left = not a and not b and not c\n");
-    CU_ASSERT_EQUAL(l2->p->max_stack, 2);
-    CU_ASSERT_EQUAL(simulate_max_stack(l2->p), l2->p->max_stack);
-    built_free(l2);
+    { "input a: bool\ninput b: bool\ninput c: bool\n"
+      "define left = not a and not b and not c\n", 2 },
     /* at_least(2, a, b, c, d): the count and four facts. */
-    BUILD(al, "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
-              "define r = at_least(2, a, b, c, d)\n");
-    CU_ASSERT_EQUAL(al->p->max_stack, 5);
-    CU_ASSERT_EQUAL(simulate_max_stack(al->p), al->p->max_stack);
-    built_free(al);
+    { "input a: bool\ninput b: bool\ninput c: bool\ninput d: bool\n"
+      "define r = at_least(2, a, b, c, d)\n", 5 },
     /* x in [1, 5) and a: FACT_CMP_K x >= 1, then AND_CMP_K x < 5 and
      * AND_FACT_STORE a work in place: one deep. */
-    BUILD(rg, "input x: number\ninput a: bool\ndefine r = x in [1, 5) and a\n");
-    CU_ASSERT_EQUAL(rg->p->max_stack, 1);
-    CU_ASSERT_EQUAL(simulate_max_stack(rg->p), rg->p->max_stack);
-    built_free(rg);
+    { "input x: number\ninput a: bool\ndefine r = x in [1, 5) and a\n", 1 },
     /* With a computed bound the operands are pushed: x, 1 + n (3 deep). */
-    BUILD(rg2, "input x: number\ninput n: number\ninput a: bool\ndefine r = x in [n + 1, 5) and a\n");
-    CU_ASSERT_EQUAL(rg2->p->max_stack, 3);
-    CU_ASSERT_EQUAL(simulate_max_stack(rg2->p), rg2->p->max_stack);
-    built_free(rg2);
+    { "input x: number\ninput n: number\ninput a: bool\ndefine r = x in [n + 1, 5) and a\n", 3 },
+};
+
+static void test_max_stack(void)
+{
+    for (size_t i = 0; i < sizeof MAX_STACK_CASES / sizeof MAX_STACK_CASES[0]; i++) {
+        BUILD(b, MAX_STACK_CASES[i].source);
+        CU_ASSERT_EQUAL(b->p->max_stack, MAX_STACK_CASES[i].max_stack);
+        CU_ASSERT_EQUAL(simulate_max_stack(b->p), b->p->max_stack);
+        built_free(b);
+    }
 }
 
 /* A stack deeper than GDL_MAX_STACK is a compile error, not a program. */
@@ -646,6 +642,20 @@ static void test_tables(void)
     built_free(b);
 }
 
+/* Each call lowers its own copy of the function's body, as check.c typed it
+ * for that call's arguments: `high` is value 1 of pain's enum, 0 of mood's,
+ * also through a function that calls the function. */
+static void test_function_expansions(void)
+{
+    BUILD(b, "input pain: enum { low, high }\ninput mood: enum { high, low }\n"
+             "fn is_high(x) = x == high\nfn either(u, v) = is_high(u) or is_high(v)\n"
+             "define p = is_high(pain)\ndefine m = is_high(mood)\ndefine e = either(pain, mood)\n");
+    BLOCK_IS(b, "p", "LOAD_FACT pain; PUSH_NUM #1; EQ; STORE_FACT p");
+    BLOCK_IS(b, "m", "LOAD_FACT mood; PUSH_NUM #0; EQ; STORE_FACT m");
+    BLOCK_IS(b, "e", "LOAD_FACT pain; PUSH_NUM #1; EQ; LOAD_FACT mood; PUSH_NUM #0; EQ; OR_STORE e");
+    built_free(b);
+}
+
 void test_codegen_register(void);
 void test_codegen_register(void)
 {
@@ -664,6 +674,7 @@ void test_codegen_register(void)
         {"stack_limit", test_stack_limit},
         {"code_limit_single_error", test_code_limit_single_error},
         {"tables", test_tables},
+        {"function_expansions", test_function_expansions},
     };
     UNIT_REGISTER("codegen", tests);
 }

@@ -290,20 +290,23 @@ static void test_outcomes(void)
     CU_ASSERT_EQUAL(rf->kind, AST_OUTCOME);
     CU_ASSERT_STRING_EQUAL(rf->name, "ce");
     CU_ASSERT_STRING_EQUAL(rf->b->str, "B.1.3");
-    CU_ASSERT_STRING_EQUAL(rf->name2, "neuro");
-    CU_ASSERT_EQUAL(rf->flags, 1);
-    CU_ASSERT_STRING_EQUAL(rf->unit, "refer_gp");
-    SPAN_OF(p, rf->unit_span, "refer_gp");
+    CU_ASSERT_STRING_EQUAL(rf->cluster, "neuro");
+    CU_ASSERT_EQUAL(rf->urgent, 1);
+    CU_ASSERT_STRING_EQUAL(rf->action, "refer_gp");
+    SPAN_OF(p, rf->action_span, "refer_gp");
     SPAN_OF(p, rf->span, "red_flag ce \"B.1.3\" in neuro urgent -> refer_gp\n    when a or b");
-    CU_ASSERT_STRING_EQUAL(ad->name2, "do_not");
+    CU_ASSERT_STRING_EQUAL(ad->strength, "do_not");
     CU_ASSERT_EQUAL(ad->list.count, 2);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ad->c);
-    CU_ASSERT_EQUAL(ad->c->list.count, 1);
-    CU_ASSERT_STRING_EQUAL(ad->c->list.items[0]->name, "sessions");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ad->dose);
+    CU_ASSERT_EQUAL(ad->dose->list.count, 1);
+    CU_ASSERT_STRING_EQUAL(ad->dose->list.items[0]->name, "sessions");
+    CU_ASSERT_PTR_NULL(ad->from);
     CU_ASSERT_DOUBLE_EQUAL(sc->num, 3, 0);
     CU_ASSERT_STRING_EQUAL(sc->unit, "weeks");
-    CU_ASSERT_EQUAL(sc->c->kind, AST_NAME);
-    CU_ASSERT_STRING_EQUAL(sc->c->name, "d");
+    CU_ASSERT_PTR_NULL(sc->dose);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc->from);
+    CU_ASSERT_EQUAL(sc->from->kind, AST_NAME);
+    CU_ASSERT_STRING_EQUAL(sc->from->name, "d");
     CU_ASSERT_EQUAL(sc->a->kind, AST_NAME);
     CU_ASSERT_STRING_EQUAL(sc->a->name, "e");
     CU_ASSERT_EQUAL(me->list2.count, 2);
@@ -418,50 +421,35 @@ static bool has_c_and_d(const Parsed *p)
     return c && d;
 }
 
-/* Two bad declarations: two errors, and the good ones after them parse. */
+/* Two bad declarations: two errors, each where its declaration turns out
+ * bad, and the good ones after them parse. */
+static const struct {
+    const char *bad;        /* the second declaration; the first is `define a = 1 +` */
+    const char *first, *second;
+} RECOVERY_CASES[] = {
+    /* The first where `define a` turns out incomplete, the second at the '*'. */
+    { "define b = * 2\n", "p.gdl:2:1: error: ", "p.gdl:2:12: error: " },
+    /* An unclosed call recovers at the next declaration too. */
+    { "define b = f(2\n", "p.gdl:2:1: error: ", "p.gdl:3:1: error: " },
+    /* An unclosed '(' must not swallow the rest of the file while recovery
+     * looks for its ')' (a former `'(' error ')'` production did). */
+    { "define b = (2\n", "p.gdl:2:1: error: ", "p.gdl:3:1: error: " },
+};
+
 static void test_error_recovery(void)
 {
-    Parsed *p = parse_text("define a = 1 +\n"
-                           "define b = * 2\n"
-                           "define c = 3\n"
-                           "input d: bool\n");
-    CU_ASSERT_FATAL(p != NULL);
-    CU_ASSERT_EQUAL(p->errors, 2);
-    CU_ASSERT_EQUAL(diag_lines(p), 2);
-    /* The first where `define a` turns out incomplete, the second at the '*'. */
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:1: error: ") != NULL);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:12: error: ") != NULL);
-    CU_ASSERT(has_c_and_d(p));
-    parsed_free(p);
-
-    /* An unclosed call recovers at the next declaration too. */
-    p = parse_text("define a = 1 +\n"
-                   "define b = f(2\n"
-                   "define c = 3\n"
-                   "input d: bool\n");
-    CU_ASSERT_FATAL(p != NULL);
-    CU_ASSERT_EQUAL(p->errors, 2);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:1: error: ") != NULL);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:3:1: error: ") != NULL);
-    CU_ASSERT(has_c_and_d(p));
-    parsed_free(p);
-}
-
-/* An unclosed '(' must not swallow the rest of the file while recovery
- * looks for its ')' (a former `'(' error ')'` production did). */
-static void test_error_recovery_unclosed_paren(void)
-{
-    Parsed *p = parse_text("define a = 1 +\n"
-                           "define b = (2\n"
-                           "define c = 3\n"
-                           "input d: bool\n");
-    CU_ASSERT_FATAL(p != NULL);
-    CU_ASSERT_EQUAL(p->errors, 2);
-    CU_ASSERT_EQUAL(diag_lines(p), 2);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:2:1: error: ") != NULL);
-    CU_ASSERT(strstr(p->out ? p->out : "", "p.gdl:3:1: error: ") != NULL);
-    CU_ASSERT(has_c_and_d(p));
-    parsed_free(p);
+    for (size_t i = 0; i < sizeof RECOVERY_CASES / sizeof RECOVERY_CASES[0]; i++) {
+        char src[128];
+        snprintf(src, sizeof src, "define a = 1 +\n%sdefine c = 3\ninput d: bool\n", RECOVERY_CASES[i].bad);
+        Parsed *p = parse_text(src);
+        CU_ASSERT_FATAL(p != NULL);
+        CU_ASSERT_EQUAL(p->errors, 2);
+        CU_ASSERT_EQUAL(diag_lines(p), 2);
+        CU_ASSERT(strstr(p->out ? p->out : "", RECOVERY_CASES[i].first) != NULL);
+        CU_ASSERT(strstr(p->out ? p->out : "", RECOVERY_CASES[i].second) != NULL);
+        CU_ASSERT(has_c_and_d(p));
+        parsed_free(p);
+    }
 }
 
 static void test_stray_character(void)
@@ -607,7 +595,6 @@ void test_parse_register(void)
         {"comparison_nonassoc", test_comparison_nonassoc},
         {"ranges", test_ranges},
         {"error_recovery", test_error_recovery},
-        {"error_recovery_unclosed_paren", test_error_recovery_unclosed_paren},
         {"stray_character", test_stray_character},
         {"unterminated_string", test_unterminated_string},
         {"nesting_limit", test_nesting_limit},

@@ -528,6 +528,17 @@ static void test_params(void)
     EXPECT_REJECT(t->params[0].flags |= 0x80, "PARM[0]", "unknown flags 0x80");
 }
 
+/* Outcome 0 as kind, with one text in a further language (strings 7 and text). */
+static void with_text(TestProgram *t, OutcomeKind kind, uint16_t text)
+{
+    static GdlText texts[1];
+    t->outcomes[0].kind = (uint8_t)kind;
+    t->outcomes[0].strength = kind == OK_ADVICE ? STR_DO : STR_NONE;
+    texts[0] = (GdlText){ .outcome = 0, .lang = 7, .text = text };
+    t->p.texts = texts;
+    t->p.ntexts = 1;
+}
+
 static void test_outcomes(void)
 {
     EXPECT_REJECT(t->outcomes[0].kind = 0, "OUTC[0]", "invalid kind 0");
@@ -538,7 +549,15 @@ static void test_outcomes(void)
                   "a referral without an action");
     EXPECT_REJECT(t->outcomes[0].strength = STR__COUNT, "OUTC[0]", "invalid strength 6");
     EXPECT_REJECT(t->outcomes[0].moments = MOMENT__ALL + 1, "OUTC[0]", "invalid moments 0x8");
-    EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_DAYS + 1, "OUTC[1]", "invalid after unit 2");
+    EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_MONTHS + 1, "OUTC[1]", "invalid after unit 3");
+    /* calendar months (1.6): at most 119, and never from a parameter */
+    EXPECT_ACCEPT(t->outcomes[1].after_unit = AFTER_MONTHS; t->outcomes[1].after = 119);
+    EXPECT_REJECT(t->outcomes[1].after_unit = AFTER_MONTHS; t->outcomes[1].after = 120, "OUTC[1]",
+                  "after 120 months: at most 119");
+    /* texts in further languages (1.6): of an advice, with a language and a text */
+    EXPECT_ACCEPT(with_text(t, OK_ADVICE, 16));
+    EXPECT_REJECT(with_text(t, OK_EXCLUSION, 16), "OUTC text[0]", "text of outcome 0, which is not an advice");
+    EXPECT_REJECT(with_text(t, OK_ADVICE, 900), "OUTC text[0]", "text string 900 out of range");
     EXPECT_REJECT(t->outcomes[0].after_param = 0, "OUTC[0]", "after parameter 0 is not a parameter of a schedule");
     EXPECT_REJECT(t->outcomes[1].after_param = 1, "OUTC[1]", "after parameter 1 is not a parameter of a schedule");
     EXPECT_REJECT(t->outcomes[1].after_param = 0, "OUTC[1]",
@@ -657,32 +676,43 @@ static void test_code_jumps(void)
     CU_ASSERT(rejects(t, at(w, land), "stack depth 2 here but 1 on the jump"));
 }
 
+/* A program of tp_tiny's five facts (fact 4 derived) with code of its own:
+ * up to four instructions (to the first OP_INVALID), then HALT if halt. */
+typedef struct {
+    struct { Opcode op; uint32_t a, b; } code[4];
+    const char *where, *words;      /* NULL: accepted */
+} TinyCase;
+
+static void check_tiny_cases(const TinyCase *cases, size_t n, bool halt)
+{
+    for (size_t i = 0; i < n; i++) {
+        TestProgram *t = tp_new();
+        CU_ASSERT_FATAL(t != NULL);
+        tp_tiny(t);
+        for (size_t k = 0; k < 4 && cases[i].code[k].op != OP_INVALID; k++)
+            emit(t, cases[i].code[k].op, cases[i].code[k].a, cases[i].code[k].b);
+        if (halt)
+            emit(t, OP_HALT, 0, 0);
+        bool ok = cases[i].words ? rejects(t, cases[i].where, cases[i].words) : accepts(t);
+        CU_ASSERT(ok);
+    }
+}
+
 static void test_code_stack(void)
 {
     char w[16];
     EXPECT_REJECT(t->p.max_stack = 3, at(w, t->fact_pc[5] + 12), "stack depth 4 exceeds max_stack 3");
     EXPECT_REJECT(t->p.max_stack = 0, "CODE+0x0000", "stack depth 1 exceeds max_stack 0");
 
-    TestProgram *t = tp_new();
-    CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
-    emit(t, OP_GE, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0000", "stack underflow: GE pops 2 at stack depth 0"));
-
-    t = tp_new();
-    CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_AT_LEAST, 2, 0);                         /* pops count + 1 */
-    CU_ASSERT(rejects(t, "CODE+0x0002", "stack underflow: AT_LEAST pops 3 at stack depth 2"));
-
-    t = tp_new();
-    CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_COUNT, 2, 0);                            /* pops count */
-    CU_ASSERT(rejects(t, "CODE+0x0001", "stack underflow: COUNT pops 2 at stack depth 1"));
+    static const TinyCase UNDERFLOWS[] = {
+        { { { OP_GE, 0, 0 } }, "CODE+0x0000", "stack underflow: GE pops 2 at stack depth 0" },
+        /* AT_LEAST pops count + 1 */
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_PUSH_TRUE, 0, 0 }, { OP_AT_LEAST, 2, 0 } }, "CODE+0x0002",
+          "stack underflow: AT_LEAST pops 3 at stack depth 2" },
+        /* COUNT pops count */
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_COUNT, 2, 0 } }, "CODE+0x0001", "stack underflow: COUNT pops 2 at stack depth 1" },
+    };
+    check_tiny_cases(UNDERFLOWS, sizeof UNDERFLOWS / sizeof UNDERFLOWS[0], false);
 }
 
 static void test_code_facts(void)
@@ -700,28 +730,14 @@ static void test_code_facts(void)
     EXPECT_REJECT(set_fact(t, 11, 20, FK_DEFINE, GT_BOOL, GDL_NONE); t->p.nfacts = 12, "FACT[11]",
                   "derived fact 'recheck' is never stored");
 
-    TestProgram *t = tp_new();
-    CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_STORE_FACT, 4, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0002", "STORE_FACT at stack depth 2 (must be 1)"));
-
-    t = tp_new();
-    CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_STORE_FACT, 4, 0);
-    emit(t, OP_PUSH_TRUE, 0, 0);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "CODE+0x0005", "HALT at stack depth 1 (must be 0)"));
-
-    t = tp_new();
-    CU_ASSERT_FATAL(t != NULL);
-    tp_tiny(t);
-    emit(t, OP_HALT, 0, 0);
-    CU_ASSERT(rejects(t, "FACT[4]", "derived fact 'older' is never stored"));
+    static const TinyCase DEPTHS[] = {
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_PUSH_TRUE, 0, 0 }, { OP_STORE_FACT, 4, 0 } }, "CODE+0x0002",
+          "STORE_FACT at stack depth 2 (must be 1)" },
+        { { { OP_PUSH_TRUE, 0, 0 }, { OP_STORE_FACT, 4, 0 }, { OP_PUSH_TRUE, 0, 0 }, { OP_HALT, 0, 0 } }, "CODE+0x0005",
+          "HALT at stack depth 1 (must be 0)" },
+        { { { OP_HALT, 0, 0 } }, "FACT[4]", "derived fact 'older' is never stored" },
+    };
+    check_tiny_cases(DEPTHS, sizeof DEPTHS / sizeof DEPTHS[0], false);
 }
 
 /* The fused stores (OPF_STORE) follow the rules of STORE_FACT: the stack
@@ -730,10 +746,7 @@ static void test_code_facts(void)
  * (fact 4 derived); each ends in HALT. */
 static void test_code_fused_stores(void)
 {
-    static const struct {
-        struct { Opcode op; uint32_t a, b; } code[3];
-        const char *where, *words;      /* NULL: accepted */
-    } CASES[] = {
+    static const TinyCase CASES[] = {
         { { { OP_PUSH_TRUE, 0, 0 }, { OP_PUSH_TRUE, 0, 0 }, { OP_AND_STORE, 4, 0 } }, NULL, NULL },
         { { { OP_PUSH_TRUE, 0, 0 }, { OP_OR_STORE, 4, 0 } }, "CODE+0x0001", "stack underflow: OR_STORE pops 2 at stack depth 1" },
         { { { OP_COPY_FACT, 0, 4 } }, NULL, NULL },
@@ -745,16 +758,7 @@ static void test_code_fused_stores(void)
         { { { OP_PUSH_TRUE, 0, 0 }, { OP_STORE_FACT, 4, 0 }, { OP_COPY_FACT, 0, 4 } }, "CODE+0x0004",
           "fact 4 'older' stored twice (first at 0x0001)" },
     };
-    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        TestProgram *t = tp_new();
-        CU_ASSERT_FATAL(t != NULL);
-        tp_tiny(t);
-        for (size_t k = 0; k < 3 && CASES[i].code[k].op != OP_INVALID; k++)
-            emit(t, CASES[i].code[k].op, CASES[i].code[k].a, CASES[i].code[k].b);
-        emit(t, OP_HALT, 0, 0);
-        bool ok = CASES[i].words ? rejects(t, CASES[i].where, CASES[i].words) : accepts(t);
-        CU_ASSERT(ok);
-    }
+    check_tiny_cases(CASES, sizeof CASES / sizeof CASES[0], true);
 }
 
 static void test_lines(void)
