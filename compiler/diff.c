@@ -22,7 +22,8 @@
     X(TYPE, "type") X(VALUE, "value") X(UNIT, "unit") X(RANGE, "range")          \
     X(CONDITION, "condition") X(STRENGTH, "strength") X(ACTION, "action")        \
     X(URGENCY, "urgency") X(CLUSTER, "cluster") X(SECTION, "section")            \
-    X(TEXT_NL, "text_nl") X(TEXT_EN, "text_en") X(DOSE, "dose")                  \
+    X(TEXT_NL, "text_nl") X(TEXT_EN, "text_en")                                   \
+    X(TEXT_OTHER, "text_other") X(DOSE, "dose")                                 \
     X(SCHEDULE, "schedule") X(MOMENTS, "moments")                                \
     X(VALUES, "values") X(ROWS, "rows") X(OVERRIDE, "override") X(APPLIES, "applies") \
     X(EXPECTATIONS, "expectations")
@@ -253,6 +254,28 @@ static bool same_canon(Diff *d, uint32_t fa, uint32_t fb)
     return strcmp(x, y) == 0;
 }
 
+/* An outcome's text in a language beyond nl and en (format 1.6), or GDL_NONE. */
+static uint16_t text_in(const GdlProgram *p, const GdlOutcome *o, const char *lang)
+{
+    uint32_t index = (uint32_t)(o - p->outcomes);
+    for (uint32_t i = 0; i < p->ntexts; i++)
+        if (p->texts[i].outcome == index && strcmp(gdl_str(p, p->texts[i].lang), lang) == 0)
+            return p->texts[i].text;
+    return GDL_NONE;
+}
+
+/* Every further-language text of x is shown as y's text in that language
+ * (such texts take the report's English unit words). */
+static bool texts_within(const GdlProgram *a, const GdlOutcome *x, const GdlProgram *b, const GdlOutcome *y)
+{
+    uint32_t index = (uint32_t)(x - a->outcomes);
+    for (uint32_t i = 0; i < a->ntexts; i++)
+        if (a->texts[i].outcome == index
+            && !same_shown(a, a->texts[i].text, b, text_in(b, y, gdl_str(a, a->texts[i].lang)), true, true))
+            return false;
+    return true;
+}
+
 static uint32_t outcome_parts(Diff *d, const GdlOutcome *x, const GdlOutcome *y)
 {
     const GdlProgram *a = d->p[0], *b = d->p[1];
@@ -273,6 +296,8 @@ static uint32_t outcome_parts(Diff *d, const GdlOutcome *x, const GdlOutcome *y)
         parts |= BIT(TEXT_NL);
     if (!same_shown(a, x->text_en, b, y->text_en, true, true))
         parts |= BIT(TEXT_EN);
+    if (!texts_within(a, x, b, y) || !texts_within(b, y, a, x))
+        parts |= BIT(TEXT_OTHER);
     if (!same_shown(a, x->dose, b, y->dose, false, false))
         parts |= BIT(DOSE);
     if (x->after != y->after || x->after_unit != y->after_unit || !same_canon(d, x->from, y->from))
