@@ -72,7 +72,7 @@ struct AstNode {
     Ty ty;              /* an expression's type where it stands */
     AstNode *arg;       /* NAME of a function parameter: the argument it stands for */
     AstNode *expansion; /* CALL of a function: the body, copied for this call and checked there */
-    int builtin;        /* CALL: the built-in function (check.c BUILTIN_FNS); -1: none (ast_new) */
+    int builtin;        /* CALL: the built-in function (BuiltinFn, builtins.def); -1: none (ast_new) */
     bool member;        /* NAME: a value of the enum on the other side (`trauma == minor`) */
     int ordinal;        /* that value's index in its enum; a classification row's symbolic value too */
     Symbol *name2_sym;  /* CLASSIFY: the override input; OUTCOME: the 'after' parameter */

@@ -3,6 +3,8 @@
  * derived facts (a cycle is an error). Codegen runs only on a clean result
  * and calls check_expr again to learn types, which then reports nothing. */
 #include "compile.h"
+#include "builtins.h"
+#include "header_fields.h"
 #include "suggest.h"
 #include "parse_ctx.h"
 #include "date.h"
@@ -735,25 +737,6 @@ static Ty check_set_test(Compiler *c, AstNode *e)
     return T_BOOL;
 }
 
-/* Built-in functions: name, arity, and what they take. */
-typedef enum { BF_KNOWN, BF_ANY, BF_ALL, BF_AT_LEAST, BF_COUNT, BF_COALESCE, BF_WEEKS, BF_DAYS, BF_SUM } BuiltinFn;
-static const struct { const char *name; int min, max; } BUILTIN_FNS[] = {
-    [BF_KNOWN] = { "known", 1, 1 },     [BF_ANY] = { "any", 1, 255 },
-    [BF_ALL] = { "all", 1, 255 },       [BF_AT_LEAST] = { "at_least", 2, 255 },
-    [BF_COUNT] = { "count", 1, 255 },   [BF_COALESCE] = { "coalesce", 1, 255 },
-    [BF_WEEKS] = { "weeks_between", 2, 2 }, [BF_DAYS] = { "days_between", 2, 2 },
-    [BF_SUM] = { "sum", 1, 3 },
-};
-
-int builtin_fn(const char *name);
-int builtin_fn(const char *name)
-{
-    for (size_t i = 0; i < sizeof BUILTIN_FNS / sizeof BUILTIN_FNS[0]; i++)
-        if (strcmp(BUILTIN_FNS[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* sum(l, i, j) reads item j: every valid case must have it, so j may not
  * exceed the list's declared minimum length (a shorter list could only
  * give unknown, though the list is present). */
@@ -846,43 +829,41 @@ static Ty check_call(Compiler *c, AstNode *e)
         return T_ERR;
     }
     uint32_t n = e->list.count;
-    if ((int)n < BUILTIN_FNS[bf].min || (int)n > BUILTIN_FNS[bf].max) {
-        if (BUILTIN_FNS[bf].min == BUILTIN_FNS[bf].max)
-            ERR(e->span, "'%s' takes %d argument%s, not %u", e->name, BUILTIN_FNS[bf].min,
-                BUILTIN_FNS[bf].min == 1 ? "" : "s", n);
-        else if (BUILTIN_FNS[bf].max == 255)
-            ERR(e->span, "'%s' takes at least %d argument%s, not %u", e->name, BUILTIN_FNS[bf].min,
-                BUILTIN_FNS[bf].min == 1 ? "" : "s", n);
+    const BuiltinInfo *fn = &BUILTINS[bf];
+    if ((int)n < fn->min || (int)n > fn->max) {
+        if (fn->min == fn->max)
+            ERR(e->span, "'%s' takes %d argument%s, not %u", e->name, fn->min, fn->min == 1 ? "" : "s", n);
+        else if (fn->max == 255)
+            ERR(e->span, "'%s' takes at least %d argument%s, not %u", e->name, fn->min, fn->min == 1 ? "" : "s", n);
         else
-            ERR(e->span, "'%s' takes %d to %d arguments, not %u", e->name, BUILTIN_FNS[bf].min, BUILTIN_FNS[bf].max, n);
+            ERR(e->span, "'%s' takes %d to %d arguments, not %u", e->name, fn->min, fn->max, n);
         return T_ERR;
     }
     AstNode **args = e->list.items;
-    switch ((BuiltinFn)bf) {
-    case BF_KNOWN:
+    switch (fn->typing) {
+    case BT_ANY_ARG:
         check_expr(c, args[0]);
         return T_BOOL;
-    case BF_ANY:
-    case BF_ALL:
+    case BT_BOOLS:
         for (uint32_t i = 0; i < n; i++)
             expect_bool(c, args[i], e->name);
         return T_BOOL;
-    case BF_COUNT: {
+    case BT_COUNT_BOOLS: {
         for (uint32_t i = 0; i < n; i++)
             expect_bool(c, args[i], e->name);
         Ty t = ty_num(NULL, true);
         t.range = (Bounds){ true, 0, 0, n };
         return t;
     }
-    case BF_AT_LEAST: {
+    case BT_AT_LEAST: {
         Ty t = check_expr(c, args[0]);
         if (t.kind != TY_ERROR && t.kind != TY_ANY && (t.kind != TY_NUM || t.unit))
-            ERR(args[0]->span, "at_least needs a count (a number without unit) first");
+            ERR(args[0]->span, "%s needs a count (a number without unit) first", e->name);
         for (uint32_t i = 1; i < n; i++)
             expect_bool(c, args[i], e->name);
         return T_BOOL;
     }
-    case BF_COALESCE: {
+    case BT_SAME_TYPE: {
         /* its value, when known, is one of the arguments': the hull of their
          * ranges (an `unknown` argument gives no value) */
         Ty t = check_expr(c, args[0]);
@@ -897,15 +878,14 @@ static Ty check_call(Compiler *c, AstNode *e)
         }
         return t;
     }
-    case BF_WEEKS:
-    case BF_DAYS:
+    case BT_DATES:
         for (uint32_t i = 0; i < 2; i++) {
             Ty t = check_expr(c, args[i]);
             if (t.kind != TY_DATE && t.kind != TY_ERROR && t.kind != TY_ANY)
                 ERR(args[i]->span, "%s needs two dates", e->name);
         }
-        return ty_num(sym_lookup(c, bf == BF_WEEKS ? "weeks" : "days") ? (bf == BF_WEEKS ? "weeks" : "days") : NULL, true);
-    case BF_SUM: {
+        return ty_num(sym_lookup(c, fn->unit) ? fn->unit : NULL, true);
+    case BT_SUM: {
         Ty t = check_expr(c, args[0]);
         if (t.kind != TY_LIST && t.kind != TY_ERROR && t.kind != TY_ANY)
             ERR(args[0]->span, "sum needs a list");
@@ -1138,19 +1118,25 @@ typedef struct {
     int value;
 } NamedValue;
 
+static const NamedValue OUTCOME_KINDS[] = {
+#define X(id, name, keyword, doc_one, doc_many) { name, OK_##id },
+#include "outcome_kinds.def"
+#undef X
+};
 static const NamedValue ACTIONS[] = {
-    { "refer_gp", ACT_REFER_GP }, { "contact_gp", ACT_CONTACT_GP },
-    { "advise_patient_contact_gp", ACT_ADVISE_PATIENT_CONTACT_GP },
-    { "refer_back_specialist", ACT_REFER_BACK_SPECIALIST },
-    { "refer_specialist_with_gp", ACT_REFER_SPECIALIST_WITH_GP }, { "assess", ACT_ASSESS },
-    { "none", ACT_NONE },
+#define X(id, name, nl, en) { name, ACT_##id },
+#include "actions.def"
+#undef X
 };
 static const NamedValue STRENGTHS[] = {
-    { "do", STR_DO }, { "consider", STR_CONSIDER }, { "preferably", STR_PREFERABLY },
-    { "preferably_not", STR_PREFERABLY_NOT }, { "do_not", STR_DO_NOT },
+#define X(id, name, nl, en) { name, STR_##id },
+#include "strengths.def"
+#undef X
 };
 static const NamedValue MOMENTS[] = {
-    { "intake", MOMENT_INTAKE }, { "interim", MOMENT_INTERIM }, { "discharge", MOMENT_DISCHARGE },
+#define X(id, name, nl, en) { name, MOMENT_##id },
+#include "moments.def"
+#undef X
 };
 
 static int named_value(const NamedValue *t, size_t n, const char *word)
@@ -1172,6 +1158,18 @@ static const char *named_hint(const NamedValue *t, size_t n, const char *word, c
     return hint_text(near.best, buf, len);
 }
 #define NAMED_HINT(t, w, buf) named_hint(t, sizeof t / sizeof t[0], w, buf, sizeof buf)
+
+/* "w1, w2, ..." of a table's words into buf, starting at row `first` and
+ * wrapping round, for the list in an "unknown ..." error. */
+static const char *named_list(const NamedValue *t, size_t n, size_t first, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t[(first + i) % n].word);
+    return buf;
+}
+#define NAMED_LIST(t, first, buf) named_list(t, sizeof t / sizeof t[0], first, buf, sizeof buf)
 
 int outcome_action(const char *word);
 int outcome_strength(const char *word);
@@ -1376,12 +1374,9 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (strcmp(kind, "red_flag") == 0 || strcmp(kind, "referral") == 0) {
         int action = NAMED(ACTIONS, o->action);
         if (action < 0) {
-            char names[256];
-            size_t len = 0;
-            for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
-                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", ACTIONS[i].word);
-            char hint[96];
-            ERR(o->action_span, "unknown action '%s' (actions: %s)%s", o->action, names, NAMED_HINT(ACTIONS, o->action, hint));
+            char names[256], hint[96];  /* 'none', the row of ACT_NONE, last: it is the fallback */
+            ERR(o->action_span, "unknown action '%s' (actions: %s)%s", o->action, NAMED_LIST(ACTIONS, ACT_NONE + 1, names),
+                NAMED_HINT(ACTIONS, o->action, hint));
         } else if ((action == ACT_ASSESS || action == ACT_NONE) && strcmp(kind, "red_flag") != 0) {
             /* assess weighs a single red-flag feature, none marks an alert whose
              * source names no action; a referral always acts */
@@ -1391,9 +1386,9 @@ static void check_outcome_body(Compiler *c, AstNode *o)
         }
     }
     if (strcmp(kind, "advice") == 0) {
-        char hint[96];
+        char names[128], hint[96];
         if (NAMED(STRENGTHS, o->strength) < 0)
-            ERR(o->strength_span, "unknown strength '%s' (strengths: do, consider, preferably, preferably_not, do_not)%s", o->strength,
+            ERR(o->strength_span, "unknown strength '%s' (strengths: %s)%s", o->strength, NAMED_LIST(STRENGTHS, 0, names),
                 NAMED_HINT(STRENGTHS, o->strength, hint));
         check_advice_texts(c, o);
         if (o->dose)
@@ -1443,9 +1438,9 @@ static void check_outcome_body(Compiler *c, AstNode *o)
     if (strcmp(kind, "measurement") == 0)
         for (uint32_t i = 0; i < o->list2.count; i++)
             if (NAMED(MOMENTS, o->list2.items[i]->name) < 0) {
-                char hint[96];
-                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: intake, interim, discharge)%s", o->list2.items[i]->name,
-                    NAMED_HINT(MOMENTS, o->list2.items[i]->name, hint));
+                char names[128], hint[96];
+                ERR(o->list2.items[i]->span, "unknown moment '%s' (moments: %s)%s", o->list2.items[i]->name,
+                    NAMED_LIST(MOMENTS, 0, names), NAMED_HINT(MOMENTS, o->list2.items[i]->name, hint));
             }
     /* One id per kind and section. */
     for (uint32_t i = 0; i < c->outcomes.count; i++) {
@@ -1517,13 +1512,10 @@ static void check_expects(Compiler *c, const AstList *expects, bool in_property)
             if (strcmp(gdl_outcome_kind_name((OutcomeKind)o->op), kind) == 0)
                 gdl_suggest_offer(&near, o->name);
         }
-        static const char *const KINDS[] = { "red_flag", "exclusion", "referral", "advice", "schedule", "measurement" };
-        bool valid_kind = false;
-        for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++)
-            valid_kind |= strcmp(KINDS[k], kind) == 0;
-        if (!valid_kind)
-            ERR(x->name_span, "unknown expectation '%s' (expect red_flag, exclusion, referral, advice, schedule, measurement, %sor NAME == value)",
-                kind, in_property ? "" : "missing, ");
+        char kinds[128];
+        if (NAMED(OUTCOME_KINDS, kind) < 0)
+            ERR(x->name_span, "unknown expectation '%s' (expect %s, %sor NAME == value)", kind,
+                NAMED_LIST(OUTCOME_KINDS, 0, kinds), in_property ? "" : "missing, ");
         else if (!found)
             ERR(x->name2_span, "no %s '%s' in this guideline%s%s", kind, x->name2, known_kind ? "" : " (it has none of that kind)",
                 hint_text(near.best, hint, sizeof hint));
@@ -1618,49 +1610,49 @@ static void check_header(Compiler *c)
     AstNode *h = c->header;
     if (!h)
         return;
-    static const char *const FIELDS[] = { "id", "title", "version", "published", "publisher", "status", "language", "source" };
-    bool seen[8] = { false };
+    bool seen[HF__COUNT] = { false };
     for (uint32_t i = 0; i < h->list.count; i++) {
         AstNode *f = h->list.items[i];
-        int k = -1;
-        for (int j = 0; j < 8; j++)
-            if (strcmp(FIELDS[j], f->name) == 0)
-                k = j;
+        int k = header_field(f->name);
         if (k < 0) {
-            char hint[96];
-            ERR(f->name_span, "unknown header field '%s' (fields: id, title, version, published, publisher, status, language, source)%s",
-                f->name, hint_text(gdl_suggest_word(f->name, FIELDS, 8), hint, sizeof hint));
+            char names[128], hint[96];
+            size_t used = 0;
+            for (int j = 0; j < HF__COUNT; j++)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", j ? ", " : "", HEADER_FIELD_NAMES[j]);
+            ERR(f->name_span, "unknown header field '%s' (fields: %s)%s", f->name, names,
+                hint_text(gdl_suggest_word(f->name, HEADER_FIELD_NAMES, HF__COUNT), hint, sizeof hint));
             continue;
         }
-        if (seen[k] && k != 7)
+        HeaderValue value = HEADER_FIELDS[k].value;
+        if (seen[k] && HEADER_FIELDS[k].count != HC_REPEATED)
             ERR(f->name_span, "header field '%s' given twice", f->name);
         seen[k] = true;
         AstNode *v = f->list.items[0];
-        if (k == 3 && v->kind != AST_DATE)
-            ERR(v->span, "'published' is a date (YYYY-MM-DD)");
-        if (k == 3 && v->kind == AST_DATE) {
+        if (value == HV_DATE && v->kind != AST_DATE)
+            ERR(v->span, "'%s' is a date (YYYY-MM-DD)", f->name);
+        if (value == HV_DATE && v->kind == AST_DATE) {
             double d;
             if (!gdl_date_parse_str(v->str, &d))
                 ERR(v->span, "invalid date '%s'", v->str);
         }
-        if (k == 5 && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
+        if (value == HV_STATUS && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
             ERR(v->span, "status is draft, active or retired");
-        if ((k == 0 || k == 1 || k == 2 || k == 4 || (k == 7 && !source_name(f))) && v->kind != AST_STR)
+        if ((value == HV_STRING || (value == HV_SOURCE && !source_name(f))) && v->kind != AST_STR)
             ERR(v->span, "header field '%s' is a string", f->name);
-        if (k == 7 && source_name(f) && f->list.items[1]->kind != AST_STR)
+        if (value == HV_SOURCE && source_name(f) && f->list.items[1]->kind != AST_STR)
             ERR(f->list.items[1]->span, "a named source is a name and a file: source MSK, \"msk-leidraad-lrs.txt\"");
-        for (uint32_t j = 0; k == 7 && j < i; j++)
+        for (uint32_t j = 0; value == HV_SOURCE && j < i; j++)
             if (source_name(f) && source_name(h->list.items[j]) && strcmp(source_name(f), source_name(h->list.items[j])) == 0)
                 ERR(f->list.items[0]->span, "source '%s' is named twice", source_name(f));
 
-        for (uint32_t j = 0; k == 6 && j < f->list.count; j++)
+        for (uint32_t j = 0; value == HV_LANGUAGES && j < f->list.count; j++)
             if (f->list.items[j]->kind != AST_NAME)
                 ERR(f->list.items[j]->span, "'language' lists language codes (e.g. language nl, en)");
     }
     /* Named sources are for citations: all named, or none. */
     const AstNode *named = NULL, *unnamed = NULL;
     for (uint32_t i = 0; i < h->list.count; i++)
-        if (strcmp(h->list.items[i]->name, "source") == 0) {
+        if (header_field(h->list.items[i]->name) == HF_SOURCE) {
             if (source_name(h->list.items[i]))
                 named = named ? named : h->list.items[i];
             else
@@ -1669,11 +1661,9 @@ static void check_header(Compiler *c)
     if (named && unnamed)
         ERR(unnamed->span, "this source has no name, but '%s' has one: name every source (source NAME, \"file\") or none",
             source_name(named));
-    const char *required[] = { "title", "version", "status" };
-    int idx[] = { 1, 2, 5 };
-    for (int j = 0; j < 3; j++)
-        if (!seen[idx[j]])
-            ERR(h->name_span, "guideline header has no '%s'", required[j]);
+    for (int k = 0; k < HF__COUNT; k++)
+        if (HEADER_FIELDS[k].count == HC_REQUIRED && !seen[k])
+            ERR(h->name_span, "guideline header has no '%s'", HEADER_FIELD_NAMES[k]);
     if (c->nlanguages == 0)
         ERR(h->name_span, "guideline header has no 'language' (e.g. language nl, en)");
 }

@@ -4,6 +4,7 @@
  * fact, in dependency order. Runs only when check.c found no error. The
  * pools are in const_pool.c, the emitter in emit.c, lowering in lower.c. */
 #include "codegen.h"
+#include "header_fields.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -71,31 +72,38 @@ static void meta(Gen *g)
     Compiler *c = g->c;
     GdlMeta *m = &g->p->meta;
     AstNode *h = c->header;
-    m->id = intern(g, h->name);
-    m->title = m->version = m->published = m->publisher = m->status = m->languages = GDL_NONE;
+#define X(member, name) m->member = GDL_NONE;
+#include "meta_fields.def"
+#undef X
+    m->id = intern(g, h->name);     /* the guideline's name, unless the header gives an id */
     uint32_t nsources = 0;
     for (uint32_t i = 0; i < h->list.count; i++)
-        nsources += strcmp(h->list.items[i]->name, "source") == 0;
+        nsources += header_field(h->list.items[i]->name) == HF_SOURCE;
     m->sources = arena_alloc(g->out, sizeof(uint16_t) * (nsources + 1));
     m->source_count = 0;
     for (uint32_t i = 0; i < h->list.count; i++) {
         AstNode *f = h->list.items[i];
         AstNode *v = f->list.items[0];
-        const char *text = v->kind == AST_NAME ? v->name : v->str;
-        if (strcmp(f->name, "id") == 0) m->id = intern(g, text);
-        else if (strcmp(f->name, "title") == 0) m->title = intern(g, text);
-        else if (strcmp(f->name, "version") == 0) m->version = intern(g, text);
-        else if (strcmp(f->name, "published") == 0) m->published = intern(g, text);
-        else if (strcmp(f->name, "publisher") == 0) m->publisher = intern(g, text);
-        else if (strcmp(f->name, "status") == 0) m->status = intern(g, text);
-        else if (strcmp(f->name, "source") == 0 && m->sources)  /* the file: last of `source [NAME,] "file"` */
-            m->sources[m->source_count++] = intern(g, f->list.items[f->list.count - 1]->str);
-        else if (strcmp(f->name, "language") == 0) {
+        int k = header_field(f->name);
+        if (k < 0)
+            continue;
+        uint16_t *at = (uint16_t *)((char *)m + HEADER_FIELDS[k].meta_at);
+        switch (HEADER_FIELDS[k].value) {
+        case HV_SOURCE:     /* the file: last of `source [NAME,] "file"` */
+            if (m->sources)
+                m->sources[m->source_count++] = intern(g, f->list.items[f->list.count - 1]->str);
+            break;
+        case HV_LANGUAGES: {
             char buf[128];
             size_t n = 0;
             for (uint32_t j = 0; j < f->list.count && n < sizeof buf - 16; j++)
                 n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", j ? "," : "", f->list.items[j]->name);
-            m->languages = intern(g, buf);
+            *at = intern(g, buf);
+            break;
+        }
+        case HV_STRING: case HV_DATE: case HV_STATUS:
+            *at = intern(g, v->kind == AST_NAME ? v->name : v->str);
+            break;
         }
     }
 }

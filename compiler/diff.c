@@ -182,13 +182,9 @@ static int diff_meta(Diff *d)
     if (!d->meta)
         return -1;
     const GdlMeta *ma = &a->meta, *mb = &b->meta;
-    add_meta(d, "id", S(a, ma->id), S(b, mb->id));
-    add_meta(d, "title", S(a, ma->title), S(b, mb->title));
-    add_meta(d, "version", S(a, ma->version), S(b, mb->version));
-    add_meta(d, "published", S(a, ma->published), S(b, mb->published));
-    add_meta(d, "publisher", S(a, ma->publisher), S(b, mb->publisher));
-    add_meta(d, "status", S(a, ma->status), S(b, mb->status));
-    add_meta(d, "languages", S(a, ma->languages), S(b, mb->languages));
+#define X(member, name) add_meta(d, name, S(a, ma->member), S(b, mb->member));
+#include "meta_fields.def"
+#undef X
     for (uint32_t i = 0; i < ma->source_count; i++)
         if (!has_source(b, gdl_str(a, ma->sources[i])))
             add_meta(d, "source", gdl_str(a, ma->sources[i]), NULL);

@@ -142,6 +142,17 @@ static bool in_main(const Doc *d, const AstNode *n)
     return n->span.file == d->c->main_file;
 }
 
+/* What the contents line counts: parameters, then each outcome kind at its
+ * OutcomeKind, then tables, properties and tests. */
+enum { DOC_COUNT_PARAMS = OK__NONE, DOC_COUNT_TABLES = OK__COUNT, DOC_COUNT_PROPERTIES, DOC_COUNT_TESTS, DOC_COUNT__N };
+static const char *const KIND_WORDS[DOC_COUNT__N][2] = {
+    [DOC_COUNT_PARAMS] = { "parameter", "parameters" },
+#define X(id, name, keyword, doc_one, doc_many) [OK_##id] = { doc_one, doc_many },
+#include "outcome_kinds.def"
+#undef X
+    [DOC_COUNT_TABLES] = { "table", "tables" }, [DOC_COUNT_PROPERTIES] = { "property", "properties" },
+    [DOC_COUNT_TESTS] = { "test", "tests" } };
+
 static void put_header(const Doc *d, uint32_t counts[])
 {
     const AstNode *h = d->c->header;
@@ -180,11 +191,8 @@ static void put_header(const Doc *d, uint32_t counts[])
     }
     if (any)
         fprintf(d->out, ".\n\n");
-    static const char *const KIND[][2] = { { "parameter", "parameters" }, { "exclusion", "exclusions" },
-        { "red flag", "red flags" }, { "referral", "referrals" }, { "advice", "advice" }, { "schedule", "schedules" },
-        { "measurement", "measurements" }, { "table", "tables" }, { "property", "properties" }, { "test", "tests" } };
-    for (int k = 0; k < 10; k++)
-        fprintf(d->out, "%s%u %s", k ? ", " : "Contents: ", counts[k], KIND[k][counts[k] != 1]);
+    for (int k = 0; k < DOC_COUNT__N; k++)
+        fprintf(d->out, "%s%u %s", k ? ", " : "Contents: ", counts[k], KIND_WORDS[k][counts[k] != 1]);
     fprintf(d->out, ".\n");
 }
 
@@ -276,8 +284,7 @@ static const AstNode *text_in(const Doc *d, const AstNode *n)
 static void put_outcome(const Doc *d, const AstNode *n)
 {
     FILE *o = d->out;
-    static const char *const KIND[] = { "", "exclusion", "red flag", "referral", "advice", "schedule", "measurement" };
-    fprintf(o, "- **%s** `%s`", n->op >= 1 && n->op <= 6 ? KIND[n->op] : "outcome", n->name);
+    fprintf(o, "- **%s** `%s`", n->op > OK__NONE && n->op < OK__COUNT ? KIND_WORDS[n->op][0] : "outcome", n->name);
     switch (n->op) {
     case OK_RED_FLAG:
         fprintf(o, " in `%s`%s → `%s`", n->cluster, n->urgent ? ", urgent" : "", n->action);
@@ -413,26 +420,27 @@ void doc_write(const Compiler *c, FILE *out)
     Doc d = { c, out, NULL };
     if (c->nlanguages)
         d.lang = c->languages[0];
-    uint32_t counts[10] = { 0 };    /* parameters, outcome kinds 1-6, tables, properties, tests */
+    uint32_t counts[DOC_COUNT__N] = { 0 };
     for (uint32_t i = 0; i < c->items.count; i++) {
         const AstNode *n = c->items.items[i];
         if (!in_main(&d, n))
             continue;
         if (n->kind == AST_PARAM)
-            counts[0]++;
-        else if (n->kind == AST_OUTCOME && n->op >= 1 && n->op <= 6)
+            counts[DOC_COUNT_PARAMS]++;
+        else if (n->kind == AST_OUTCOME && n->op > OK__NONE && n->op < OK__COUNT)
             counts[n->op]++;
         else if (n->kind == AST_CLASSIFY)
-            counts[7]++;
+            counts[DOC_COUNT_TABLES]++;
         else if (n->kind == AST_PROPERTY)
-            counts[8]++;
+            counts[DOC_COUNT_PROPERTIES]++;
         else if (n->kind == AST_TEST)
-            counts[9]++;
+            counts[DOC_COUNT_TESTS]++;
     }
     put_header(&d, counts);
     put_params(&d);
     put_sections(&d);
     put_properties(&d);
-    fprintf(out, "\n## Tests\n\n%u test%s: `gdl test %s` runs %s.\n", counts[9], counts[9] == 1 ? "" : "s",
-            c->sources.files[c->main_file].path, counts[9] == 1 ? "it" : "them");
+    fprintf(out, "\n## Tests\n\n%u test%s: `gdl test %s` runs %s.\n", counts[DOC_COUNT_TESTS],
+            counts[DOC_COUNT_TESTS] == 1 ? "" : "s", c->sources.files[c->main_file].path,
+            counts[DOC_COUNT_TESTS] == 1 ? "it" : "them");
 }

@@ -2,6 +2,7 @@
  * folding, fact-versus-constant compares, function expansion), the rows of
  * a classification table, and an outcome's condition, dose and start date. */
 #include "codegen.h"
+#include "builtins.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -147,36 +148,32 @@ static void gen_chain(Gen *g, AstNode **args, uint32_t n, Opcode op)
     }
 }
 
+static void gen_args(Gen *g, AstNode **args, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        gen_expr(g, args[i]);
+}
+
 static void gen_call(Gen *g, AstNode *e)
 {
     AstNode **args = e->list.items;
     uint32_t n = e->list.count;
-    int bf = e->builtin;
-    switch (bf) {
-    case 0: gen_expr(g, args[0]); emit(g, OP_KNOWN, 0, 0); return;          /* known */
-    case 1: gen_chain(g, args, n, OP_OR); return;                           /* any */
-    case 2: gen_chain(g, args, n, OP_AND); return;                          /* all */
-    case 3:                                                                 /* at_least */
-        for (uint32_t i = 0; i < n; i++)
-            gen_expr(g, args[i]);
-        emit(g, OP_AT_LEAST, n - 1, 0);
-        return;
-    case 4:                                                                 /* count */
-        for (uint32_t i = 0; i < n; i++)
-            gen_expr(g, args[i]);
-        emit(g, OP_COUNT, n, 0);
-        return;
-    case 5: gen_chain(g, args, n, OP_COALESCE); return;                     /* coalesce */
-    case 6: gen_expr(g, args[0]); gen_expr(g, args[1]); emit(g, OP_WEEKS_BETWEEN, 0, 0); return;
-    case 7: gen_expr(g, args[0]); gen_expr(g, args[1]); emit(g, OP_DAYS_BETWEEN, 0, 0); return;
-    case 8:                                                                 /* sum */
-        gen_expr(g, args[0]);
-        if (n == 3)
-            emit(g, OP_SUM_ITEMS, (uint32_t)args[1]->num, (uint32_t)args[2]->num);
-        else
-            emit(g, OP_SUM_LIST, 0, 0);
-        return;
-    default: break;
+    int bf = e->builtin;   /* check.c found it; lowered as builtins.def says */
+    if (bf >= 0) {
+        const BuiltinInfo *b = &BUILTINS[bf];
+        switch (b->lowering) {
+        case BL_FOLD: gen_chain(g, args, n, b->op); return;
+        case BL_ARGS: gen_args(g, args, n); emit(g, b->op, 0, 0); return;
+        case BL_COUNT_ALL: gen_args(g, args, n); emit(g, b->op, n, 0); return;
+        case BL_COUNT_REST: gen_args(g, args, n); emit(g, b->op, n - 1, 0); return;
+        case BL_SUM:
+            gen_expr(g, args[0]);
+            if (n == 3)
+                emit(g, OP_SUM_ITEMS, (uint32_t)args[1]->num, (uint32_t)args[2]->num);
+            else
+                emit(g, b->op, 0, 0);
+            return;
+        }
     }
     if (!e->expansion) {
         gen_error(g, e->span, "internal error: a function call the checker did not expand");

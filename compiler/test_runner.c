@@ -104,17 +104,6 @@ int test_set_params(GdlVm *vm, const AstNode *test, const GdlValue *defaults, By
     return rc;
 }
 
-static OutcomeKind kind_of(const char *word)
-{
-    static const struct { const char *w; OutcomeKind k; } KINDS[] = {
-        { "exclusion", OK_EXCLUSION }, { "red_flag", OK_RED_FLAG }, { "referral", OK_REFERRAL },
-        { "advice", OK_ADVICE }, { "schedule", OK_SCHEDULE }, { "measurement", OK_MEASUREMENT },
-    };
-    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
-        if (strcmp(KINDS[i].w, word) == 0)
-            return KINDS[i].k;
-    return (OutcomeKind)0;
-}
 
 int test_fact_by_name(const GdlProgram *p, const char *name)
 {
@@ -227,7 +216,7 @@ bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
         describe_value(vm, (uint32_t)f, msg);
         return false;
     }
-    OutcomeKind k = kind_of(kind);
+    OutcomeKind k = gdl_outcome_kind_by_name(kind);
     bool fired = x->list2.count ? picked_fired(vm, x) : outcome_fired(vm, k, x->name2, x->str);
     if (fired != negated)
         return true;
@@ -256,7 +245,7 @@ static void explain_failure(const GdlVm *vm, const AstNode *x, FILE *out)
             snprintf(target, sizeof target, "scope");
         else
             return;     /* an input's value is the given case's; a red_flagged builtin has no id */
-    } else if (kind_of(x->name) != 0) {
+    } else if (gdl_outcome_kind_by_name(x->name) != OK__NONE) {
         snprintf(target, sizeof target, "%s:%s", x->name, x->name2);
     } else {
         return;         /* missing: the result's "missing" list, not a condition */

@@ -219,13 +219,12 @@ void advice_put_item_head(ByteBuf *b, const GdlProgram *p, const AdviceTables *t
         buf_puts(b, ", \"on\": ");
         return;
     case OK_MEASUREMENT: {
-        static const char *const MOMENTS[] = { "intake", "interim", "discharge" };
         buf_puts(b, ", \"moments\": [");
         bool any = false;
-        for (int k = 0; k < 3; k++)
-            if (o->moments & (1 << k)) {
+        for (unsigned k = 0; k < MOMENT__COUNT; k++)
+            if (o->moments & (1u << k)) {
                 buf_puts(b, any ? ", \"" : "\"");
-                buf_puts(b, MOMENTS[k]);
+                buf_puts(b, gdl_moment_name(k));
                 buf_putc(b, '"');
                 any = true;
             }

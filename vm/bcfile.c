@@ -22,6 +22,69 @@ uint64_t gdlb_hash(const uint8_t *data, size_t len)
     return h;
 }
 
+/* ---- records ---------------------------------------------------------- */
+
+/* The fields of each record, in file order: the one table that both
+ * gdlb_write and gdlb_read walk, so the two cannot drift. A field's width in
+ * the file is its member's size (1, 2 or 4: unsigned little-endian; 8: an
+ * IEEE double). A field appended in minor version `since` is absent from
+ * older files and reads as all ones bits: GDL_NONE, as all such fields so far
+ * are u16 indices. */
+typedef struct {
+    uint16_t at;        /* offsetof the member */
+    uint8_t size;       /* sizeof the member: its width in the file */
+    uint8_t since;      /* format minor version that added it */
+} RecordField;
+
+#define FIELD(type, member, since) { offsetof(type, member), sizeof(((type *)0)->member), since }
+
+static const RecordField FACT_FIELDS[] = {
+    FIELD(GdlFact, name, 0),    FIELD(GdlFact, kind, 0),      FIELD(GdlFact, type, 0),
+    FIELD(GdlFact, dep_bit, 0), FIELD(GdlFact, sym_first, 0), FIELD(GdlFact, sym_count, 0),
+    FIELD(GdlFact, unit, 0),    FIELD(GdlFact, text_nl, 0),   FIELD(GdlFact, text_en, 0),
+    FIELD(GdlFact, flags, 0),   FIELD(GdlFact, min, 0),       FIELD(GdlFact, max, 0),
+    FIELD(GdlFact, len_min, 0), FIELD(GdlFact, len_max, 0),   FIELD(GdlFact, section, 0),
+    FIELD(GdlFact, override, 0), FIELD(GdlFact, applies, 4),
+};
+static const RecordField PARAM_FIELDS[] = {
+    FIELD(GdlParam, name, 0),  FIELD(GdlParam, type, 0), FIELD(GdlParam, unit, 0),
+    FIELD(GdlParam, section, 0), FIELD(GdlParam, value, 0), FIELD(GdlParam, flags, 0),
+    FIELD(GdlParam, min, 0),   FIELD(GdlParam, max, 0),  FIELD(GdlParam, text, 3),
+};
+static const RecordField OUTCOME_FIELDS[] = {
+    FIELD(GdlOutcome, kind, 0),    FIELD(GdlOutcome, action, 0),  FIELD(GdlOutcome, strength, 0),
+    FIELD(GdlOutcome, urgent, 0),  FIELD(GdlOutcome, moments, 0), FIELD(GdlOutcome, after_unit, 0),
+    FIELD(GdlOutcome, id, 0),      FIELD(GdlOutcome, section, 0), FIELD(GdlOutcome, cluster, 0),
+    FIELD(GdlOutcome, text_nl, 0), FIELD(GdlOutcome, text_en, 0), FIELD(GdlOutcome, dose, 0),
+    FIELD(GdlOutcome, cond, 0),    FIELD(GdlOutcome, from, 0),    FIELD(GdlOutcome, after, 0),
+    FIELD(GdlOutcome, after_param, 5),
+};
+/* OUTC ends with the counted advice texts in further languages (since 1.6). */
+static const RecordField TEXT_FIELDS[] = {
+    FIELD(GdlText, outcome, 6), FIELD(GdlText, lang, 6), FIELD(GdlText, text, 6),
+};
+static const RecordField LINE_FIELDS[] = {
+    FIELD(GdlLine, pc, 0), FIELD(GdlLine, line, 0), FIELD(GdlLine, file, 0), FIELD(GdlLine, fact, 0),
+};
+/* META opens with these, then the source file, then the counted sources. */
+static const RecordField META_FIELDS[] = {
+#define X(member, name) FIELD(GdlMeta, member, 0),
+#include "meta_fields.def"
+#undef X
+};
+#undef FIELD
+
+#define RECORD(fields) fields, sizeof fields / sizeof fields[0]
+
+/* The bytes of one record in a file of this minor version. */
+static size_t record_size(const RecordField *fields, size_t n, uint32_t minor)
+{
+    size_t size = 0;
+    for (size_t i = 0; i < n; i++)
+        size += fields[i].since <= minor ? fields[i].size : 0;
+    return size;
+}
+
 /* ---- writer ---------------------------------------------------------- */
 
 #define put buf_put
@@ -53,11 +116,21 @@ static void section_end(ByteBuf *b, size_t start)
         b->data[start - 4 + i] = (uint8_t)(len >> (8 * i));
 }
 
-static void put_range(ByteBuf *b, uint32_t flags, double min, double max)
+static void put_record(ByteBuf *b, const RecordField *fields, size_t n, const void *record)
 {
-    put_u16(b, flags);
-    put_f64(b, min);
-    put_f64(b, max);
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *at = (const unsigned char *)record + fields[i].at;
+        uint8_t u8;
+        uint16_t u16;
+        uint32_t u32;
+        double f64;
+        switch (fields[i].size) {
+        case 1: memcpy(&u8, at, 1); put_u8(b, u8); break;
+        case 2: memcpy(&u16, at, 2); put_u16(b, u16); break;
+        case 4: memcpy(&u32, at, 4); put_u32(b, u32); break;
+        default: memcpy(&f64, at, 8); put_f64(b, f64); break;
+        }
+    }
 }
 
 int gdlb_write(const GdlProgram *p, ByteBuf *b)
@@ -71,9 +144,8 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
 
     size_t s = section_begin(b, "META");
     const GdlMeta *m = &p->meta;
-    uint32_t fields[] = { m->id, m->title, m->version, m->published, m->publisher, m->status, m->languages, p->source_file };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        put_u16(b, fields[i]);
+    put_record(b, RECORD(META_FIELDS), m);
+    put_u16(b, p->source_file);
     put_u16(b, m->source_count);
     for (uint32_t i = 0; i < m->source_count; i++)
         put_u16(b, m->sources[i]);
@@ -105,67 +177,23 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
     put_u32(b, p->ndep_bits);
     put_u16(b, p->in_scope_fact);
     put_u16(b, p->red_flagged_fact);
-    for (uint32_t i = 0; i < p->nfacts; i++) {
-        const GdlFact *f = &p->facts[i];
-        put_u16(b, f->name);
-        put_u8(b, f->kind);
-        put_u8(b, f->type);
-        put_u16(b, f->dep_bit);
-        put_u16(b, f->sym_first);
-        put_u16(b, f->sym_count);
-        put_u16(b, f->unit);
-        put_u16(b, f->text_nl);
-        put_u16(b, f->text_en);
-        put_range(b, f->flags, f->min, f->max);
-        put_u32(b, f->len_min);
-        put_u32(b, f->len_max);
-        put_u16(b, f->section);
-        put_u16(b, f->override);
-        put_u16(b, f->applies);     /* 1.4 */
-    }
+    for (uint32_t i = 0; i < p->nfacts; i++)
+        put_record(b, RECORD(FACT_FIELDS), &p->facts[i]);
     section_end(b, s);
 
     s = section_begin(b, "PARM");
     put_u32(b, p->nparams);
-    for (uint32_t i = 0; i < p->nparams; i++) {
-        const GdlParam *pa = &p->params[i];
-        put_u16(b, pa->name);
-        put_u8(b, pa->type);
-        put_u16(b, pa->unit);
-        put_u16(b, pa->section);
-        put_f64(b, pa->value);
-        put_range(b, pa->flags, pa->min, pa->max);
-        put_u16(b, pa->text);           /* 1.3 */
-    }
+    for (uint32_t i = 0; i < p->nparams; i++)
+        put_record(b, RECORD(PARAM_FIELDS), &p->params[i]);
     section_end(b, s);
 
     s = section_begin(b, "OUTC");
     put_u32(b, p->noutcomes);
-    for (uint32_t i = 0; i < p->noutcomes; i++) {
-        const GdlOutcome *o = &p->outcomes[i];
-        put_u8(b, o->kind);
-        put_u8(b, o->action);
-        put_u8(b, o->strength);
-        put_u8(b, o->urgent);
-        put_u8(b, o->moments);
-        put_u8(b, o->after_unit);
-        put_u16(b, o->id);
-        put_u16(b, o->section);
-        put_u16(b, o->cluster);
-        put_u16(b, o->text_nl);
-        put_u16(b, o->text_en);
-        put_u16(b, o->dose);
-        put_u16(b, o->cond);
-        put_u16(b, o->from);
-        put_u32(b, o->after);
-        put_u16(b, o->after_param);
-    }
+    for (uint32_t i = 0; i < p->noutcomes; i++)
+        put_record(b, RECORD(OUTCOME_FIELDS), &p->outcomes[i]);
     put_u32(b, p->ntexts);              /* 1.6 */
-    for (uint32_t i = 0; i < p->ntexts; i++) {
-        put_u16(b, p->texts[i].outcome);
-        put_u16(b, p->texts[i].lang);
-        put_u16(b, p->texts[i].text);
-    }
+    for (uint32_t i = 0; i < p->ntexts; i++)
+        put_record(b, RECORD(TEXT_FIELDS), &p->texts[i]);
     section_end(b, s);
 
     s = section_begin(b, "CODE");
@@ -176,12 +204,8 @@ int gdlb_write(const GdlProgram *p, ByteBuf *b)
 
     s = section_begin(b, "LINE");
     put_u32(b, p->nlines);
-    for (uint32_t i = 0; i < p->nlines; i++) {
-        put_u32(b, p->lines[i].pc);
-        put_u32(b, p->lines[i].line);
-        put_u16(b, p->lines[i].file);
-        put_u16(b, p->lines[i].fact);
-    }
+    for (uint32_t i = 0; i < p->nlines; i++)
+        put_record(b, RECORD(LINE_FIELDS), &p->lines[i]);
     section_end(b, s);
 
     s = section_begin(b, "END\0");
@@ -330,11 +354,27 @@ static void leave_section(Reader *r)
     r->pos = r->section_end;
 }
 
-static void get_range(Reader *r, uint16_t *flags, double *min, double *max)
+/* One record of a file of this minor version; a field it predates reads as
+ * GDL_NONE (RecordField). */
+static void get_record(Reader *r, const RecordField *fields, size_t n, uint32_t minor, void *record)
 {
-    *flags = (uint16_t)get_u16(r);
-    *min = get_f64(r);
-    *max = get_f64(r);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *at = (unsigned char *)record + fields[i].at;
+        uint8_t u8;
+        uint16_t u16;
+        uint32_t u32;
+        double f64;
+        if (fields[i].since > minor) {
+            memset(at, 0xFF, fields[i].size);   /* all ones: GDL_NONE for a u16 */
+            continue;
+        }
+        switch (fields[i].size) {
+        case 1: u8 = (uint8_t)get_u8(r); memcpy(at, &u8, 1); break;
+        case 2: u16 = (uint16_t)get_u16(r); memcpy(at, &u16, 2); break;
+        case 4: u32 = get_u32(r); memcpy(at, &u32, 4); break;
+        default: f64 = get_f64(r); memcpy(at, &f64, 8); break;
+        }
+    }
 }
 
 /* Strings reach the advice output and terminals as they are; the compiler
@@ -402,13 +442,7 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
 
     if (enter_section(r, "META", "META")) {
         GdlMeta *m = &p->meta;
-        m->id = (uint16_t)get_u16(r);
-        m->title = (uint16_t)get_u16(r);
-        m->version = (uint16_t)get_u16(r);
-        m->published = (uint16_t)get_u16(r);
-        m->publisher = (uint16_t)get_u16(r);
-        m->status = (uint16_t)get_u16(r);
-        m->languages = (uint16_t)get_u16(r);
+        get_record(r, RECORD(META_FIELDS), minor, m);
         p->source_file = (uint16_t)get_u16(r);
         m->source_count = (uint16_t)get_u16(r);
         if (need(r, 2u * m->source_count)) {
@@ -458,8 +492,7 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         leave_section(r);
     }
     if (enter_section(r, "FACT", "FACT")) {
-        /* 1.4 appended 'applies' to each record */
-        uint32_t fact_bytes = 2 + 1 + 1 + 2 * 6 + 18 + 4 + 4 + 2 + 2 + (minor >= 4 ? 2 : 0);
+        size_t fact_bytes = record_size(RECORD(FACT_FIELDS), minor);
         p->nfacts = get_count(r, 0, GDL_MAX_FACTS, "facts");
         p->ninputs = get_u32(r);
         p->ndep_bits = get_u32(r);
@@ -468,73 +501,27 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         if (!r->failed && p->nfacts > (r->section_end - r->pos) / fact_bytes)
             fail(r, "truncated: %u facts do not fit", p->nfacts);
         p->facts = alloc(r, a, sizeof(GdlFact) * p->nfacts);
-        for (uint32_t i = 0; !r->failed && i < p->nfacts; i++) {
-            GdlFact *f = &p->facts[i];
-            f->name = (uint16_t)get_u16(r);
-            f->kind = (uint8_t)get_u8(r);
-            f->type = (uint8_t)get_u8(r);
-            f->dep_bit = (uint16_t)get_u16(r);
-            f->sym_first = (uint16_t)get_u16(r);
-            f->sym_count = (uint16_t)get_u16(r);
-            f->unit = (uint16_t)get_u16(r);
-            f->text_nl = (uint16_t)get_u16(r);
-            f->text_en = (uint16_t)get_u16(r);
-            get_range(r, &f->flags, &f->min, &f->max);
-            f->len_min = get_u32(r);
-            f->len_max = get_u32(r);
-            f->section = (uint16_t)get_u16(r);
-            f->override = (uint16_t)get_u16(r);
-            f->applies = minor >= 4 ? (uint16_t)get_u16(r) : GDL_NONE;
-        }
+        for (uint32_t i = 0; !r->failed && i < p->nfacts; i++)
+            get_record(r, RECORD(FACT_FIELDS), minor, &p->facts[i]);
         leave_section(r);
     }
     if (enter_section(r, "PARM", "PARM")) {
-        bool has_text = minor >= 3;     /* 1.3 appended the text of string parameters */
-        p->nparams = get_count(r, 2 + 1 + 2 + 2 + 8 + 18 + (has_text ? 2 : 0), GDL_MAX_PARAMS, "parameters");
+        p->nparams = get_count(r, record_size(RECORD(PARAM_FIELDS), minor), GDL_MAX_PARAMS, "parameters");
         p->params = alloc(r, a, sizeof(GdlParam) * p->nparams);
-        for (uint32_t i = 0; !r->failed && i < p->nparams; i++) {
-            GdlParam *pa = &p->params[i];
-            pa->name = (uint16_t)get_u16(r);
-            pa->type = (uint8_t)get_u8(r);
-            pa->unit = (uint16_t)get_u16(r);
-            pa->section = (uint16_t)get_u16(r);
-            pa->value = get_f64(r);
-            get_range(r, &pa->flags, &pa->min, &pa->max);
-            pa->text = has_text ? (uint16_t)get_u16(r) : GDL_NONE;
-        }
+        for (uint32_t i = 0; !r->failed && i < p->nparams; i++)
+            get_record(r, RECORD(PARAM_FIELDS), minor, &p->params[i]);
         leave_section(r);
     }
     if (enter_section(r, "OUTC", "OUTC")) {
-        bool has_after_param = minor >= 5;  /* 1.5 appended the parameter of `after` */
-        p->noutcomes = get_count(r, 6 + 16 + 4 + (has_after_param ? 2 : 0), 65535, "outcomes");
+        p->noutcomes = get_count(r, record_size(RECORD(OUTCOME_FIELDS), minor), 65535, "outcomes");
         p->outcomes = alloc(r, a, sizeof(GdlOutcome) * p->noutcomes);
-        for (uint32_t i = 0; !r->failed && i < p->noutcomes; i++) {
-            GdlOutcome *o = &p->outcomes[i];
-            o->kind = (uint8_t)get_u8(r);
-            o->action = (uint8_t)get_u8(r);
-            o->strength = (uint8_t)get_u8(r);
-            o->urgent = (uint8_t)get_u8(r);
-            o->moments = (uint8_t)get_u8(r);
-            o->after_unit = (uint8_t)get_u8(r);
-            o->id = (uint16_t)get_u16(r);
-            o->section = (uint16_t)get_u16(r);
-            o->cluster = (uint16_t)get_u16(r);
-            o->text_nl = (uint16_t)get_u16(r);
-            o->text_en = (uint16_t)get_u16(r);
-            o->dose = (uint16_t)get_u16(r);
-            o->cond = (uint16_t)get_u16(r);
-            o->from = (uint16_t)get_u16(r);
-            o->after = get_u32(r);
-            o->after_param = has_after_param ? (uint16_t)get_u16(r) : GDL_NONE;
-        }
+        for (uint32_t i = 0; !r->failed && i < p->noutcomes; i++)
+            get_record(r, RECORD(OUTCOME_FIELDS), minor, &p->outcomes[i]);
         if (minor >= 6 && !r->failed) {  /* 1.6 appended the texts in further languages */
-            p->ntexts = get_count(r, 6, 65535, "texts");
+            p->ntexts = get_count(r, record_size(RECORD(TEXT_FIELDS), minor), 65535, "texts");
             p->texts = alloc(r, a, sizeof(GdlText) * p->ntexts);
-            for (uint32_t i = 0; !r->failed && i < p->ntexts; i++) {
-                p->texts[i].outcome = (uint16_t)get_u16(r);
-                p->texts[i].lang = (uint16_t)get_u16(r);
-                p->texts[i].text = (uint16_t)get_u16(r);
-            }
+            for (uint32_t i = 0; !r->failed && i < p->ntexts; i++)
+                get_record(r, RECORD(TEXT_FIELDS), minor, &p->texts[i]);
         }
         leave_section(r);
     }
@@ -549,14 +536,10 @@ int gdlb_read(const uint8_t *data, size_t len, Arena *a, GdlProgram **out, char 
         leave_section(r);
     }
     if (enter_section(r, "LINE", "LINE")) {
-        p->nlines = get_count(r, 12, GDL_MAX_CODE, "line entries");
+        p->nlines = get_count(r, record_size(RECORD(LINE_FIELDS), minor), GDL_MAX_CODE, "line entries");
         p->lines = alloc(r, a, sizeof(GdlLine) * p->nlines);
-        for (uint32_t i = 0; p->lines && i < p->nlines; i++) {
-            p->lines[i].pc = get_u32(r);
-            p->lines[i].line = get_u32(r);
-            p->lines[i].file = (uint16_t)get_u16(r);
-            p->lines[i].fact = (uint16_t)get_u16(r);
-        }
+        for (uint32_t i = 0; p->lines && i < p->nlines; i++)
+            get_record(r, RECORD(LINE_FIELDS), minor, &p->lines[i]);
         leave_section(r);
     }
     if (enter_section(r, "END\0", "END")) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "case_json.h"
+#include "case_rules.h"
 #include "date.h"
 #include "json.h"
 
@@ -144,11 +145,11 @@ static bool number(Cursor *c, double *out)
     return isfinite(*out);
 }
 
-/* An int field's number, as the strict reader takes it: written as a whole
- * number (json_number_is_whole) and exact in a double. */
-static bool whole(const Cursor *c, size_t from, double v)
+/* Whether the number just read, from `from`, keeps f's value rules
+ * (case_rules.c, the strict reader's own). */
+static bool number_ok(const Cursor *c, const GdlFact *f, bool whole_only, size_t from, double v)
 {
-    return json_number_is_whole((const char *)c->s + from, c->pos - from) && fabs(v) < GDL_CASE_INT_LIMIT;
+    return gdl_case_number_rule(f, whole_only, (const char *)c->s + from, c->pos - from, v) == CASE_NUMBER_OK;
 }
 
 static bool literal(Cursor *c, const char *word, size_t n)
@@ -180,7 +181,7 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
     case GT_NUMBER: {
         double v;
         size_t from = c->pos;
-        if (!number(c, &v) || (f->type == GT_INT && !whole(c, from, v)) || !gdl_in_range(f->flags, f->min, f->max, v))
+        if (!number(c, &v) || !number_ok(c, f, false, from, v))
             return false;
         *out = (GdlValue){ VT_NUM, 0, { .num = v + 0.0 } };     /* -0 becomes 0 */
         return true;
@@ -199,7 +200,7 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
         size_t n;
         if (!plain_string(c, &s, &n))
             return false;
-        if ((f->flags & IN_HAS_LEN) && (n < f->len_min || n > f->len_max))
+        if (!gdl_case_length_ok(f, n))
             return false;   /* ASCII: bytes are characters */
         char *copy = arena_strndup(&vm->case_arena, s, n);
         if (!copy)
@@ -212,14 +213,11 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
         size_t n;
         if (!plain_string(c, &s, &n))
             return false;
-        for (uint32_t i = 0; i < f->sym_count; i++) {
-            uint16_t sym = p->syms[f->sym_first + i];
-            if (p->string_lens[sym] == n && memcmp(p->strings[sym], s, n) == 0) {
-                *out = (GdlValue){ VT_NUM, 0, { .num = i } };
-                return true;
-            }
-        }
-        return false;
+        int ordinal = gdl_case_enum_ordinal(p, f, s, n);
+        if (ordinal < 0)
+            return false;
+        *out = (GdlValue){ VT_NUM, 0, { .num = ordinal } };
+        return true;
     }
     case GT_LIST_INT: {
         if (!eat(c, '['))
@@ -234,8 +232,7 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
                 double v;
                 skip_ws(c);
                 size_t from = c->pos;
-                if (n == FAST_MAX_ITEMS || !number(c, &v) || !whole(c, from, v)
-                    || !gdl_in_range(f->flags, f->min, f->max, v))
+                if (n == FAST_MAX_ITEMS || !number(c, &v) || !number_ok(c, f, true, from, v))
                     return false;
                 tmp[n++] = v + 0.0;
                 skip_ws(c);
@@ -245,7 +242,7 @@ static bool value(GdlVm *vm, Cursor *c, const GdlFact *f, GdlValue *out)
                     return false;
             }
         }
-        if ((f->flags & IN_HAS_LEN) && (n < f->len_min || n > f->len_max))
+        if (!gdl_case_length_ok(f, n))
             return false;
         double *items = arena_alloc(&vm->case_arena, sizeof(double) * (n ? n : 1));
         if (!items)

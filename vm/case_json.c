@@ -4,6 +4,7 @@
  * each is an error naming the field, the value and what was expected.
  * Absent or null means unknown. All errors of a case are collected. */
 #include "case_json.h"
+#include "case_rules.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -78,21 +79,21 @@ static size_t utf8_length(const char *s, size_t n)
 static int check_number(const GdlProgram *p, const GdlFact *f, const JsonValue *v, const char *name, GdlCaseErrors *e)
 {
     char r[96];
-    double x = v->as.number.value;
-    if (f->type == GT_INT && !json_number_is_whole(v->as.number.text, v->as.number.text_len)) {
+    switch (gdl_case_number_rule(f, false, v->as.number.text, v->as.number.text_len, v->as.number.value)) {
+    case CASE_NUMBER_OK:
+        return 0;
+    case CASE_NUMBER_NOT_WHOLE:
         add_error(e, name, v->line, v->col, "expected a whole number, got %s", v->as.number.text);
         return -1;
-    }
-    if (f->type == GT_INT && fabs(x) >= GDL_CASE_INT_LIMIT) {
+    case CASE_NUMBER_TOO_LARGE:
         add_error(e, name, v->line, v->col, "whole number %s is too large to be exact (limit is 2^53 - 1)", v->as.number.text);
         return -1;
-    }
-    if (!gdl_in_range(f->flags, f->min, f->max, x)) {
+    case CASE_NUMBER_OUT_OF_RANGE:
         range_text(p, f, r, sizeof r);
         add_error(e, name, v->line, v->col, "value %s is out of range %s", v->as.number.text, r);
         return -1;
     }
-    return 0;
+    return -1;
 }
 
 static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMember *m, GdlCaseErrors *e)
@@ -142,7 +143,7 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
             return;
         }
         size_t n = utf8_length(v->as.string.chars, v->as.string.len);
-        if ((f->flags & IN_HAS_LEN) && (n < f->len_min || n > f->len_max)) {
+        if (!gdl_case_length_ok(f, n)) {
             add_error(e, name, v->line, v->col, "string of %zu characters; expected %u to %u", n, f->len_min, f->len_max);
             return;
         }
@@ -150,14 +151,11 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
         return;
     }
     case GT_ENUM: {
-        if (v->kind == JSON_STRING)
-            for (uint32_t i = 0; i < f->sym_count; i++) {
-                uint16_t s = p->syms[f->sym_first + i];
-                if (p->string_lens[s] == v->as.string.len && memcmp(p->strings[s], v->as.string.chars, v->as.string.len) == 0) {
-                    *out = (GdlValue){ VT_NUM, 0, { .num = i } };
-                    return;
-                }
-            }
+        int ordinal = v->kind == JSON_STRING ? gdl_case_enum_ordinal(p, f, v->as.string.chars, v->as.string.len) : -1;
+        if (ordinal >= 0) {
+            *out = (GdlValue){ VT_NUM, 0, { .num = ordinal } };
+            return;
+        }
         char list[256];
         size_t n = 0;
         for (uint32_t i = 0; i < f->sym_count && n < sizeof list - 40; i++)
@@ -178,7 +176,7 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
             return;
         }
         size_t n = v->as.array.count;
-        if ((f->flags & IN_HAS_LEN) && (n < f->len_min || n > f->len_max)) {
+        if (!gdl_case_length_ok(f, n)) {
             if (f->len_min == f->len_max)
                 add_error(e, name, v->line, v->col, "expected %u items, got %zu", f->len_min, n);
             else
@@ -192,13 +190,14 @@ static void load_field(GdlVm *vm, const GdlFact *f, uint32_t slot, const JsonMem
         }
         for (size_t i = 0; i < n; i++) {
             const JsonValue *it = &v->as.array.items[i];
-            if (it->kind != JSON_NUMBER || !json_number_is_whole(it->as.number.text, it->as.number.text_len) ||
-                fabs(it->as.number.value) >= GDL_CASE_INT_LIMIT) {
+            CaseNumberRule rule = it->kind != JSON_NUMBER ? CASE_NUMBER_NOT_WHOLE
+                : gdl_case_number_rule(f, true, it->as.number.text, it->as.number.text_len, it->as.number.value);
+            if (rule == CASE_NUMBER_NOT_WHOLE || rule == CASE_NUMBER_TOO_LARGE) {
                 show_value(it, shown, sizeof shown);
                 add_error(e, name, it->line, it->col, "item %zu: expected a whole number, got %s", i + 1, shown);
                 return;
             }
-            if (!gdl_in_range(f->flags, f->min, f->max, it->as.number.value)) {
+            if (rule == CASE_NUMBER_OUT_OF_RANGE) {
                 range_text(p, f, r, sizeof r);
                 add_error(e, name, it->line, it->col, "item %zu: value %s is out of range %s", i + 1, it->as.number.text, r);
                 return;

@@ -1,26 +1,83 @@
 /* program.c - names of the program-level enums, one table each. */
 #include "program.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #define NAME_OF(table, i) ((size_t)(i) < sizeof(table) / sizeof(table[0]) && table[i] ? table[i] : "?")
 
 static const char *const TYPE_NAMES[GT__COUNT] = {
     [GT_BOOL] = "bool", [GT_INT] = "int", [GT_NUMBER] = "number", [GT_DATE] = "date",
     [GT_STRING] = "string", [GT_ENUM] = "enum", [GT_LIST_INT] = "list of int",
 };
-static const char *const ACTION_NAMES[ACT__COUNT] = {
-    [ACT_NONE] = "none", [ACT_REFER_GP] = "refer_gp", [ACT_CONTACT_GP] = "contact_gp",
-    [ACT_ADVISE_PATIENT_CONTACT_GP] = "advise_patient_contact_gp",
-    [ACT_REFER_BACK_SPECIALIST] = "refer_back_specialist",
-    [ACT_REFER_SPECIALIST_WITH_GP] = "refer_specialist_with_gp", [ACT_ASSESS] = "assess",
+/* The names of the .def lists hold no pointers, which would be relocated
+ * (writable) data: a list's names are the members of one const struct,
+ * found by offset; offset 0, the first member, is "?" for a value without
+ * a name. */
+#define TEXT_OF(texts, at, i) \
+    ((size_t)(i) < sizeof(at) / sizeof((at)[0]) ? (const char *)&(texts) + (at)[i] : (const char *)&(texts))
+
+static const struct ActionTexts {
+    char unnamed[2];
+#define X(id, name, nl, en) char id[sizeof name];
+#include "actions.def"
+#undef X
+} ACTION_TEXTS = { "?",
+#define X(id, name, nl, en) name,
+#include "actions.def"
+#undef X
 };
-static const char *const STRENGTH_NAMES[STR__COUNT] = {
-    [STR_NONE] = "none", [STR_DO] = "do", [STR_CONSIDER] = "consider",
-    [STR_PREFERABLY] = "preferably", [STR_PREFERABLY_NOT] = "preferably_not",
-    [STR_DO_NOT] = "do_not",
+static const uint16_t ACTION_AT[ACT__COUNT] = {
+#define X(id, name, nl, en) [ACT_##id] = offsetof(struct ActionTexts, id),
+#include "actions.def"
+#undef X
 };
-static const char *const OUTCOME_NAMES[OK__COUNT] = {
-    [OK_EXCLUSION] = "exclusion", [OK_RED_FLAG] = "red_flag", [OK_REFERRAL] = "referral",
-    [OK_ADVICE] = "advice", [OK_SCHEDULE] = "schedule", [OK_MEASUREMENT] = "measurement",
+static const struct StrengthTexts {
+    char unnamed[2];
+    char none[sizeof "none"];
+#define X(id, name, nl, en) char id[sizeof name];
+#include "strengths.def"
+#undef X
+} STRENGTH_TEXTS = { "?", "none",
+#define X(id, name, nl, en) name,
+#include "strengths.def"
+#undef X
+};
+static const uint16_t STRENGTH_AT[STR__COUNT] = {
+    [STR_NONE] = offsetof(struct StrengthTexts, none),
+#define X(id, name, nl, en) [STR_##id] = offsetof(struct StrengthTexts, id),
+#include "strengths.def"
+#undef X
+};
+static const struct OutcomeTexts {
+    char unnamed[2];
+#define X(id, name, keyword, doc_one, doc_many) char id[sizeof name];
+#include "outcome_kinds.def"
+#undef X
+} OUTCOME_TEXTS = { "?",
+#define X(id, name, keyword, doc_one, doc_many) name,
+#include "outcome_kinds.def"
+#undef X
+};
+static const uint16_t OUTCOME_AT[OK__COUNT] = {
+#define X(id, name, keyword, doc_one, doc_many) [OK_##id] = offsetof(struct OutcomeTexts, id),
+#include "outcome_kinds.def"
+#undef X
+};
+static const struct MomentTexts {
+    char unnamed[2];
+#define X(id, name, nl, en) char id[sizeof name];
+#include "moments.def"
+#undef X
+} MOMENT_TEXTS = { "?",
+#define X(id, name, nl, en) name,
+#include "moments.def"
+#undef X
+};
+static const uint16_t MOMENT_AT[MOMENT__COUNT] = {
+#define X(id, name, nl, en) [MOMENT_ROW_##id] = offsetof(struct MomentTexts, id),
+#include "moments.def"
+#undef X
 };
 
 static const char *const FACT_KIND_NAMES[FK__COUNT] = {
@@ -30,9 +87,18 @@ static const char *const FACT_KIND_NAMES[FK__COUNT] = {
 
 const char *gdl_fact_kind_name(unsigned kind) { return NAME_OF(FACT_KIND_NAMES, kind); }
 const char *gdl_type_name(GdlType t) { return NAME_OF(TYPE_NAMES, t); }
-const char *gdl_action_name(GdlAction a) { return NAME_OF(ACTION_NAMES, a); }
-const char *gdl_strength_name(GdlStrength s) { return NAME_OF(STRENGTH_NAMES, s); }
-const char *gdl_outcome_kind_name(OutcomeKind k) { return NAME_OF(OUTCOME_NAMES, k); }
+const char *gdl_action_name(GdlAction a) { return TEXT_OF(ACTION_TEXTS, ACTION_AT, a); }
+const char *gdl_strength_name(GdlStrength s) { return TEXT_OF(STRENGTH_TEXTS, STRENGTH_AT, s); }
+const char *gdl_outcome_kind_name(OutcomeKind k) { return TEXT_OF(OUTCOME_TEXTS, OUTCOME_AT, k); }
+const char *gdl_moment_name(unsigned row) { return TEXT_OF(MOMENT_TEXTS, MOMENT_AT, row); }
+
+OutcomeKind gdl_outcome_kind_by_name(const char *name)
+{
+    for (unsigned k = OK__NONE + 1; k < OK__COUNT; k++)
+        if (strcmp(gdl_outcome_kind_name((OutcomeKind)k), name) == 0)
+            return (OutcomeKind)k;
+    return OK__NONE;
+}
 
 static const char *const AFTER_UNIT_NAMES[] = { [AFTER_WEEKS] = "weeks", [AFTER_DAYS] = "days", [AFTER_MONTHS] = "months" };
 const char *gdl_after_unit_name(unsigned after_unit) { return NAME_OF(AFTER_UNIT_NAMES, after_unit); }

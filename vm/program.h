@@ -91,22 +91,42 @@ typedef struct {
 } GdlParam;
 
 typedef enum {
-    OK_EXCLUSION = 1, OK_RED_FLAG, OK_REFERRAL, OK_ADVICE, OK_SCHEDULE, OK_MEASUREMENT,
+    OK__NONE = 0,       /* no kind: the verifier rejects it */
+#define X(id, name, keyword, doc_one, doc_many) OK_##id,
+#include "outcome_kinds.def"
+#undef X
     OK__COUNT
 } OutcomeKind;
 
 typedef enum {
-    ACT_NONE = 0, ACT_REFER_GP, ACT_CONTACT_GP, ACT_ADVISE_PATIENT_CONTACT_GP,
-    ACT_REFER_BACK_SPECIALIST,
-    ACT_REFER_SPECIALIST_WITH_GP, ACT_ASSESS, ACT__COUNT
+#define X(id, name, nl, en) ACT_##id,
+#include "actions.def"
+#undef X
+    ACT__COUNT
 } GdlAction;
 
 typedef enum {
-    STR_NONE = 0, STR_DO, STR_CONSIDER, STR_PREFERABLY, STR_PREFERABLY_NOT, STR_DO_NOT,
+    STR_NONE = 0,       /* not an advice */
+#define X(id, name, nl, en) STR_##id,
+#include "strengths.def"
+#undef X
     STR__COUNT
 } GdlStrength;
 
-enum { MOMENT_INTAKE = 1, MOMENT_INTERIM = 2, MOMENT_DISCHARGE = 4, MOMENT__ALL = 7 };
+/* A set of moments is a byte of bits, MOMENT_ID = 1 << its row in moments.def. */
+enum {
+#define X(id, name, nl, en) MOMENT_ROW_##id,
+#include "moments.def"
+#undef X
+    MOMENT__COUNT
+};
+enum {
+#define X(id, name, nl, en) MOMENT_##id = 1 << MOMENT_ROW_##id,
+#include "moments.def"
+#undef X
+    MOMENT__ALL = (1 << MOMENT__COUNT) - 1
+};
+_Static_assert(MOMENT__COUNT <= 8, "a set of moments is one byte");
 enum { AFTER_WEEKS = 0, AFTER_DAYS = 1, AFTER_MONTHS = 2 };   /* months: calendar months (since 1.6) */
 
 typedef struct {
@@ -136,7 +156,9 @@ typedef struct {
 
 /* Header metadata shown in every result. */
 typedef struct {
-    uint16_t id, title, version, published, publisher, status, languages;
+#define X(member, name) uint16_t member;
+#include "meta_fields.def"
+#undef X
     uint16_t source_count;
     uint16_t *sources;
 } GdlMeta;
@@ -176,6 +198,8 @@ const char *gdl_action_name(GdlAction a);
 const char *gdl_strength_name(GdlStrength s);
 const char *gdl_after_unit_name(unsigned after_unit);   /* weeks, days, months */
 const char *gdl_outcome_kind_name(OutcomeKind k);   /* as in "missing": exclusion, red_flag, ... */
+OutcomeKind gdl_outcome_kind_by_name(const char *name);   /* OK__NONE when it names none */
+const char *gdl_moment_name(unsigned row);          /* intake, interim, discharge: row of moments.def */
 const char *gdl_fact_kind_name(unsigned kind);      /* input, define, classify, builtin, outcome, date */
 
 #endif

@@ -130,30 +130,23 @@ static const Label LABELS[] = {
 
 static const char *const STRENGTH_WORDS[STR__COUNT][2] = {
     [STR_NONE] = { "", "" },
-    [STR_DO] = { "Doen", "Do" },
-    [STR_CONSIDER] = { "Overweeg", "Consider" },
-    [STR_PREFERABLY] = { "Bij voorkeur", "Preferably" },
-    [STR_PREFERABLY_NOT] = { "Bij voorkeur niet", "Preferably not" },
-    [STR_DO_NOT] = { "Niet doen", "Do not" },
+#define X(id, name, nl, en) [STR_##id] = { nl, en },
+#include "strengths.def"
+#undef X
 };
 
 static const char *const ACTION_WORDS[ACT__COUNT][2] = {
-    [ACT_NONE] = { "Let op (de bron noemt geen actie)", "Note (the source names no action)" },
-    [ACT_REFER_GP] = { "Verwijs naar de huisarts", "Refer to the GP" },
-    [ACT_CONTACT_GP] = { "Neem contact op met de huisarts", "Contact the GP" },
-    [ACT_ADVISE_PATIENT_CONTACT_GP] = { "Adviseer de patiënt contact op te nemen met de huisarts",
-                                        "Advise the patient to contact the GP" },
-    [ACT_REFER_BACK_SPECIALIST] = { "Verwijs terug naar de medisch specialist", "Refer back to the medical specialist" },
-    [ACT_REFER_SPECIALIST_WITH_GP] = { "Verwijs in overleg met de huisarts naar de medisch specialist",
-                                       "Refer to a medical specialist in consultation with the GP" },
-    [ACT_ASSESS] = { "Beoordelen (weeg met de andere kenmerken)", "Assess (weigh with the other features)" },
+#define X(id, name, nl, en) [ACT_##id] = { nl, en },
+#include "actions.def"
+#undef X
 };
 
 /* The moments of measurement, in the order of their bits (MOMENT_INTAKE ...). */
-static const char *const MOMENT_WORDS[3][2] = {
-    { "intake", "intake" }, { "tussenevaluatie", "interim evaluation" }, { "afsluiting", "discharge" },
+static const char *const MOMENT_WORDS[MOMENT__COUNT][2] = {
+#define X(id, name, nl, en) [MOMENT_ROW_##id] = { nl, en },
+#include "moments.def"
+#undef X
 };
-static const char *const MOMENT_IDS[3] = { "intake", "interim", "discharge" };
 
 /* Facts that only say whether the guideline's treatment applies at this
  * contact: an advice whose reasons are all among them applies to everyone
@@ -413,8 +406,8 @@ static void put_header(Report *r)
     }
     uint16_t contact = find_input(r->p, "contact");
     const char *moment = contact == GDL_NONE ? NULL : enum_symbol(r, contact);
-    for (int k = 0; moment && k < 3; k++)
-        if (strcmp(moment, MOMENT_IDS[k]) == 0)
+    for (unsigned k = 0; moment && k < MOMENT__COUNT; k++)
+        if (strcmp(moment, gdl_moment_name(k)) == 0)
             buf_printf(r->b, " · %s", MOMENT_WORDS[k][r->en]);
     r->m->case_line = take_from(r, 0);
 }
@@ -780,7 +773,7 @@ static void put_instrument(const Report *r, const char *id)
 static void put_moments(const Report *r, uint8_t moments)
 {
     bool sep = false;
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < MOMENT__COUNT; k++)
         if (moments & (1u << k)) {
             buf_printf(r->b, "%s%s", sep ? ", " : "", MOMENT_WORDS[k][r->en]);
             sep = true;

@@ -216,9 +216,9 @@ static bool verify_meta(Verifier *v)
     const GdlMeta *m = &p->meta;
     at_section(v, "META");
     const struct { const char *field; uint16_t s; } fields[] = {
-        { "id", m->id }, { "title", m->title }, { "version", m->version },
-        { "published", m->published }, { "publisher", m->publisher },
-        { "status", m->status }, { "languages", m->languages },
+#define X(member, name) { name, m->member },
+#include "meta_fields.def"
+#undef X
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (!check_str(v, fields[i].field, fields[i].s, true))

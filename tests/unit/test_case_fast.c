@@ -9,6 +9,7 @@
 
 #include "case_fast.h"
 #include "case_json.h"
+#include "case_rules.h"
 #include "compile.h"
 #include "unit.h"
 
@@ -161,6 +162,30 @@ static void test_mutations_agree(void)
     fixture_close(&fx);
 }
 
+/* The value rules both readers apply (case_rules.c): whole numbers, the
+ * 2^53 limit, exclusive and inclusive bounds, lengths. */
+static void test_value_rules(void)
+{
+    GdlFact f = { .type = GT_INT, .flags = IN_HAS_MIN | IN_MIN_EXCL | IN_HAS_MAX, .min = 0, .max = 9007199254740993.0 };
+    CU_ASSERT_EQUAL(gdl_case_number_rule(&f, false, "3", 1, 3), CASE_NUMBER_OK);
+    CU_ASSERT_EQUAL(gdl_case_number_rule(&f, false, "3.5", 3, 3.5), CASE_NUMBER_NOT_WHOLE);
+    CU_ASSERT_EQUAL(gdl_case_number_rule(&f, false, "0", 1, 0), CASE_NUMBER_OUT_OF_RANGE);
+    CU_ASSERT_EQUAL(gdl_case_number_rule(&f, false, "9007199254740991", 16, 9007199254740991.0), CASE_NUMBER_OK);
+    CU_ASSERT_EQUAL(gdl_case_number_rule(&f, false, "9007199254740992", 16, 9007199254740992.0), CASE_NUMBER_TOO_LARGE);
+    f.type = GT_NUMBER;     /* a number may have a fraction; a list item may not */
+    CU_ASSERT_EQUAL(gdl_case_number_rule(&f, false, "3.5", 3, 3.5), CASE_NUMBER_OK);
+    CU_ASSERT_EQUAL(gdl_case_number_rule(&f, true, "3.5", 3, 3.5), CASE_NUMBER_NOT_WHOLE);
+    f.flags = IN_HAS_LEN;
+    f.len_min = 2;
+    f.len_max = 3;
+    CU_ASSERT(!gdl_case_length_ok(&f, 1));
+    CU_ASSERT(gdl_case_length_ok(&f, 2));
+    CU_ASSERT(gdl_case_length_ok(&f, 3));
+    CU_ASSERT(!gdl_case_length_ok(&f, 4));
+    f.flags = 0;
+    CU_ASSERT(gdl_case_length_ok(&f, 1000));
+}
+
 /* The string scan works eight bytes at a time: at every length and every
  * position, a control character, a non-ASCII byte or a backslash inside the
  * string sends the case to the strict reader, and the same byte just after
@@ -206,6 +231,7 @@ void test_case_fast_register(void)
         {"examples and bad cases: fast agrees with strict", test_files_agree},
         {"18,000 mutations: fast agrees with strict", test_mutations_agree},
         {"string scan: every length and position", test_string_scan_positions},
+        {"value rules: numbers, bounds, lengths", test_value_rules},
     };
     UNIT_REGISTER("case_fast", tests);
 }

@@ -377,12 +377,36 @@ static void test_closed_vocabularies(void)
                  "refer f1 \"B.1\" -> call_gp when a\n"             /* 5 */
                  "red_flag r1 \"B.1\" in cl urgent -> phone when a\n" /* 6 */
                  "measure m1 \"B.3\" at intake, weekly\n"           /* 7 */
-                 "schedule s1 \"B.2\" after 3 years\n",             /* 8 */
+                 "schedule s1 \"B.2\" after 3 years\n"              /* 8 */
+                 "test \"t\" { given { a: true } expect bogus v1 }\n", /* 9 */
                  "t.gdl:3:11: error: unknown strength 'maybe' (strengths: do, consider, preferably, preferably_not, do_not)",
                  "t.gdl:5:19: error: unknown action 'call_gp' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess, none)",
                  "t.gdl:6:35: error: unknown action 'phone' (actions: refer_gp, contact_gp, advise_patient_contact_gp, refer_back_specialist, refer_specialist_with_gp, assess, none)",
                  "t.gdl:7:29: error: unknown moment 'weekly' (moments: intake, interim, discharge)",
-                 "t.gdl:8:27: error: a schedule counts in weeks, days or months, not 'years'");
+                 "t.gdl:8:27: error: a schedule counts in weeks, days or months, not 'years'",
+                 "t.gdl:9:37: error: unknown expectation 'bogus' (expect exclusion, red_flag, referral, advice, schedule, "
+                 "measurement, missing, or NAME == value)");
+}
+
+/* Each header field's value and count, as header_fields.def gives them:
+ * strings, a date, a status, and sources that may repeat. */
+static void test_header_fields(void)
+{
+    EXPECT_DIAGS("guideline t {\n"                          /* 1 */
+                 "  id x\n"                                 /* 2 */
+                 "  title \"t\" title \"u\"\n"              /* 3 */
+                 "  version 1\n"                            /* 4 */
+                 "  published \"2021\"\n"                   /* 5 */
+                 "  publisher \"p\"\n"                      /* 6 */
+                 "  status final\n"                         /* 7 */
+                 "  language en\n"                          /* 8 */
+                 "  source \"a.txt\" source \"b.txt\"\n"    /* 9 */
+                 "}\n",
+                 "t.gdl:2:6: error: header field 'id' is a string",
+                 "t.gdl:3:13: error: header field 'title' given twice",
+                 "t.gdl:4:11: error: header field 'version' is a string",
+                 "t.gdl:5:13: error: 'published' is a date (YYYY-MM-DD)",
+                 "t.gdl:7:10: error: status is draft, active or retired");
 }
 
 /* A classification's 'when' is a condition like a row's. */
@@ -664,6 +688,7 @@ void test_check_register(void)
         {"missing_citation", test_missing_citation},
         {"property_checks", test_property_checks},
         {"closed_vocabularies", test_closed_vocabularies},
+        {"header_fields", test_header_fields},
         {"assess_only_on_red_flags", test_assess_only_on_red_flags},
         {"classify_when_is_a_condition", test_classify_when_is_a_condition},
         {"advice_languages", test_advice_languages},

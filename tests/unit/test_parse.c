@@ -315,6 +315,29 @@ static void test_outcomes(void)
     parsed_free(p);
 }
 
+/* Each outcome kind's keyword in outcome_kinds.def is a keyword of gdl.l
+ * that gdl.y's `expect` turns into the kind's name: the lexer and grammar
+ * spell the kinds by hand, and this keeps them in step with the list. */
+static void test_outcome_kind_keywords(void)
+{
+    static const struct { const char *name, *keyword; } KINDS[] = {
+#define X(id, name, keyword, doc_one, doc_many) { name, keyword },
+#include "outcome_kinds.def"
+#undef X
+    };
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
+        char text[96];
+        snprintf(text, sizeof text, "test \"t\" { expect %s x }\n", KINDS[i].keyword);
+        Parsed *p = parse_text(text);
+        CU_ASSERT_FATAL(p != NULL);
+        CU_ASSERT_EQUAL(p->errors, 0);
+        CU_ASSERT_EQUAL_FATAL(p->items.count, 1);
+        CU_ASSERT_EQUAL_FATAL(p->items.items[0]->list2.count, 1);
+        CU_ASSERT_STRING_EQUAL(p->items.items[0]->list2.items[0]->name, KINDS[i].name);
+        parsed_free(p);
+    }
+}
+
 static void test_precedence(void)
 {
     Parsed *p = parse_text("define r = a or b and c\n"
@@ -567,6 +590,7 @@ void test_parse_register(void)
     static const UnitTest tests[] = {
         {"declarations", test_declarations},
         {"outcomes", test_outcomes},
+        {"outcome_kind_keywords", test_outcome_kind_keywords},
         {"precedence", test_precedence},
         {"comparison_nonassoc", test_comparison_nonassoc},
         {"ranges", test_ranges},
