@@ -98,6 +98,21 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* A file argument of check, test or verify: an option the command does not
+ * know, or one file more than MAX_FILE_ARGS, is a usage error. */
+#define MAX_FILE_ARGS 256
+static int take_file(const char *command, const char *arg, const char **files, int *nfiles)
+{
+    if (arg[0] == '-' && arg[1]) {
+        fprintf(stderr, "gdl: unknown %s option '%s'\n(see 'gdl --help')\n", command, arg);
+        return EXIT_USAGE;
+    }
+    if (*nfiles == MAX_FILE_ARGS)
+        return usage_error("too many files (at most 256)%s", "");
+    files[(*nfiles)++] = arg;
+    return EXIT_OK;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
@@ -258,18 +273,14 @@ static int report_format(const char *f, bool with_text)
 static int cmd_check(int argc, char **argv)
 {
     int format = REPORT_TEXT;
-    const char *files[256];
+    const char *files[MAX_FILE_ARGS];
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             if ((format = report_format(argv[++i], true)) < 0)
                 return EXIT_USAGE;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown check option '%s'", argv[i]);
-        } else if (nfiles == (int)(sizeof files / sizeof files[0])) {
-            return usage_error("too many files (at most 256)%s", "");
-        } else {
-            files[nfiles++] = argv[i];
+        } else if (take_file("check", argv[i], files, &nfiles) != EXIT_OK) {
+            return EXIT_USAGE;
         }
     }
     if (nfiles < 1)
@@ -361,7 +372,7 @@ static int cmd_test(int argc, char **argv)
     bool coverage = false, json = false, cases_only = false;
     const char *params[MAX_PARAMS_ON_CLI];
     int nparams = 0;
-    const char *files[256];
+    const char *files[MAX_FILE_ARGS];
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--coverage") == 0) {
@@ -377,12 +388,8 @@ static int cmd_test(int argc, char **argv)
             if (strcmp(f, "json") && strcmp(f, "text"))
                 return usage_error("--format is text or json, not '%s'", f);
             json = strcmp(f, "json") == 0;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown test option '%s'", argv[i]);
-        } else if (nfiles == (int)(sizeof files / sizeof files[0])) {
-            return usage_error("too many files (at most 256)%s", "");
-        } else {
-            files[nfiles++] = argv[i];
+        } else if (take_file("test", argv[i], files, &nfiles) != EXIT_OK) {
+            return EXIT_USAGE;
         }
     }
     if (nfiles < 1)
@@ -484,8 +491,8 @@ static int cmd_verify(int argc, char **argv)
     ReportFormat format = REPORT_TEXT;
     const char *dir = NULL;
     bool timing = false;
-    const char *files[256];
-    uint32_t nfiles = 0;
+    const char *files[MAX_FILE_ARGS];
+    int nfiles = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             int f = report_format(argv[++i], true);
@@ -496,12 +503,8 @@ static int cmd_verify(int argc, char **argv)
             dir = argv[++i];
         } else if (strcmp(argv[i], "--timing") == 0) {
             timing = true;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown verify option '%s'", argv[i]);
-        } else if (nfiles == sizeof files / sizeof files[0]) {
-            return usage_error("too many files (at most 256)%s", "");
-        } else {
-            files[nfiles++] = argv[i];
+        } else if (take_file("verify", argv[i], files, &nfiles) != EXIT_OK) {
+            return EXIT_USAGE;
         }
     }
     if (nfiles == 0)
@@ -511,7 +514,7 @@ static int cmd_verify(int argc, char **argv)
     Findings all = { 0 };
     int rc = EXIT_OK;
     uint32_t written = 0;
-    for (uint32_t i = 0; i < nfiles; i++) {
+    for (int i = 0; i < nfiles; i++) {
         Compiler c;
         compiler_init(&c, stderr);
         c.with_properties = true;
@@ -551,7 +554,7 @@ static int cmd_verify(int argc, char **argv)
     if (rc == EXIT_IO)
         ;   /* the verifier failed: a summary would look like a result */
     else if (format == REPORT_JSON)
-        report_json(&all, files, nfiles, secs, timing, stdout);
+        report_json(&all, files, (uint32_t)nfiles, secs, timing, stdout);
     else if (format == REPORT_SARIF)
         report_sarif(&all, stdout);
     else {

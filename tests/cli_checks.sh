@@ -149,6 +149,13 @@ for j in -1 65 x ""; do
 done
 "$GDL" run --jobs 2 "$G" examples/profile3.json > /dev/null 2>&1; st=$?
 [ $st = 2 ] && ok || bad "--jobs without --batch exits $st, expected 2"
+# check, test and verify take file arguments alike: an unknown option and a 257th file are usage errors.
+for cmd in check test verify; do
+    "$GDL" $cmd --bogus "$G" > /dev/null 2> "$tmp/err"; st=$?
+    [ $st = 2 ] && grep -qx "gdl: unknown $cmd option '--bogus'" "$tmp/err" && ok || bad "$cmd --bogus exits $st"
+    "$GDL" $cmd $(for _ in $(seq 257); do echo "$G"; done) > /dev/null 2> "$tmp/err"; st=$?
+    [ $st = 2 ] && grep -qx "gdl: too many files (at most 256)" "$tmp/err" && ok || bad "$cmd with 257 files exits $st"
+done
 grep -q '"message": "line longer than 1048576 bytes", "line": 2}' "$tmp/faults.out" && ok || bad "batch: over-long line 2"
 grep -q '"message": "line longer than 1048576 bytes", "line": 6}' "$tmp/faults.out" && ok || bad "batch: over-long last line"
 grep -q '"message": "line longer than 1048576 bytes", "line": 3' "$tmp/faults.out" \
