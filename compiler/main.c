@@ -50,6 +50,7 @@ static const char USAGE[] =
     "                                 (--format json for CI)\n"
     "  test --cases FILE.gdl...       print each test's given case as a line of JSON\n"
     "  test --param NAME=VALUE ...    run the tests with that parameter (each test's own 'param' wins)\n"
+    "  test --lang LANG ...           explain failed tests in LANG (default en; nl, en or a declared one)\n"
     "  disasm FILE.gdlb|FILE.gdl      show the bytecode with source lines\n"
     "  verify FILE.gdl...             prove properties, find dead and contradictory rules\n"
     "  cases --boundary FILE.gdl      JSON Lines: every threshold at its edges, every enum value once\n"
@@ -370,6 +371,7 @@ static int cmd_disasm(int argc, char **argv)
 static int cmd_test(int argc, char **argv)
 {
     bool coverage = false, json = false, cases_only = false;
+    const char *lang = NULL;
     const char *params[MAX_PARAMS_ON_CLI];
     int nparams = 0;
     const char *files[MAX_FILE_ARGS];
@@ -383,6 +385,8 @@ static int cmd_test(int argc, char **argv)
             if (nparams == MAX_PARAMS_ON_CLI)
                 return usage_error("too many --param options%s", "");
             params[nparams++] = argv[++i];
+        } else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+            lang = argv[++i];       /* run_guideline_tests checks it against each guideline's languages */
         } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             const char *f = argv[++i];
             if (strcmp(f, "json") && strcmp(f, "text"))
@@ -398,6 +402,8 @@ static int cmd_test(int argc, char **argv)
         return usage_error("--format json is for --coverage%s", "");
     if (nparams && (cases_only || coverage))
         return usage_error("--param is for running the tests (not with --cases or --coverage)%s", "");
+    if (lang && cases_only)
+        return usage_error("--lang is for the explanations of failed tests (not with --cases)%s", "");
     if (cases_only && coverage)
         return usage_error("--cases prints the test cases; it does not run them (no --coverage)%s", "");
     /* With --coverage the coverage goes to stdout, the test results to stderr. */
@@ -422,7 +428,8 @@ static int cmd_test(int argc, char **argv)
             write_test_cases(&c, stdout);
         } else {
             unsigned before = failed;
-            int r = run_guideline_tests(&c, p, (const char *const *)params, nparams, results, &passed, &failed);
+            TestRunOptions run = { .params = params, .nparams = nparams, .lang = lang };
+            int r = run_guideline_tests(&c, p, &run, results, &passed, &failed);
             if (r != 0) {
                 arena_free(&out);
                 compiler_free(&c);

@@ -233,7 +233,7 @@ bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
 
 /* Under a failed expectation, the explanation of what it is about
  * (docs/explain.md), indented: the same as `gdl explain` in English. */
-static void explain_failure(const GdlVm *vm, const AstNode *x, FILE *out)
+static void explain_failure(const GdlVm *vm, const AstNode *x, const char *lang, FILE *out)
 {
     char target[256];
     if (strcmp(x->name, "classification") == 0 || strcmp(x->name, "value") == 0) {
@@ -251,7 +251,7 @@ static void explain_failure(const GdlVm *vm, const AstNode *x, FILE *out)
         return;         /* missing: the result's "missing" list, not a condition */
     }
     const char *targets[1] = { target };
-    ExplainOptions opt = { .lang = "en", .bare = true, .depth = EXPLAIN_DEFAULT_DEPTH };
+    ExplainOptions opt = { .lang = lang, .bare = true, .depth = EXPLAIN_DEFAULT_DEPTH };
     ByteBuf b = { 0 };
     char err[512];
     if (explain_check_targets(vm->p, targets, 1, err, sizeof err) != 0)
@@ -282,9 +282,15 @@ void write_test_cases(const Compiler *c, FILE *out)
     buf_free(&json);
 }
 
-int run_guideline_tests(Compiler *c, const GdlProgram *p, const char *const *params, int nparams, FILE *out,
-                        unsigned *passed, unsigned *failed)
+int run_guideline_tests(Compiler *c, const GdlProgram *p, const TestRunOptions *opt, FILE *out, unsigned *passed,
+                        unsigned *failed)
 {
+    const char *lang = opt->lang ? opt->lang : "en";
+    char err[512];
+    if (!gdl_language_check(p, lang, err, sizeof err)) {
+        fprintf(stderr, "gdl: --lang: %s\n", err);
+        return -2;
+    }
     GdlVm vm;
     if (gdl_vm_init(&vm, p) != 0) {
         fprintf(out, "gdl: out of memory\n");
@@ -294,9 +300,8 @@ int run_guideline_tests(Compiler *c, const GdlProgram *p, const char *const *par
     ByteBuf json = { 0 }, msg = { 0 };
     GdlValue *defaults = NULL;
     int rc = 0;
-    for (int i = 0; i < nparams && rc == 0; i++) {
-        char err[512];
-        rc = gdl_vm_set_param_arg(&vm, params[i], err, sizeof err);
+    for (int i = 0; i < opt->nparams && rc == 0; i++) {
+        rc = gdl_vm_set_param_arg(&vm, opt->params[i], err, sizeof err);
         if (rc)
             fprintf(stderr, "gdl: %s%s\n", rc == -2 ? "" : "--param: ", err);
     }
@@ -344,7 +349,7 @@ int run_guideline_tests(Compiler *c, const GdlProgram *p, const char *const *par
                     source_line_col(&c->sources, x->span.file, x->span.start, &xl, &xc);
                     fprintf(out, "%s:%u:%u: test \"%s\" failed: %.*s\n", path, xl, xc, test->str, (int)msg.len,
                             (const char *)msg.data);
-                    explain_failure(&vm, x, out);
+                    explain_failure(&vm, x, lang, out);
                     ok = false;
                 }
             }

@@ -8,11 +8,19 @@
 #include "compile.h"
 #include "vm.h"
 
-/* Runs every test of the compiled main file with the parameters "NAME=VALUE"
- * of params (gdl test --param) under each test's own; failures go to out.
- * 0, or -2 (malformed) / -1 (refused) for a --param, reported on stderr. */
-int run_guideline_tests(Compiler *c, const GdlProgram *p, const char *const *params, int nparams, FILE *out,
-                        unsigned *passed, unsigned *failed);
+/* How `gdl test` runs: the parameters "NAME=VALUE" (--param), under each
+ * test's own, and the language of the explanations under failures (--lang;
+ * NULL: English). */
+typedef struct {
+    const char *const *params;
+    int nparams;
+    const char *lang;
+} TestRunOptions;
+
+/* Runs every test of the compiled main file; failures go to out. 0, or -2
+ * (malformed) / -1 (refused) for a --param or --lang, reported on stderr. */
+int run_guideline_tests(Compiler *c, const GdlProgram *p, const TestRunOptions *opt, FILE *out, unsigned *passed,
+                        unsigned *failed);
 
 /* Writes each test's `given` as one line of JSON (a case file), in file
  * order: the tests' cases for other tools (gdl test --cases). */

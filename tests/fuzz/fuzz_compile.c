@@ -53,7 +53,7 @@ static void round_trip(Compiler *c, const GdlProgram *p)
     buf_free(&direct);
     buf_free(&loaded);
     unsigned passed = 0, failed = 0;
-    run_guideline_tests(c, p, NULL, 0, fuzz_null_out(), &passed, &failed);
+    run_guideline_tests(c, p, &(TestRunOptions){ 0 }, fuzz_null_out(), &passed, &failed);
     arena_free(&a);
     buf_free(&again);
     buf_free(&bytes);
