@@ -87,6 +87,27 @@ def main():
     for scope, rx in compiled:
         if scope.startswith(KEYWORD_SCOPES) and rx.search("xin_yand") and rx.search("xin_yand").group(0) != "":
             failures.append(f"gdl.tmLanguage.json: pattern {rx.pattern!r} matches inside a name")
+    # a code the header declares is highlighted in the language line and where
+    # a text starts a line; not inside a name, not a strength before a section
+    lang_line, *outside = grammar["repository"]["language"]["patterns"]
+    code_rx = [re.compile(r["match"]) for r in outside]
+    if not re.search(lang_line["begin"], "guideline t { language nl, en, fr }"):
+        failures.append("gdl.tmLanguage.json: the header's language line is not recognized")
+    inside = [re.compile(r["match"]) for r in lang_line["patterns"] if "match" in r and "language-code" in r.get("name", "")]
+    if not inside or [m.group(0) for m in inside[0].finditer(" nl, en, fr ")] != ["nl", "en", "fr"]:
+        failures.append("gdl.tmLanguage.json: the codes of the header's language line are not highlighted")
+    for text, want in (('    fr "texte"', "fr"), ('    nl "tekst"', "nl"), ("define fraction = fr_x", None),
+                       ('advice tens do "C.4"', None), ('advice rest do "A" when x fr "Repos."', None),
+                       ('advice rest do "A" when x nl "Rust." fr "Repos."', "nl"),
+                       ('x nl "Rust." de "Ruhe."', "nl"), ('"Rust." de "Ruhe."', "de")):
+        got = None
+        for rx in code_rx:
+            m = rx.search(text)
+            if m and (got is None or m.start() < got[0]):
+                got = (m.start(), m.group(0).strip())
+        got = got and got[1]
+        if got != want:
+            failures.append(f"gdl.tmLanguage.json: in {text!r} the language code is {got!r}, not {want!r}")
     for f in failures:
         print("FAIL " + f)
     print(f"editor syntax files: {len(keywords)} keywords checked, {len(failures)} failures")

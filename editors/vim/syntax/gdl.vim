@@ -17,8 +17,14 @@ syn keyword gdlKeyword     when otherwise override after from at in urgent dose 
 syn keyword gdlKeyword     enum list of length required unique
 syn keyword gdlOperator    and or not
 syn keyword gdlConstant    true false unknown null
-" Language codes of texts and of the header's `language`.
+" Language codes of texts and of the header's `language`: nl and en are
+" keywords; a code the header declares (`language nl, en, fr`) is a name, so
+" it is highlighted in that list and before a text that starts a line or
+" follows another string (`fr "…"`), not elsewhere.
 syn keyword gdlLanguage    nl en
+syn match   gdlLanguage    "\(^\s*\|\"\s\+\)\@<=[a-z]\{2,3}\>\ze\s*\""
+syn region  gdlLanguageList matchgroup=gdlKeyword start="\<language\>" end="$\|\ze}" oneline contains=gdlLanguageCode,gdlComment
+syn match   gdlLanguageCode contained "\<[a-z]\{2,3}\>"
 
 syn match   gdlOperator    "->\|==\|!=\|<=\|>=\|[<>=+*/-]"
 syn match   gdlDate        "\<\d\{4}-\d\{2}-\d\{2}\>"
@@ -33,6 +39,7 @@ hi def link gdlKeyword     Keyword
 hi def link gdlOperator    Operator
 hi def link gdlConstant    Constant
 hi def link gdlLanguage    Type
+hi def link gdlLanguageCode Type
 hi def link gdlDate        Number
 hi def link gdlNumber      Number
 hi def link gdlString      String
