@@ -94,6 +94,12 @@ $(FUZZ_BUILD)/afl/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/afl_driver.c tests/fuzz
 
 fuzz-afl-build: $(FUZZ_AFL_BIN)
 
+# As in the main build: the VM library sees its own headers only, so it cannot
+# come to include the compiler's (the installed library is the VM and the
+# compiler, but the VM must also stand alone).
+$(VM_SRC:%.c=$(FUZZ_BUILD)/lf/%.o) $(VM_SRC:%.c=$(FUZZ_BUILD)/afl/%.o): \
+    FUZZ_CFLAGS := $(filter-out -Icompiler -I$(FUZZ_BUILD)/gen -Itests/fuzz,$(FUZZ_CFLAGS))
+
 # Each harness under afl-fuzz for FUZZ_SECONDS; a saved crash fails the run.
 fuzz-afl: $(FUZZ_NAMES:%=fuzz-afl-run-%)
 
