@@ -234,9 +234,9 @@ static AstNode *column_table(Compiler *c, const char *rule)
  * its test a fact), else NULL. */
 static const AstNode *tested_cell(const AstNode *row, uint32_t j)
 {
-    if (!row->c || j >= row->c->list.count)
+    if (!row->cells || j >= row->cells->list.count)
         return NULL;
-    const AstNode *cell = row->c->list.items[j];
+    const AstNode *cell = row->cells->list.items[j];
     const Symbol *s = cell->a ? cell->ref : NULL;
     return s && s->fact >= 0 ? cell : NULL;
 }
@@ -259,7 +259,7 @@ static bool replay_column(Compiler *c, const GdlVm *vm, const Finding *f)
     }
     for (uint32_t i = 0; i < t->list.count; i++) {
         const AstNode *cell = tested_cell(t->list.items[i], f->column);
-        if (t->list.items[i]->c && (!cell || cell_truth(vm, cell) != 0))
+        if (t->list.items[i]->cells && (!cell || cell_truth(vm, cell) != 0))
             return false;
     }
     return true;
@@ -553,7 +553,7 @@ static int check_table_columns(Ctx *x)
                 AstNode *ri = rows->items[i];
                 const AstNode *ci = tested_cell(ri, j);
                 if (!ci) {
-                    every_row &= !ri->c;
+                    every_row &= !ri->cells;
                     continue;
                 }
                 Bdd ti = sx_true(g, &g->facts[((Symbol *)ci->ref)->fact]);

@@ -109,7 +109,6 @@ AstNode *ast_clone(Arena *arena, AstNode *e, uint32_t depth, uint32_t *budget)
     *n = *e;
     if ((e->a && !(n->a = ast_clone(arena, e->a, depth - 1, budget)))
         || (e->b && !(n->b = ast_clone(arena, e->b, depth - 1, budget)))
-        || (e->c && !(n->c = ast_clone(arena, e->c, depth - 1, budget)))
         || !clone_list(arena, &n->list, depth - 1, budget) || !clone_list(arena, &n->list2, depth - 1, budget))
         return NULL;
     return n;

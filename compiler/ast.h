@@ -62,7 +62,13 @@ struct AstNode {
         int flags;
         int urgent;     /* OUTCOME red_flag, refer: 1 when 'urgent' */
     };
-    AstNode *a, *b, *c;
+    AstNode *a, *b;
+    union {             /* a third child, named by the kind that has one (no expression has one): */
+        AstNode *length;    /* INPUT: the 'length' RANGE */
+        AstNode *policy;    /* CLASSIFY: the hit policy word (NAME 'first'); NULL: first, or unique (flags) */
+        AstNode *cells;     /* ROW: its CELLS, kept after table.c lowers them into a */
+        AstNode *count;     /* CELLS: at_least's count (NUM) */
+    };
     AstNode *dose;      /* OUTCOME (advice only: check.c), EXPECT: ARRAY of DOSE_ENTRY */
     AstNode *from;      /* OUTCOME schedule: the date it counts from; NULL: first_contact_on, else assessed_on */
     AstList list, list2;

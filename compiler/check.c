@@ -320,8 +320,8 @@ static void check_input(Compiler *c, Symbol *s)
         ERR(d->unit_span, "only numbers have units ('%s' is %s)", s->name, tn);
     if (s->ty.kind == TY_NUM)
         s->ty.range = decl_bounds(d->b);
-    else if (s->ty.kind == TY_LIST && d->c) {   /* whole numbers of items: the ends made inclusive */
-        Bounds n = decl_bounds(d->c);
+    else if (s->ty.kind == TY_LIST && d->length) {   /* whole numbers of items: the ends made inclusive */
+        Bounds n = decl_bounds(d->length);
         s->ty.range = (Bounds){ true, 0, n.lo + ((n.flags & RANGE_LO_EXCL) ? 1 : 0),
                                 n.hi - ((n.flags & RANGE_HI_EXCL) ? 1 : 0) };
     }
@@ -330,12 +330,12 @@ static void check_input(Compiler *c, Symbol *s)
             ERR(d->b->span, "only numbers and lists have a value range ('%s' is %s)", s->name, tn);
         check_decl_range(c, d->b, unit, s->name);
     }
-    if (d->c) {
+    if (d->length) {
         if (s->ty.kind != TY_STRING && s->ty.kind != TY_LIST)
-            ERR(d->c->span, "only strings and lists have a length ('%s' is %s)", s->name, tn);
-        else if (d->c->a->num < 0 || d->c->a->num != floor(d->c->a->num) || d->c->b->num != floor(d->c->b->num))
-            ERR(d->c->span, "a length range holds whole numbers from 0");
-        check_decl_range(c, d->c, NULL, s->name);
+            ERR(d->length->span, "only strings and lists have a length ('%s' is %s)", s->name, tn);
+        else if (d->length->a->num < 0 || d->length->a->num != floor(d->length->a->num) || d->length->b->num != floor(d->length->b->num))
+            ERR(d->length->span, "a length range holds whole numbers from 0");
+        check_decl_range(c, d->length, NULL, s->name);
     }
     check_texts(c, d, "input");
 }
@@ -1559,7 +1559,7 @@ static Symbol *verify_fact(Compiler *c, AstNode *decl, const char *kind, const c
 static void cell_facts(Compiler *c, Symbol *s)
 {
     for (uint32_t i = 0; i < s->decl->list.count; i++) {
-        AstNode *cells = s->decl->list.items[i]->c;
+        AstNode *cells = s->decl->list.items[i]->cells;
         char *row = arena_alloc(&c->arena, strlen(s->name) + 16);
         if (!cells || !row)
             continue;

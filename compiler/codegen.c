@@ -60,10 +60,10 @@ static void fill_input(Gen *g, GdlFact *f, Symbol *s)
         f->min = d->b->a->num;
         f->max = d->b->b->num;
     }
-    if (d->c) {
+    if (d->length) {
         f->flags |= IN_HAS_LEN;
-        f->len_min = (uint32_t)d->c->a->num + ((d->c->flags & RANGE_LO_EXCL) ? 1 : 0);
-        f->len_max = (uint32_t)d->c->b->num - ((d->c->flags & RANGE_HI_EXCL) ? 1 : 0);
+        f->len_min = (uint32_t)d->length->a->num + ((d->length->flags & RANGE_LO_EXCL) ? 1 : 0);
+        f->len_max = (uint32_t)d->length->b->num - ((d->length->flags & RANGE_HI_EXCL) ? 1 : 0);
     }
 }
 

@@ -129,7 +129,6 @@ static void reach_expr(const Compiler *c, Reach *r, const AstNode *e)
         reach_symbol(c, r, sym_lookup(c, e->name));
     reach_expr(c, r, e->a);
     reach_expr(c, r, e->b);
-    reach_expr(c, r, e->c);
     reach_expr(c, r, e->from);
     if (e->kind == AST_CALL || e->kind == AST_SET_TEST)
         reach_list(c, r, &e->list);

@@ -89,7 +89,7 @@ static bool is_empty_cell(const AstNode *cell)
 static void lower_row(Compiler *c, AstBuilder *b, AstNode *table, AstNode *row, uint32_t index)
 {
     AstNode *cells = row->a, *cols = table->b;
-    row->c = cells;
+    row->cells = cells;
     AstNode *bad = ast_new(b, AST_BOOL, cells->span);
     row->a = bad;
     if (!cols) {
@@ -111,13 +111,13 @@ static void lower_row(Compiler *c, AstBuilder *b, AstNode *table, AstNode *row, 
     }
     AstNode *call = ast_named(b, AST_CALL, cells->span, cells->name, cells->name_span);
     if (how == COMBINE_AT_LEAST) {
-        if (!cells->c) {
+        if (!cells->count) {
             ERR(cells->name_span, "at_least needs a count: 'at_least N [...]'");
             return;
         }
-        ast_push(b, &call->list, cells->c);
-    } else if (cells->c) {
-        ERR(cells->c->span, "only at_least takes a count ('%s' does not)", cells->name);
+        ast_push(b, &call->list, cells->count);
+    } else if (cells->count) {
+        ERR(cells->count->span, "only at_least takes a count ('%s' does not)", cells->name);
         return;
     }
     uint32_t tests = 0;
@@ -134,9 +134,9 @@ static void lower_row(Compiler *c, AstBuilder *b, AstNode *table, AstNode *row, 
         return;
     }
     if (how == COMBINE_AT_LEAST) {
-        double n = cells->c->num;
-        if (cells->c->unit || n != (double)(uint32_t)n || n < 1 || n > tests) {
-            ERR(cells->c->span, "at_least %g: the count must be a whole number from 1 to the %u cell%s the row tests",
+        double n = cells->count->num;
+        if (cells->count->unit || n != (double)(uint32_t)n || n < 1 || n > tests) {
+            ERR(cells->count->span, "at_least %g: the count must be a whole number from 1 to the %u cell%s the row tests",
                 n, tests, tests == 1 ? "" : "s");
             return;
         }
@@ -147,8 +147,8 @@ static void lower_row(Compiler *c, AstBuilder *b, AstNode *table, AstNode *row, 
 void table_lower(Compiler *c, AstNode *table)
 {
     AstBuilder b = { .arena = &c->arena };
-    if (table->c && strcmp(table->c->name, "first") != 0)
-        ERR(table->c->span, "unknown hit policy '%s' (write 'first' or 'unique')", table->c->name);
+    if (table->policy && strcmp(table->policy->name, "first") != 0)
+        ERR(table->policy->span, "unknown hit policy '%s' (write 'first' or 'unique')", table->policy->name);
     bool columns_ok = !table->b || check_columns(c, table, table->b);
     bool has_cells = false;
     for (uint32_t i = 0; i < table->list.count; i++) {
@@ -163,7 +163,7 @@ void table_lower(Compiler *c, AstNode *table)
         if (columns_ok)
             lower_row(c, &b, table, row, i);
         else {
-            row->c = row->a;
+            row->cells = row->a;
             row->a = ast_new(&b, AST_BOOL, row->a->span);
         }
     }

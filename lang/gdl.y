@@ -144,7 +144,7 @@ unit_decl
 input_decl
     : INPUT IDENT ':' type range_opt unit_opt length_opt required_opt
         { $$ = ast_named(B, AST_INPUT, @$, $2, @2); $$->a = $4; $$->b = $5;
-          $$->unit = $6; $$->unit_span = @6; $$->c = $7; $$->flags = $8; }
+          $$->unit = $6; $$->unit_span = @6; $$->length = $7; $$->flags = $8; }
     | input_decl text               { $$ = $1; ast_push(B, &$$->list, $2); }
     ;
 type
@@ -214,7 +214,7 @@ fn_params
 classify_decl
     : CLASSIFY IDENT section_opt override_opt hit_opt when_opt '{' columns_opt rows '}'
         { $$ = ast_named(B, AST_CLASSIFY, @$, $2, @2); if ($3) { $$->str = $3->str; $$->str_span = $3->span; }
-          $$->name2 = $4; $$->name2_span = @4; $$->c = $5; if ($5 && !$5->name) { $$->flags = CLASSIFY_UNIQUE; $$->c = NULL; }
+          $$->name2 = $4; $$->name2_span = @4; $$->policy = $5; if ($5 && !$5->name) { $$->flags = CLASSIFY_UNIQUE; $$->policy = NULL; }
           $$->a = $6; $$->b = $8; $$->list = ctx->rows; ctx->rows = (AstList){0}; }
     ;
 hit_opt
@@ -250,7 +250,7 @@ row
         { $$ = ast_new(B, AST_ROW, @$); $$->a = $3; $3->name = $2; $3->name_span = @2; $$->b = $5; }
     | WHEN IDENT NUMBER cells ARROW row_value
         { $$ = ast_new(B, AST_ROW, @$); $$->a = $4; $4->name = $2; $4->name_span = @2; $$->b = $6;
-          $4->c = ast_new(B, AST_NUM, @3); $4->c->num = $3; }
+          $4->count = ast_new(B, AST_NUM, @3); $4->count->num = $3; }
     ;
 row_value
     : IDENT                         { $$ = ast_named(B, AST_NAME, @$, $1, @1); }
