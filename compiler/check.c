@@ -1129,7 +1129,7 @@ static const NamedValue ACTIONS[] = {
 #undef X
 };
 static const NamedValue STRENGTHS[] = {
-#define X(id, name, nl, en) { name, STR_##id },
+#define X(id, name, direction, force, nl, en) { name, STR_##id },
 #include "strengths.def"
 #undef X
 };

@@ -107,11 +107,12 @@ typedef enum {
 
 typedef enum {
     STR_NONE = 0,       /* not an advice */
-#define X(id, name, nl, en) STR_##id,
+#define X(id, name, direction, force, nl, en) STR_##id,
 #include "strengths.def"
 #undef X
     STR__COUNT
 } GdlStrength;
+enum { GDL_STRENGTH_FORCE_MAX = 3 };   /* the largest force column of strengths.def */
 
 /* A set of moments is a byte of bits, MOMENT_ID = 1 << its row in moments.def. */
 enum {
@@ -196,6 +197,11 @@ static inline const char *gdl_str(const GdlProgram *p, uint32_t s)
 const char *gdl_type_name(GdlType t);
 const char *gdl_action_name(GdlAction a);
 const char *gdl_strength_name(GdlStrength s);
+/* strengths.def: +1 recommends, -1 advises against (0: STR_NONE or not a
+ * strength); the force, from 1 (consider) to GDL_STRENGTH_FORCE_MAX (do,
+ * do_not), orders the report's summary (0: STR_NONE or not a strength). */
+int gdl_strength_direction(GdlStrength s);
+unsigned gdl_strength_force(GdlStrength s);
 const char *gdl_after_unit_name(unsigned after_unit);   /* weeks, days, months */
 const char *gdl_outcome_kind_name(OutcomeKind k);   /* as in "missing": exclusion, red_flag, ... */
 OutcomeKind gdl_outcome_kind_by_name(const char *name);   /* OK__NONE when it names none */
