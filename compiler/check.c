@@ -1605,6 +1605,27 @@ static void check_property(Compiler *c, AstNode *p, uint32_t index)
 
 /* ---- the pass -------------------------------------------------------- */
 
+static const char *const GUIDELINE_STATUSES[] = {
+#define X(name) name,
+#include "guideline_statuses.def"
+#undef X
+};
+enum { GUIDELINE_STATUS_COUNT = sizeof GUIDELINE_STATUSES / sizeof GUIDELINE_STATUSES[0] };
+
+/* `status WORD`: one of guideline_statuses.def. */
+static void check_status(Compiler *c, const AstNode *v)
+{
+    for (size_t i = 0; v->kind == AST_NAME && i < GUIDELINE_STATUS_COUNT; i++)
+        if (strcmp(v->name, GUIDELINE_STATUSES[i]) == 0)
+            return;
+    char words[128];
+    size_t used = 0;
+    for (size_t i = 0; i < GUIDELINE_STATUS_COUNT && used < sizeof words; i++)
+        used += (size_t)snprintf(words + used, sizeof words - used, "%s%s", diag_or_separator(i, GUIDELINE_STATUS_COUNT),
+                                 GUIDELINE_STATUSES[i]);
+    ERR(v->span, "status is %s", words);
+}
+
 static void check_header(Compiler *c)
 {
     AstNode *h = c->header;
@@ -1635,8 +1656,8 @@ static void check_header(Compiler *c)
             if (!gdl_date_parse_str(v->str, &d))
                 ERR(v->span, "invalid date '%s'", v->str);
         }
-        if (value == HV_STATUS && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
-            ERR(v->span, "status is draft, active or retired");
+        if (value == HV_STATUS)
+            check_status(c, v);
         if ((value == HV_STRING || (value == HV_SOURCE && !source_name(f))) && v->kind != AST_STR)
             ERR(v->span, "header field '%s' is a string", f->name);
         if (value == HV_SOURCE && source_name(f) && f->list.items[1]->kind != AST_STR)
