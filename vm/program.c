@@ -117,5 +117,22 @@ OutcomeKind gdl_outcome_kind_by_name(const char *name)
     return OK__NONE;
 }
 
-static const char *const AFTER_UNIT_NAMES[] = { [AFTER_WEEKS] = "weeks", [AFTER_DAYS] = "days", [AFTER_MONTHS] = "months" };
+static const char *const AFTER_UNIT_NAMES[AFTER__COUNT] = {
+#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = name,
+#include "after_units.def"
+#undef X
+};
+static const char *const AFTER_UNIT_ONE[AFTER__COUNT] = {
+#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = one,
+#include "after_units.def"
+#undef X
+};
 const char *gdl_after_unit_name(unsigned after_unit) { return NAME_OF(AFTER_UNIT_NAMES, after_unit); }
+
+int gdl_after_unit_by_word(const char *word)
+{
+    for (unsigned u = 0; u < AFTER__COUNT; u++)
+        if (strcmp(AFTER_UNIT_NAMES[u], word) == 0 || (AFTER_UNIT_ONE[u] && strcmp(AFTER_UNIT_ONE[u], word) == 0))
+            return (int)u;
+    return -1;
+}

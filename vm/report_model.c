@@ -738,12 +738,13 @@ static void put_schedule(Report *r)
         row_key_ends(r);
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
         uint32_t after = r->vm->advice->after[o - r->p->outcomes];
-        static const char *const UNIT_WORDS[3][2][2] = {    /* [after_unit][en][plural] */
-            [AFTER_WEEKS] = { { "week", "weken" }, { "week", "weeks" } },
-            [AFTER_DAYS] = { { "dag", "dagen" }, { "day", "days" } },
-            [AFTER_MONTHS] = { { "maand", "maanden" }, { "month", "months" } },
+        static const char *const UNIT_WORDS[AFTER__COUNT][2][2] = {    /* [after_unit][en][plural] */
+#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = { { nl_one, nl_many }, { en_one, en_many } },
+#include "after_units.def"
+#undef X
         };
-        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after, UNIT_WORDS[o->after_unit % 3][r->en][after != 1]);
+        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after,
+                   UNIT_WORDS[o->after_unit % AFTER__COUNT][r->en][after != 1]);
         if (dated && r->has_today) {
             int32_t d = day - r->today;
             if (d < 0)
