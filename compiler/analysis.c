@@ -594,9 +594,6 @@ static int check_table_columns(Ctx *x)
     return 0;
 }
 
-static bool positive(uint8_t s) { return s == STR_DO || s == STR_CONSIDER || s == STR_PREFERABLY; }
-static bool negative(uint8_t s) { return s == STR_DO_NOT || s == STR_PREFERABLY_NOT; }
-
 static int check_contradictions(Ctx *x)
 {
     const GdlProgram *p = x->p;
@@ -605,8 +602,9 @@ static int check_contradictions(Ctx *x)
     for (uint32_t i = 0; i < p->noutcomes; i++)
         for (uint32_t j = 0; j < p->noutcomes; j++) {
             const GdlOutcome *a = &p->outcomes[i], *b = &p->outcomes[j];
-            if (a->kind != OK_ADVICE || b->kind != OK_ADVICE || a->id != b->id || !positive(a->strength)
-                || !negative(b->strength))
+            if (a->kind != OK_ADVICE || b->kind != OK_ADVICE || a->id != b->id
+                || gdl_strength_direction((GdlStrength)a->strength) <= 0
+                || gdl_strength_direction((GdlStrength)b->strength) >= 0)
                 continue;
             Bdd both = bdd_and(&g->bdd, sx_true(g, &g->facts[a->cond]), sx_true(g, &g->facts[b->cond]));
             if (never(g, both))

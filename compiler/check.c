@@ -1129,7 +1129,7 @@ static const NamedValue ACTIONS[] = {
 #undef X
 };
 static const NamedValue STRENGTHS[] = {
-#define X(id, name, nl, en) { name, STR_##id },
+#define X(id, name, direction, force, nl, en) { name, STR_##id },
 #include "strengths.def"
 #undef X
 };
@@ -1337,6 +1337,18 @@ static void check_dose_rate(Compiler *c, const AstNode *d)
         ERR(v->name2_span, "'%s' counts per %s, not per %s", d->name, per + 5, v->name2);
 }
 
+/* The units of after_units.def (but months, calendar: false), "weeks, days
+ * or months", into buf, for the schedule errors. */
+static const char *after_unit_list(bool calendar, char *buf, size_t len)
+{
+    size_t n = calendar ? AFTER__COUNT : AFTER__COUNT - 1, used = 0;
+    buf[0] = '\0';
+    for (unsigned u = 0, k = 0; u < AFTER__COUNT && used < len; u++)
+        if (calendar || u != AFTER_MONTHS)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", diag_or_separator(k++, n), gdl_after_unit_name(u));
+    return buf;
+}
+
 /* `after PARAM`: a parameter in weeks or days whose every value (its range, which
  * --param keeps to) is a whole schedule of at most 10 years; the VM refuses a fraction. */
 static void check_schedule_param(Compiler *c, AstNode *o)
@@ -1345,9 +1357,12 @@ static void check_schedule_param(Compiler *c, AstNode *o)
     if (!s)
         return;
     const AstNode *v = s->decl->a, *r = s->decl->b;
-    bool weeks = v->kind == AST_NUM && v->unit && strcmp(v->unit, "weeks") == 0;
-    if (v->kind != AST_NUM || !v->unit || (!weeks && strcmp(v->unit, "days") != 0)) {
-        ERR(o->after_param_span, "parameter '%s' is not in weeks or days: a schedule counts in weeks or days", o->after_param);
+    int unit = v->kind == AST_NUM && v->unit ? gdl_after_unit_by_word(v->unit) : -1;
+    bool weeks = unit == AFTER_WEEKS;
+    if (unit < 0 || unit == AFTER_MONTHS || strcmp(v->unit, gdl_after_unit_name((unsigned)unit)) != 0) {
+        char units[64];
+        after_unit_list(false, units, sizeof units);
+        ERR(o->after_param_span, "parameter '%s' is not in %s: a schedule counts in %s", o->after_param, units, units);
         diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->after_param);
         return;
     }
@@ -1416,17 +1431,20 @@ static void check_outcome_body(Compiler *c, AstNode *o)
             ERR(o->dose->span, "only advice has a dose");
     }
     if (strcmp(kind, "schedule") == 0) {
+        int unit = o->after_param ? -1 : gdl_after_unit_by_word(o->unit);
+        char units[64];
         if (o->after_param)
             check_schedule_param(c, o);
-        else if (strcmp(o->unit, "month") == 0 && o->num != 1)
-            ERR(o->unit_span, "'month' is for 1 month: write %g months", o->num);
-        else if (strcmp(o->unit, "months") == 0 || strcmp(o->unit, "month") == 0) {
+        else if (unit >= 0 && strcmp(o->unit, gdl_after_unit_name((unsigned)unit)) != 0 && o->num != 1)
+            ERR(o->unit_span, "'%s' is for 1 %s: write %g %s", o->unit, o->unit, o->num, gdl_after_unit_name((unsigned)unit));
+        else if (unit == AFTER_MONTHS) {
             if (o->num != floor(o->num) || o->num > GDL_MAX_SCHEDULE_MONTHS)
-                ERR(o->span, "a schedule in months is a whole number of calendar months (at most %d)", GDL_MAX_SCHEDULE_MONTHS);
-        } else if (strcmp(o->unit, "weeks") != 0 && strcmp(o->unit, "days") != 0)
-            ERR(o->unit_span, "a schedule counts in weeks, days or months, not '%s'", o->unit);
-        else if (o->num != floor(o->num) || o->num * (strcmp(o->unit, "weeks") == 0 ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
-            ERR(o->span, "a schedule is a whole number of weeks or days (at most 10 years)");
+                ERR(o->span, "a schedule in %s is a whole number of calendar months (at most %d)", gdl_after_unit_name(AFTER_MONTHS),
+                    GDL_MAX_SCHEDULE_MONTHS);
+        } else if (unit < 0)
+            ERR(o->unit_span, "a schedule counts in %s, not '%s'", after_unit_list(true, units, sizeof units), o->unit);
+        else if (o->num != floor(o->num) || o->num * (unit == AFTER_WEEKS ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
+            ERR(o->span, "a schedule is a whole number of %s (at most 10 years)", after_unit_list(false, units, sizeof units));
         if (o->from) {
             Ty t = check_expr(c, o->from);
             if (t.kind != TY_DATE && t.kind != TY_ERROR && t.kind != TY_ANY) {
@@ -1605,6 +1623,27 @@ static void check_property(Compiler *c, AstNode *p, uint32_t index)
 
 /* ---- the pass -------------------------------------------------------- */
 
+static const char *const GUIDELINE_STATUSES[] = {
+#define X(name) name,
+#include "guideline_statuses.def"
+#undef X
+};
+enum { GUIDELINE_STATUS_COUNT = sizeof GUIDELINE_STATUSES / sizeof GUIDELINE_STATUSES[0] };
+
+/* `status WORD`: one of guideline_statuses.def. */
+static void check_status(Compiler *c, const AstNode *v)
+{
+    for (size_t i = 0; v->kind == AST_NAME && i < GUIDELINE_STATUS_COUNT; i++)
+        if (strcmp(v->name, GUIDELINE_STATUSES[i]) == 0)
+            return;
+    char words[128];
+    size_t used = 0;
+    for (size_t i = 0; i < GUIDELINE_STATUS_COUNT && used < sizeof words; i++)
+        used += (size_t)snprintf(words + used, sizeof words - used, "%s%s", diag_or_separator(i, GUIDELINE_STATUS_COUNT),
+                                 GUIDELINE_STATUSES[i]);
+    ERR(v->span, "status is %s", words);
+}
+
 static void check_header(Compiler *c)
 {
     AstNode *h = c->header;
@@ -1635,8 +1674,8 @@ static void check_header(Compiler *c)
             if (!gdl_date_parse_str(v->str, &d))
                 ERR(v->span, "invalid date '%s'", v->str);
         }
-        if (value == HV_STATUS && (v->kind != AST_NAME || (strcmp(v->name, "draft") && strcmp(v->name, "active") && strcmp(v->name, "retired"))))
-            ERR(v->span, "status is draft, active or retired");
+        if (value == HV_STATUS)
+            check_status(c, v);
         if ((value == HV_STRING || (value == HV_SOURCE && !source_name(f))) && v->kind != AST_STR)
             ERR(v->span, "header field '%s' is a string", f->name);
         if (value == HV_SOURCE && source_name(f) && f->list.items[1]->kind != AST_STR)

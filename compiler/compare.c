@@ -60,14 +60,11 @@ static const char *verdict(const Cmp *c, uint32_t g, uint32_t k, bool *undecided
     return o == GDL_NONE ? NULL : gdl_strength_name((GdlStrength)c->p[g]->outcomes[o].strength);
 }
 
-static bool recommends(const char *s)
+/* Which way outcome o of guideline g goes (strengths.def): +1 recommends,
+ * -1 advises against, 0 for no outcome (GDL_NONE). */
+static int direction(const Cmp *c, uint32_t g, uint32_t o)
 {
-    return s && (!strcmp(s, "do") || !strcmp(s, "consider") || !strcmp(s, "preferably"));
-}
-
-static bool advises_against(const char *s)
-{
-    return s && (!strcmp(s, "do_not") || !strcmp(s, "preferably_not"));
+    return o == GDL_NONE ? 0 : gdl_strength_direction((GdlStrength)c->p[g]->outcomes[o].strength);
 }
 
 /* Strength conflict: one guideline recommends what another advises against;
@@ -76,9 +73,9 @@ static bool strength_conflict(const Cmp *c, uint32_t k)
 {
     bool pro = false, con = false, u;
     for (uint32_t g = 0; g < c->n; g++) {
-        const char *v = verdict(c, g, k, &u);
-        pro |= recommends(v);
-        con |= advises_against(v);
+        int d = direction(c, g, deciding(c, g, k, &u));
+        pro |= d > 0;
+        con |= d < 0;
     }
     return pro && con;
 }
@@ -109,7 +106,7 @@ static int dose_comparison(Cmp *c, uint32_t k, const char **dose, DoseComparison
     arena_reset(&c->scratch);
     for (uint32_t g = 0; g < c->n; g++) {
         uint32_t o = deciding(c, g, k, &u);
-        given[g] = o != GDL_NONE && recommends(gdl_strength_name((GdlStrength)c->p[g]->outcomes[o].strength));
+        given[g] = direction(c, g, o) > 0;
         dose[g] = given[g] ? rendered(c, g, c->p[g]->outcomes[o].dose, true, &c->scratch) : NULL;
     }
     return compare_doses(dose, given, c->n, dc, &c->scratch);
@@ -324,7 +321,7 @@ static void text_doses(ByteBuf *b, Cmp *c, uint32_t k, const char *const *dose, 
     for (uint32_t g = 0; g < c->n; g++) {
         bool u;
         uint32_t o = deciding(c, g, k, &u);
-        if (o == GDL_NONE || !recommends(gdl_strength_name((GdlStrength)c->p[g]->outcomes[o].strength)))
+        if (direction(c, g, o) <= 0)
             continue;
         buf_printf(b, "      %s: %s%s\n", c->gkey[g], dose[g] ? "dose " : "no dose", dose[g] ? dose[g] : "");
         const GdlOutcome *out = &c->p[g]->outcomes[o];

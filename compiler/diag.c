@@ -81,6 +81,11 @@ void diag_report(Diag *d, Severity sev, SrcSpan span, const char *fmt, ...)
     va_end(ap);
 }
 
+const char *diag_or_separator(size_t i, size_t n)
+{
+    return i == 0 ? "" : i + 1 == n ? " or " : ", ";
+}
+
 void diag_file(Diag *d, Severity sev, const char *path, const char *fmt, ...)
 {
     if (!count(d, sev))

@@ -32,6 +32,9 @@ void diag_init(Diag *d, const SourceSet *sources, FILE *out);
 void diag_report(Diag *d, Severity sev, SrcSpan span, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_vreport(Diag *d, Severity sev, SrcSpan span, const char *fmt, va_list ap);
+/* The separator before the i-th of n alternatives listed in a message:
+ * "", then ", ", and " or " before the last ("all, any or at_least N"). */
+const char *diag_or_separator(size_t i, size_t n);
 /* A message about a file as a whole (no position): "file: error: ...". */
 void diag_file(Diag *d, Severity sev, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -454,11 +454,10 @@ void gen_outcome(Gen *g, Symbol *s, GdlOutcome *o)
             const Symbol *pa = d->name2_sym;
             o->after_param = (uint16_t)pa->param;
             o->after = (uint32_t)pa->decl->a->num;
-            o->after_unit = strcmp(pa->decl->a->unit, "days") == 0 ? AFTER_DAYS : AFTER_WEEKS;
+            o->after_unit = (uint8_t)gdl_after_unit_by_word(pa->decl->a->unit);   /* checked: weeks or days */
         } else {
             o->after = (uint32_t)d->num;
-            o->after_unit = strcmp(d->unit, "days") == 0 ? AFTER_DAYS
-                          : strncmp(d->unit, "month", 5) == 0 ? AFTER_MONTHS : AFTER_WEEKS;
+            o->after_unit = (uint8_t)gdl_after_unit_by_word(d->unit);   /* checked: a unit of after_units.def */
         }
         o->from = (uint16_t)(s->fact + 1);   /* the date fact follows the condition */
         break;

@@ -7,21 +7,49 @@
  * each cell's test (cell->a) in analysis.c. */
 #include <string.h>
 
+#include "builtins.h"
 #include "compile.h"
 #include "table.h"
 
 #define ERR(span, ...) diag_report(&c->diag, SEV_ERROR, (span), __VA_ARGS__)
 #define NOTE(span, ...) diag_report(&c->diag, SEV_NOTE, (span), __VA_ARGS__)
 
-typedef enum { COMBINE_ALL, COMBINE_ANY, COMBINE_AT_LEAST, COMBINE__BAD } Combination;
+/* The combinations a row of cells may name, in the order the errors list
+ * them: built-in functions, spelled by builtins.def, since the row lowers to
+ * a call of one. A combination typed AT_LEAST takes a count before the cells. */
+static const BuiltinFn COMBINATIONS[] = { BF_ALL, BF_ANY, BF_AT_LEAST };
+enum { COMBINATION_COUNT = sizeof COMBINATIONS / sizeof COMBINATIONS[0] };
 
-static Combination combination(const char *word)
+/* The built-in function a combination word names, or -1. */
+static int combination(const char *word)
 {
-    static const char *const WORDS[] = { "all", "any", "at_least" };
-    for (int i = 0; i < 3; i++)
-        if (strcmp(word, WORDS[i]) == 0)
-            return (Combination)i;
-    return COMBINE__BAD;
+    for (size_t i = 0; i < COMBINATION_COUNT; i++)
+        if (strcmp(word, BUILTINS[COMBINATIONS[i]].name) == 0)
+            return (int)COMBINATIONS[i];
+    return -1;
+}
+
+static bool takes_count(int fn)
+{
+    return BUILTINS[fn].typing == BT_AT_LEAST;
+}
+
+/* The combinations (counted: only those that take a count), "all, any or
+ * at_least N", into buf. */
+static const char *combination_list(bool counted, char *buf, size_t len)
+{
+    size_t n = 0, used = 0;
+    for (size_t i = 0; i < COMBINATION_COUNT; i++)
+        n += !counted || takes_count(COMBINATIONS[i]);
+    buf[0] = '\0';
+    for (size_t i = 0, k = 0; i < COMBINATION_COUNT && used < len; i++) {
+        int fn = COMBINATIONS[i];
+        if (counted && !takes_count(fn))
+            continue;
+        used += (size_t)snprintf(buf + used, len - used, "%s%s%s", diag_or_separator(k++, n), BUILTINS[fn].name,
+                                 takes_count(fn) && !counted ? " N" : "");
+    }
+    return buf;
 }
 
 /* The columns are names of inputs, defines or classifications, each once. */
@@ -97,9 +125,11 @@ static void lower_row(Compiler *c, AstBuilder *b, AstNode *table, AstNode *row, 
             "(write 'columns NAME, ...' before the rows)", index + 1, table->name);
         return;
     }
-    Combination how = combination(cells->name);
-    if (how == COMBINE__BAD) {
-        ERR(cells->name_span, "unknown combination '%s' (write all, any or at_least N before the cells)", cells->name);
+    int how = combination(cells->name);
+    char words[96];
+    if (how < 0) {
+        ERR(cells->name_span, "unknown combination '%s' (write %s before the cells)", cells->name,
+            combination_list(false, words, sizeof words));
         return;
     }
     if (cells->list.count != cols->list.count) {
@@ -110,14 +140,15 @@ static void lower_row(Compiler *c, AstBuilder *b, AstNode *table, AstNode *row, 
         return;
     }
     AstNode *call = ast_named(b, AST_CALL, cells->span, cells->name, cells->name_span);
-    if (how == COMBINE_AT_LEAST) {
+    if (takes_count(how)) {
         if (!cells->count) {
-            ERR(cells->name_span, "at_least needs a count: 'at_least N [...]'");
+            ERR(cells->name_span, "%s needs a count: '%s N [...]'", cells->name, cells->name);
             return;
         }
         ast_push(b, &call->list, cells->count);
     } else if (cells->count) {
-        ERR(cells->count->span, "only at_least takes a count ('%s' does not)", cells->name);
+        ERR(cells->count->span, "only %s takes a count ('%s' does not)", combination_list(true, words, sizeof words),
+            cells->name);
         return;
     }
     uint32_t tests = 0;
@@ -133,11 +164,11 @@ static void lower_row(Compiler *c, AstBuilder *b, AstNode *table, AstNode *row, 
         ERR(cells->span, "row %u of classification '%s' tests no column (every cell is '-')", index + 1, table->name);
         return;
     }
-    if (how == COMBINE_AT_LEAST) {
+    if (takes_count(how)) {
         double n = cells->count->num;
         if (cells->count->unit || n != (double)(uint32_t)n || n < 1 || n > tests) {
-            ERR(cells->count->span, "at_least %g: the count must be a whole number from 1 to the %u cell%s the row tests",
-                n, tests, tests == 1 ? "" : "s");
+            ERR(cells->count->span, "%s %g: the count must be a whole number from 1 to the %u cell%s the row tests",
+                cells->name, n, tests, tests == 1 ? "" : "s");
             return;
         }
     }

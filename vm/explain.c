@@ -480,8 +480,27 @@ typedef struct {
     const char *id;
 } Target;
 
-static const char *const KINDS = "scope, exclusion, red_flag, referral, classification, advice, schedule, "
-                                 "measurement, define";
+/* The kinds of target, with their words, in the order the error for an
+ * unknown kind lists them: the scope, the outcome kinds (outcome_kinds.def
+ * names them; a row gives the kind), the classifications and the defines. */
+typedef struct {
+    OutcomeKind outcome;    /* OK__NONE: not an outcome, named by name */
+    const char *name, *nl, *en;
+} TargetKind;
+static const TargetKind TARGET_KINDS[] = {
+    { OK__NONE, "scope", "Binnen de richtlijn", "In scope" }, { OK_EXCLUSION, NULL, "Uitsluiting", "Exclusion" },
+    { OK_RED_FLAG, NULL, "Rode vlag", "Red flag" }, { OK_REFERRAL, NULL, "Verwijzing", "Referral" },
+    { OK__NONE, "classification", "Classificatie", "Classification" }, { OK_ADVICE, NULL, "Advies", "Advice" },
+    { OK_SCHEDULE, NULL, "Planning", "Schedule" }, { OK_MEASUREMENT, NULL, "Meting", "Measurement" },
+    { OK__NONE, "define", "Afgeleid gegeven", "Derived fact" },
+};
+enum { TARGET_KIND_COUNT = sizeof TARGET_KINDS / sizeof TARGET_KINDS[0] };
+_Static_assert(TARGET_KIND_COUNT == OK__COUNT - 1 + 3, "a row for each outcome kind, and scope, classification, define");
+
+static const char *target_kind_name(const TargetKind *k)
+{
+    return k->outcome == OK__NONE ? k->name : gdl_outcome_kind_name(k->outcome);
+}
 
 /* Resolves "kind:id" (or "scope") to targets: every outcome of that kind
  * and id. Returns how many, 0 when none, -1 when the kind is unknown. */
@@ -551,7 +570,12 @@ int explain_check_targets(const GdlProgram *p, const char *const *targets, uint3
         if (n > 0)
             continue;
         if (n < 0) {
-            snprintf(err, errlen, "'%s' is not KIND:ID with KIND one of %s", targets[i], KINDS);
+            char kinds[192];
+            size_t used = 0;
+            for (size_t k = 0; k < TARGET_KIND_COUNT && used < sizeof kinds; k++)
+                used += (size_t)snprintf(kinds + used, sizeof kinds - used, "%s%s", k ? ", " : "",
+                                         target_kind_name(&TARGET_KINDS[k]));
+            snprintf(err, errlen, "'%s' is not KIND:ID with KIND one of %s", targets[i], kinds);
             return -1;
         }
         const char *colon = strchr(targets[i], ':');
@@ -596,16 +620,11 @@ static uint32_t default_targets(const GdlVm *vm, Target *out)
 /* A kind of target (its first len bytes) in words. */
 static const char *kind_words(const Explainer *x, const char *kind, size_t len)
 {
-    static const char *const WORDS[][3] = {
-        { "scope", "Binnen de richtlijn", "In scope" }, { "exclusion", "Uitsluiting", "Exclusion" },
-        { "red_flag", "Rode vlag", "Red flag" }, { "referral", "Verwijzing", "Referral" },
-        { "classification", "Classificatie", "Classification" }, { "advice", "Advies", "Advice" },
-        { "schedule", "Planning", "Schedule" }, { "measurement", "Meting", "Measurement" },
-        { "define", "Afgeleid gegeven", "Derived fact" },
-    };
-    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
-        if (strlen(WORDS[i][0]) == len && strncmp(WORDS[i][0], kind, len) == 0)
-            return WORDS[i][x->en ? 2 : 1];
+    for (size_t i = 0; i < TARGET_KIND_COUNT; i++) {
+        const char *name = target_kind_name(&TARGET_KINDS[i]);
+        if (strlen(name) == len && strncmp(name, kind, len) == 0)
+            return x->en ? TARGET_KINDS[i].en : TARGET_KINDS[i].nl;
+    }
     return "?";
 }
 

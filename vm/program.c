@@ -35,20 +35,35 @@ static const uint16_t ACTION_AT[ACT__COUNT] = {
 static const struct StrengthTexts {
     char unnamed[2];
     char none[sizeof "none"];
-#define X(id, name, nl, en) char id[sizeof name];
+#define X(id, name, direction, force, nl, en) char id[sizeof name];
 #include "strengths.def"
 #undef X
 } STRENGTH_TEXTS = { "?", "none",
-#define X(id, name, nl, en) name,
+#define X(id, name, direction, force, nl, en) name,
 #include "strengths.def"
 #undef X
 };
 static const uint16_t STRENGTH_AT[STR__COUNT] = {
     [STR_NONE] = offsetof(struct StrengthTexts, none),
-#define X(id, name, nl, en) [STR_##id] = offsetof(struct StrengthTexts, id),
+#define X(id, name, direction, force, nl, en) [STR_##id] = offsetof(struct StrengthTexts, id),
 #include "strengths.def"
 #undef X
 };
+static const int8_t STRENGTH_DIRECTION[STR__COUNT] = {
+#define X(id, name, direction, force, nl, en) [STR_##id] = direction,
+#include "strengths.def"
+#undef X
+};
+static const uint8_t STRENGTH_FORCE[STR__COUNT] = {
+#define X(id, name, direction, force, nl, en) [STR_##id] = force,
+#include "strengths.def"
+#undef X
+};
+#define X(id, name, direction, force, nl, en)                                                  \
+    _Static_assert((direction) == 1 || (direction) == -1, "strengths.def: direction of " name); \
+    _Static_assert((force) >= 1 && (force) <= GDL_STRENGTH_FORCE_MAX, "strengths.def: force of " name);
+#include "strengths.def"
+#undef X
 static const struct OutcomeTexts {
     char unnamed[2];
 #define X(id, name, keyword, doc_one, doc_many) char id[sizeof name];
@@ -89,6 +104,8 @@ const char *gdl_fact_kind_name(unsigned kind) { return NAME_OF(FACT_KIND_NAMES, 
 const char *gdl_type_name(GdlType t) { return NAME_OF(TYPE_NAMES, t); }
 const char *gdl_action_name(GdlAction a) { return TEXT_OF(ACTION_TEXTS, ACTION_AT, a); }
 const char *gdl_strength_name(GdlStrength s) { return TEXT_OF(STRENGTH_TEXTS, STRENGTH_AT, s); }
+int gdl_strength_direction(GdlStrength s) { return (unsigned)s < STR__COUNT ? STRENGTH_DIRECTION[s] : 0; }
+unsigned gdl_strength_force(GdlStrength s) { return (unsigned)s < STR__COUNT ? STRENGTH_FORCE[s] : 0; }
 const char *gdl_outcome_kind_name(OutcomeKind k) { return TEXT_OF(OUTCOME_TEXTS, OUTCOME_AT, k); }
 const char *gdl_moment_name(unsigned row) { return TEXT_OF(MOMENT_TEXTS, MOMENT_AT, row); }
 
@@ -100,5 +117,22 @@ OutcomeKind gdl_outcome_kind_by_name(const char *name)
     return OK__NONE;
 }
 
-static const char *const AFTER_UNIT_NAMES[] = { [AFTER_WEEKS] = "weeks", [AFTER_DAYS] = "days", [AFTER_MONTHS] = "months" };
+static const char *const AFTER_UNIT_NAMES[AFTER__COUNT] = {
+#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = name,
+#include "after_units.def"
+#undef X
+};
+static const char *const AFTER_UNIT_ONE[AFTER__COUNT] = {
+#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = one,
+#include "after_units.def"
+#undef X
+};
 const char *gdl_after_unit_name(unsigned after_unit) { return NAME_OF(AFTER_UNIT_NAMES, after_unit); }
+
+int gdl_after_unit_by_word(const char *word)
+{
+    for (unsigned u = 0; u < AFTER__COUNT; u++)
+        if (strcmp(AFTER_UNIT_NAMES[u], word) == 0 || (AFTER_UNIT_ONE[u] && strcmp(AFTER_UNIT_ONE[u], word) == 0))
+            return (int)u;
+    return -1;
+}

@@ -107,11 +107,12 @@ typedef enum {
 
 typedef enum {
     STR_NONE = 0,       /* not an advice */
-#define X(id, name, nl, en) STR_##id,
+#define X(id, name, direction, force, nl, en) STR_##id,
 #include "strengths.def"
 #undef X
     STR__COUNT
 } GdlStrength;
+enum { GDL_STRENGTH_FORCE_MAX = 3 };   /* the largest force column of strengths.def */
 
 /* A set of moments is a byte of bits, MOMENT_ID = 1 << its row in moments.def. */
 enum {
@@ -127,7 +128,12 @@ enum {
     MOMENT__ALL = (1 << MOMENT__COUNT) - 1
 };
 _Static_assert(MOMENT__COUNT <= 8, "a set of moments is one byte");
-enum { AFTER_WEEKS = 0, AFTER_DAYS = 1, AFTER_MONTHS = 2 };   /* months: calendar months (since 1.6) */
+enum {
+#define X(id, name, one, nl_one, nl_many, en_one, en_many) AFTER_##id,
+#include "after_units.def"
+#undef X
+    AFTER__COUNT
+};
 
 typedef struct {
     uint8_t kind;           /* OutcomeKind */
@@ -135,7 +141,7 @@ typedef struct {
     uint8_t strength;       /* GdlStrength (advice) */
     uint8_t urgent;
     uint8_t moments;        /* measurement moments */
-    uint8_t after_unit;     /* AFTER_WEEKS or AFTER_DAYS */
+    uint8_t after_unit;     /* AFTER_ID of after_units.def */
     uint16_t id, section;   /* strings */
     uint16_t cluster;       /* red flags: string */
     uint16_t text_nl, text_en; /* advice: strings or GDL_NONE */
@@ -196,7 +202,15 @@ static inline const char *gdl_str(const GdlProgram *p, uint32_t s)
 const char *gdl_type_name(GdlType t);
 const char *gdl_action_name(GdlAction a);
 const char *gdl_strength_name(GdlStrength s);
+/* strengths.def: +1 recommends, -1 advises against (0: STR_NONE or not a
+ * strength); the force, from 1 (consider) to GDL_STRENGTH_FORCE_MAX (do,
+ * do_not), orders the report's summary (0: STR_NONE or not a strength). */
+int gdl_strength_direction(GdlStrength s);
+unsigned gdl_strength_force(GdlStrength s);
 const char *gdl_after_unit_name(unsigned after_unit);   /* weeks, days, months */
+/* The AFTER_ID a schedule's unit word names: its name, or its word for
+ * exactly 1 ("month"); -1 when none. */
+int gdl_after_unit_by_word(const char *word);
 const char *gdl_outcome_kind_name(OutcomeKind k);   /* as in "missing": exclusion, red_flag, ... */
 OutcomeKind gdl_outcome_kind_by_name(const char *name);   /* OK__NONE when it names none */
 const char *gdl_moment_name(unsigned row);          /* intake, interim, discharge: row of moments.def */

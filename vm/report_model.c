@@ -130,7 +130,7 @@ static const Label LABELS[] = {
 
 static const char *const STRENGTH_WORDS[STR__COUNT][2] = {
     [STR_NONE] = { "", "" },
-#define X(id, name, nl, en) [STR_##id] = { nl, en },
+#define X(id, name, direction, force, nl, en) [STR_##id] = { nl, en },
 #include "strengths.def"
 #undef X
 };
@@ -652,7 +652,7 @@ static void put_advice_text(const Report *r, const GdlOutcome *o)
 
 static bool strength_is_negative(uint8_t s)
 {
-    return s == STR_DO_NOT || s == STR_PREFERABLY_NOT;
+    return gdl_strength_direction((GdlStrength)s) < 0;
 }
 
 /* One advice line. */
@@ -674,11 +674,11 @@ static void put_advice_item(Report *r, const GdlOutcome *o, ReportSectionKind se
 
 /* What to do (negative false) or not to do. In full: every item, in the
  * advice format's order. In the summary: the items specific to this case,
- * strongest first ("Doen" before "Bij voorkeur" before "Overweeg"), at most
- * SUMMARY_ADVICE_MAX, then one line counting the rest. */
+ * strongest first ("Doen" before "Bij voorkeur" before "Overweeg": the force
+ * of strengths.def), at most SUMMARY_ADVICE_MAX, then one line counting the
+ * rest. */
 static void put_advice(Report *r, bool negative)
 {
-    static const uint8_t BY_FORCE[] = { STR_DO, STR_DO_NOT, STR_PREFERABLY, STR_PREFERABLY_NOT, STR_CONSIDER };
     uint16_t *list;
     uint32_t n = advice_fired(r->vm, OK_ADVICE, &list), generic = 0, total = 0, shown = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -692,12 +692,15 @@ static void put_advice(Report *r, bool negative)
         return;
     ReportSectionKind sec = negative ? SEC_DONOT : SEC_TODO;
     r->m->sections[sec].heading = negative ? L(r, "Niet doen", "Do not") : L(r, "Nu doen", "To do now");
-    for (size_t k = 0; k < (r->full ? 1 : sizeof BY_FORCE); k++)
+    unsigned weakest = r->full ? GDL_STRENGTH_FORCE_MAX : 1;   /* full: one pass, every strength */
+    for (unsigned force = GDL_STRENGTH_FORCE_MAX; force >= weakest; force--)
         for (uint32_t i = 0; i < n; i++) {
             const GdlOutcome *o = &r->p->outcomes[list[i]];
             if (strength_is_negative(o->strength) != negative)
                 continue;
-            if (!r->full && (o->strength != BY_FORCE[k] || is_generic(r, o->cond) || shown == SUMMARY_ADVICE_MAX))
+            if (!r->full
+                && (gdl_strength_force((GdlStrength)o->strength) != force || is_generic(r, o->cond)
+                    || shown == SUMMARY_ADVICE_MAX))
                 continue;
             put_advice_item(r, o, sec);
             shown++;
@@ -735,12 +738,13 @@ static void put_schedule(Report *r)
         row_key_ends(r);
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
         uint32_t after = r->vm->advice->after[o - r->p->outcomes];
-        static const char *const UNIT_WORDS[3][2][2] = {    /* [after_unit][en][plural] */
-            [AFTER_WEEKS] = { { "week", "weken" }, { "week", "weeks" } },
-            [AFTER_DAYS] = { { "dag", "dagen" }, { "day", "days" } },
-            [AFTER_MONTHS] = { { "maand", "maanden" }, { "month", "months" } },
+        static const char *const UNIT_WORDS[AFTER__COUNT][2][2] = {    /* [after_unit][en][plural] */
+#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = { { nl_one, nl_many }, { en_one, en_many } },
+#include "after_units.def"
+#undef X
         };
-        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after, UNIT_WORDS[o->after_unit % 3][r->en][after != 1]);
+        buf_printf(r->b, " (%s %u %s)", L(r, "na", "after"), after,
+                   UNIT_WORDS[o->after_unit % AFTER__COUNT][r->en][after != 1]);
         if (dated && r->has_today) {
             int32_t d = day - r->today;
             if (d < 0)

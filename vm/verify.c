@@ -380,7 +380,7 @@ static bool verify_outcomes(Verifier *v)
             return fail(v, "invalid strength %u", o->strength);
         if (o->moments > MOMENT__ALL)
             return fail(v, "invalid moments 0x%x", o->moments);
-        if (o->after_unit > AFTER_MONTHS)
+        if (o->after_unit >= AFTER__COUNT)
             return fail(v, "invalid after unit %u", o->after_unit);
         if (o->after_unit == AFTER_MONTHS && (o->after > GDL_MAX_SCHEDULE_MONTHS || o->after_param != GDL_NONE))
             return fail(v, "after %u months: at most %d, and no parameter", o->after, GDL_MAX_SCHEDULE_MONTHS);

@@ -368,6 +368,24 @@ static void test_property_checks(void)
                  "t.gdl:12:28: error: no advice 'w' in this guideline");
 }
 
+/* A schedule's units (after_units.def): every error names them from the list. */
+static void test_schedule_units(void)
+{
+    EXPECT_DIAGS(HEADER
+                 "input a: bool\n"                                  /* 2 */
+                 "schedule s1 \"B.2\" after 2.5 weeks\n"             /* 3 */
+                 "schedule s2 \"B.2\" after 2 month\n"               /* 4 */
+                 "schedule s3 \"B.2\" after 1.5 months\n"            /* 5 */
+                 "schedule s4 \"B.2\" after 1 day\n"                 /* 6 */
+                 "schedule s5 \"B.2\" after 1 month\n"               /* 7 */
+                 "schedule s6 \"B.2\" after 3641 days\n",            /* 8 */
+                 "t.gdl:3:1: error: a schedule is a whole number of weeks or days (at most 10 years)",
+                 "t.gdl:4:27: error: 'month' is for 1 month: write 2 months",
+                 "t.gdl:5:1: error: a schedule in months is a whole number of calendar months (at most 119)",
+                 "t.gdl:6:27: error: a schedule counts in weeks, days or months, not 'day'",
+                 "t.gdl:8:1: error: a schedule is a whole number of weeks or days (at most 10 years)");
+}
+
 static void test_closed_vocabularies(void)
 {
     EXPECT_DIAGS(HEADER
@@ -688,6 +706,7 @@ void test_check_register(void)
         {"missing_citation", test_missing_citation},
         {"property_checks", test_property_checks},
         {"closed_vocabularies", test_closed_vocabularies},
+        {"schedule_units", test_schedule_units},
         {"header_fields", test_header_fields},
         {"assess_only_on_red_flags", test_assess_only_on_red_flags},
         {"classify_when_is_a_condition", test_classify_when_is_a_condition},

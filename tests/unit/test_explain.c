@@ -303,6 +303,11 @@ static void test_targets_checked(void)
     const char *kind[] = { "redflag:rf" };
     CU_ASSERT_EQUAL(explain_check_targets(fx.b.p, kind, 1, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "KIND one of scope, exclusion, red_flag"));
+    for (unsigned k = OK__NONE + 1; k < OK__COUNT; k++) {   /* every outcome kind is a kind of target */
+        char word[48];
+        snprintf(word, sizeof word, " %s,", gdl_outcome_kind_name((OutcomeKind)k));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, word));
+    }
     fx_close(&fx);
 }
 

@@ -1219,6 +1219,36 @@ static void test_fused_match_pairs(void)
     prog_free(t);
 }
 
+/* strengths.def: which way each strength goes and its force. The report's
+ * summary lists a section ("to do", "do not": one direction) by descending
+ * force, so within a direction no two strengths share a force (there is
+ * no "consider not"); do and do_not are the strongest, consider the
+ * weakest, and a value that is no strength goes neither way. */
+static void test_strength_direction_force(void)
+{
+    CU_ASSERT_EQUAL(gdl_strength_direction(STR_DO), 1);
+    CU_ASSERT_EQUAL(gdl_strength_direction(STR_CONSIDER), 1);
+    CU_ASSERT_EQUAL(gdl_strength_direction(STR_PREFERABLY), 1);
+    CU_ASSERT_EQUAL(gdl_strength_direction(STR_PREFERABLY_NOT), -1);
+    CU_ASSERT_EQUAL(gdl_strength_direction(STR_DO_NOT), -1);
+    CU_ASSERT_EQUAL(gdl_strength_direction(STR_NONE), 0);
+    CU_ASSERT_EQUAL(gdl_strength_direction(STR__COUNT), 0);
+    CU_ASSERT_EQUAL(gdl_strength_force(STR_DO), GDL_STRENGTH_FORCE_MAX);
+    CU_ASSERT_EQUAL(gdl_strength_force(STR_DO_NOT), GDL_STRENGTH_FORCE_MAX);
+    CU_ASSERT_EQUAL(gdl_strength_force(STR_CONSIDER), 1);
+    CU_ASSERT(gdl_strength_force(STR_PREFERABLY) > gdl_strength_force(STR_CONSIDER));
+    CU_ASSERT_EQUAL(gdl_strength_force(STR_NONE), 0);
+    CU_ASSERT_EQUAL(gdl_strength_force(STR__COUNT), 0);
+    for (int direction = -1; direction <= 1; direction += 2)
+        for (unsigned force = 1; force <= GDL_STRENGTH_FORCE_MAX; force++) {
+            unsigned named = 0;
+            for (unsigned s = STR_NONE + 1; s < STR__COUNT; s++)
+                named += gdl_strength_direction((GdlStrength)s) == direction
+                         && gdl_strength_force((GdlStrength)s) == force;
+            CU_ASSERT(named <= 1);
+        }
+}
+
 void test_vm_register(void);
 void test_vm_register(void)
 {
@@ -1250,6 +1280,7 @@ void test_vm_register(void)
         {"reset_case", test_reset_case},
         {"set_param", test_set_param},
         {"fused_match_pairs", test_fused_match_pairs},
+        {"strength_direction_force", test_strength_direction_force},
     };
     UNIT_REGISTER("vm", tests);
 }
