@@ -1337,14 +1337,17 @@ static void check_dose_rate(Compiler *c, const AstNode *d)
         ERR(v->name2_span, "'%s' counts per %s, not per %s", d->name, per + 5, v->name2);
 }
 
-/* The units of after_units.def (but months, calendar: false), "weeks, days
- * or months", into buf, for the schedule errors. */
+/* The units of after_units.def (without the calendar ones, months, when
+ * calendar is false), "weeks, days or months", into buf, for the schedule
+ * errors. */
 static const char *after_unit_list(bool calendar, char *buf, size_t len)
 {
-    size_t n = calendar ? AFTER__COUNT : AFTER__COUNT - 1, used = 0;
+    size_t n = 0, used = 0;
+    for (unsigned u = 0; u < AFTER__COUNT; u++)
+        n += calendar || gdl_after_unit_days(u) != 0;
     buf[0] = '\0';
     for (unsigned u = 0, k = 0; u < AFTER__COUNT && used < len; u++)
-        if (calendar || u != AFTER_MONTHS)
+        if (calendar || gdl_after_unit_days(u) != 0)
             used += (size_t)snprintf(buf + used, len - used, "%s%s", diag_or_separator(k++, n), gdl_after_unit_name(u));
     return buf;
 }
@@ -1358,17 +1361,17 @@ static void check_schedule_param(Compiler *c, AstNode *o)
         return;
     const AstNode *v = s->decl->a, *r = s->decl->b;
     int unit = v->kind == AST_NUM && v->unit ? gdl_after_unit_by_word(v->unit) : -1;
-    bool weeks = unit == AFTER_WEEKS;
-    if (unit < 0 || unit == AFTER_MONTHS || strcmp(v->unit, gdl_after_unit_name((unsigned)unit)) != 0) {
+    unsigned days = unit < 0 ? 0 : gdl_after_unit_days((unsigned)unit);   /* 0: calendar, or no unit */
+    if (days == 0 || strcmp(v->unit, gdl_after_unit_name((unsigned)unit)) != 0) {
         char units[64];
         after_unit_list(false, units, sizeof units);
         ERR(o->after_param_span, "parameter '%s' is not in %s: a schedule counts in %s", o->after_param, units, units);
         diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->after_param);
         return;
     }
-    if (!r || v->num != floor(v->num) || r->a->num < 0 || r->b->num * (weeks ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS) {
-        ERR(o->after_param_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %s] (every value --param may give it is a schedule)",
-            o->after_param, weeks ? "520 weeks" : "3640 days");
+    if (!r || v->num != floor(v->num) || r->a->num < 0 || r->b->num * days > GDL_MAX_SCHEDULE_DAYS) {
+        ERR(o->after_param_span, "parameter '%s' sets a schedule: it needs a whole value and a range within [0, %u %s] (every value --param may give it is a schedule)",
+            o->after_param, GDL_MAX_SCHEDULE_DAYS / days, v->unit);
         diag_report(&c->diag, SEV_NOTE, s->decl->name_span, "'%s' declared here", o->after_param);
     }
 }
@@ -1443,7 +1446,7 @@ static void check_outcome_body(Compiler *c, AstNode *o)
                     GDL_MAX_SCHEDULE_MONTHS);
         } else if (unit < 0)
             ERR(o->unit_span, "a schedule counts in %s, not '%s'", after_unit_list(true, units, sizeof units), o->unit);
-        else if (o->num != floor(o->num) || o->num * (unit == AFTER_WEEKS ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
+        else if (o->num != floor(o->num) || o->num * gdl_after_unit_days((unsigned)unit) > GDL_MAX_SCHEDULE_DAYS)
             ERR(o->span, "a schedule is a whole number of %s (at most 10 years)", after_unit_list(false, units, sizeof units));
         if (o->from) {
             Ty t = check_expr(c, o->from);

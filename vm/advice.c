@@ -265,9 +265,10 @@ bool advice_schedule_day(const GdlVm *vm, const GdlOutcome *o, int32_t *day)
         return false;
     double start = vm->facts[o->from].as.num;
     uint32_t after = vm->advice->after[o - vm->p->outcomes];
-    if (o->after_unit == AFTER_MONTHS)      /* calendar months: 01-31 + 1 month = 02-28 */
+    unsigned per = gdl_after_unit_days(o->after_unit);
+    if (per == 0)       /* calendar months: 01-31 + 1 month = 02-28 */
         return start >= GDL_DAY_FIRST && start <= GDL_DAY_LAST && gdl_date_add_months((int32_t)start, after, day);
-    double d = start + (double)after * (o->after_unit == AFTER_DAYS ? 1 : 7);
+    double d = start + (double)after * per;
     if (!(d >= GDL_DAY_FIRST && d <= GDL_DAY_LAST))     /* also NaN, from crafted bytecode */
         return false;
     *day = (int32_t)d;
@@ -358,9 +359,9 @@ static void put_outcome(ByteBuf *b, const GdlVm *vm, uint32_t i, const char *lan
         } else {
             buf_puts(b, "null");
         }
-        if (o->after_unit == AFTER_MONTHS) {    /* the days those calendar months have here */
+        if (gdl_after_unit_days(o->after_unit) == 0) {     /* the days those calendar months have here */
             int32_t day;
-            buf_puts(b, ", \"after_days\": ");
+            buf_printf(b, ", \"%s\": ", gdl_after_unit_key(o->after_unit));
             if (dated && advice_schedule_day(vm, o, &day))
                 buf_printf(b, "%d", day - (int32_t)vm->facts[o->from].as.num);
             else

@@ -41,7 +41,8 @@ int advice_section_cmp(const char *a, const char *b)
  * counts as the mean Gregorian month, 30.44 days (docs/language.md). */
 static uint64_t after_hundredths(const GdlOutcome *o)
 {
-    return o->after_unit == AFTER_DAYS ? 100 : o->after_unit == AFTER_WEEKS ? 700 : 3044;
+    unsigned days = gdl_after_unit_days(o->after_unit);
+    return days ? 100u * days : 3044;
 }
 
 /* The advice format's order within one kind: red flags and referrals by
@@ -252,8 +253,8 @@ const char *advice_str(const AdviceTables *t, const GdlProgram *p, uint16_t s)
 /* The rest of the item after the part that varies. */
 static void put_item_tail(ByteBuf *b, const GdlProgram *p, const AdviceTables *t, const GdlOutcome *o)
 {
-    if (o->kind == OK_SCHEDULE && o->after_unit != AFTER_MONTHS) {  /* months: after_days varies (advice.c) */
-        buf_puts(b, o->after_unit == AFTER_DAYS ? ", \"after_days\": " : ", \"after_weeks\": ");
+    if (o->kind == OK_SCHEDULE && gdl_after_unit_days(o->after_unit)) {  /* calendar: after_days varies (advice.c) */
+        buf_printf(b, ", \"%s\": ", gdl_after_unit_key(o->after_unit));
         buf_json_number(b, t->after[o - p->outcomes]);
     }
     if (o->kind == OK_SCHEDULE) {

@@ -118,16 +118,28 @@ OutcomeKind gdl_outcome_kind_by_name(const char *name)
 }
 
 static const char *const AFTER_UNIT_NAMES[AFTER__COUNT] = {
-#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = name,
+#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = name,
 #include "after_units.def"
 #undef X
 };
 static const char *const AFTER_UNIT_ONE[AFTER__COUNT] = {
-#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = one,
+#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = one,
+#include "after_units.def"
+#undef X
+};
+static const uint8_t AFTER_UNIT_DAYS[AFTER__COUNT] = {
+#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = days,
+#include "after_units.def"
+#undef X
+};
+static const char *const AFTER_UNIT_KEYS[AFTER__COUNT] = {
+#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = key,
 #include "after_units.def"
 #undef X
 };
 const char *gdl_after_unit_name(unsigned after_unit) { return NAME_OF(AFTER_UNIT_NAMES, after_unit); }
+unsigned gdl_after_unit_days(unsigned after_unit) { return after_unit < AFTER__COUNT ? AFTER_UNIT_DAYS[after_unit] : 0; }
+const char *gdl_after_unit_key(unsigned after_unit) { return NAME_OF(AFTER_UNIT_KEYS, after_unit); }
 
 int gdl_after_unit_by_word(const char *word)
 {

@@ -129,7 +129,7 @@ enum {
 };
 _Static_assert(MOMENT__COUNT <= 8, "a set of moments is one byte");
 enum {
-#define X(id, name, one, nl_one, nl_many, en_one, en_many) AFTER_##id,
+#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) AFTER_##id,
 #include "after_units.def"
 #undef X
     AFTER__COUNT
@@ -208,6 +208,10 @@ const char *gdl_strength_name(GdlStrength s);
 int gdl_strength_direction(GdlStrength s);
 unsigned gdl_strength_force(GdlStrength s);
 const char *gdl_after_unit_name(unsigned after_unit);   /* weeks, days, months */
+/* Days in one unit, or 0 for a calendar unit (months: gdl_date_add_months). */
+unsigned gdl_after_unit_days(unsigned after_unit);
+/* The advice format's key for a schedule in that unit: after_weeks or after_days. */
+const char *gdl_after_unit_key(unsigned after_unit);
 /* The AFTER_ID a schedule's unit word names: its name, or its word for
  * exactly 1 ("month"); -1 when none. */
 int gdl_after_unit_by_word(const char *word);

@@ -739,7 +739,7 @@ static void put_schedule(Report *r)
         put_label(r, LABEL_SCHEDULE, S(r, o->id));
         uint32_t after = r->vm->advice->after[o - r->p->outcomes];
         static const char *const UNIT_WORDS[AFTER__COUNT][2][2] = {    /* [after_unit][en][plural] */
-#define X(id, name, one, nl_one, nl_many, en_one, en_many) [AFTER_##id] = { { nl_one, nl_many }, { en_one, en_many } },
+#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = { { nl_one, nl_many }, { en_one, en_many } },
 #include "after_units.def"
 #undef X
         };

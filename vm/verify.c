@@ -384,7 +384,7 @@ static bool verify_outcomes(Verifier *v)
             return fail(v, "invalid after unit %u", o->after_unit);
         if (o->after_unit == AFTER_MONTHS && (o->after > GDL_MAX_SCHEDULE_MONTHS || o->after_param != GDL_NONE))
             return fail(v, "after %u months: at most %d, and no parameter", o->after, GDL_MAX_SCHEDULE_MONTHS);
-        if (o->after_unit != AFTER_MONTHS && (uint64_t)o->after * (o->after_unit == AFTER_WEEKS ? 7 : 1) > GDL_MAX_SCHEDULE_DAYS)
+        if (o->after_unit != AFTER_MONTHS && (uint64_t)o->after * gdl_after_unit_days(o->after_unit) > GDL_MAX_SCHEDULE_DAYS)
             return fail(v, "after %u %s is more than %d days", o->after, gdl_after_unit_name(o->after_unit),
                         GDL_MAX_SCHEDULE_DAYS);
         if (o->after_param != GDL_NONE) {
@@ -392,7 +392,7 @@ static bool verify_outcomes(Verifier *v)
             if (o->kind != OK_SCHEDULE || o->after_param >= p->nparams)
                 return fail(v, "after parameter %u is not a parameter of a schedule", o->after_param);
             const GdlParam *pa = &p->params[o->after_param];
-            double per = o->after_unit == AFTER_WEEKS ? 7 : 1;
+            double per = gdl_after_unit_days(o->after_unit);
             if ((pa->type != GT_INT && pa->type != GT_NUMBER) || !(pa->flags & IN_HAS_MIN) || !(pa->flags & IN_HAS_MAX)
                 || pa->min < 0 || pa->max * per > GDL_MAX_SCHEDULE_DAYS || pa->value != (double)o->after)
                 return fail(v, "after parameter %u is not a number in [0, %d days] whose default is after", o->after_param,
