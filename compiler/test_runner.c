@@ -232,7 +232,7 @@ bool test_expect_holds(const GdlVm *vm, const AstNode *x, ByteBuf *msg)
 }
 
 /* Under a failed expectation, the explanation of what it is about
- * (docs/explain.md), indented: the same as `gdl explain` in English. */
+ * (docs/explain.md), indented: the same as `gdl explain` in lang. */
 static void explain_failure(const GdlVm *vm, const AstNode *x, const char *lang, FILE *out)
 {
     char target[256];
