@@ -49,13 +49,9 @@ static const uint16_t STRENGTH_AT[STR__COUNT] = {
 #include "strengths.def"
 #undef X
 };
-static const int8_t STRENGTH_DIRECTION[STR__COUNT] = {
-#define X(id, name, direction, force, nl, en) [STR_##id] = direction,
-#include "strengths.def"
-#undef X
-};
-static const uint8_t STRENGTH_FORCE[STR__COUNT] = {
-#define X(id, name, direction, force, nl, en) [STR_##id] = force,
+/* Which way a strength points and how strongly (strengths.def). */
+static const struct { int8_t direction; uint8_t force; } STRENGTH_WEIGHT[STR__COUNT] = {
+#define X(id, name, direction, force, nl, en) [STR_##id] = { direction, force },
 #include "strengths.def"
 #undef X
 };
@@ -104,8 +100,8 @@ const char *gdl_fact_kind_name(unsigned kind) { return NAME_OF(FACT_KIND_NAMES, 
 const char *gdl_type_name(GdlType t) { return NAME_OF(TYPE_NAMES, t); }
 const char *gdl_action_name(GdlAction a) { return TEXT_OF(ACTION_TEXTS, ACTION_AT, a); }
 const char *gdl_strength_name(GdlStrength s) { return TEXT_OF(STRENGTH_TEXTS, STRENGTH_AT, s); }
-int gdl_strength_direction(GdlStrength s) { return (unsigned)s < STR__COUNT ? STRENGTH_DIRECTION[s] : 0; }
-unsigned gdl_strength_force(GdlStrength s) { return (unsigned)s < STR__COUNT ? STRENGTH_FORCE[s] : 0; }
+int gdl_strength_direction(GdlStrength s) { return (unsigned)s < STR__COUNT ? STRENGTH_WEIGHT[s].direction : 0; }
+unsigned gdl_strength_force(GdlStrength s) { return (unsigned)s < STR__COUNT ? STRENGTH_WEIGHT[s].force : 0; }
 const char *gdl_outcome_kind_name(OutcomeKind k) { return TEXT_OF(OUTCOME_TEXTS, OUTCOME_AT, k); }
 const char *gdl_moment_name(unsigned row) { return TEXT_OF(MOMENT_TEXTS, MOMENT_AT, row); }
 
@@ -117,34 +113,23 @@ OutcomeKind gdl_outcome_kind_by_name(const char *name)
     return OK__NONE;
 }
 
-static const char *const AFTER_UNIT_NAMES[AFTER__COUNT] = {
-#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = name,
+/* A schedule unit's words, days and advice key (after_units.def). */
+static const struct AfterUnit {
+    const char *name, *one, *key;
+    uint8_t days;
+} AFTER_UNITS[AFTER__COUNT] = {
+#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = { name, one, key, days },
 #include "after_units.def"
 #undef X
 };
-static const char *const AFTER_UNIT_ONE[AFTER__COUNT] = {
-#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = one,
-#include "after_units.def"
-#undef X
-};
-static const uint8_t AFTER_UNIT_DAYS[AFTER__COUNT] = {
-#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = days,
-#include "after_units.def"
-#undef X
-};
-static const char *const AFTER_UNIT_KEYS[AFTER__COUNT] = {
-#define X(id, name, one, days, key, nl_one, nl_many, en_one, en_many) [AFTER_##id] = key,
-#include "after_units.def"
-#undef X
-};
-const char *gdl_after_unit_name(unsigned after_unit) { return NAME_OF(AFTER_UNIT_NAMES, after_unit); }
-unsigned gdl_after_unit_days(unsigned after_unit) { return after_unit < AFTER__COUNT ? AFTER_UNIT_DAYS[after_unit] : 0; }
-const char *gdl_after_unit_key(unsigned after_unit) { return NAME_OF(AFTER_UNIT_KEYS, after_unit); }
+const char *gdl_after_unit_name(unsigned after_unit) { return after_unit < AFTER__COUNT ? AFTER_UNITS[after_unit].name : "?"; }
+unsigned gdl_after_unit_days(unsigned after_unit) { return after_unit < AFTER__COUNT ? AFTER_UNITS[after_unit].days : 0; }
+const char *gdl_after_unit_key(unsigned after_unit) { return after_unit < AFTER__COUNT ? AFTER_UNITS[after_unit].key : "?"; }
 
 int gdl_after_unit_by_word(const char *word)
 {
     for (unsigned u = 0; u < AFTER__COUNT; u++)
-        if (strcmp(AFTER_UNIT_NAMES[u], word) == 0 || (AFTER_UNIT_ONE[u] && strcmp(AFTER_UNIT_ONE[u], word) == 0))
+        if (strcmp(AFTER_UNITS[u].name, word) == 0 || (AFTER_UNITS[u].one && strcmp(AFTER_UNITS[u].one, word) == 0))
             return (int)u;
     return -1;
 }
